@@ -1,0 +1,43 @@
+# todo-chatbot: see README.md. Every target runs from the repository root.
+PY := .venv/bin/python
+export HF_HUB_OFFLINE := 1
+
+.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean
+
+setup: ## install everything (idempotent)
+	bash scripts/setup.sh
+
+run: ## start the whole system in the foreground; Ctrl-C stops it
+	$(PY) -m devstack run
+
+test: ## the whole suite: lint, unit, integration and end-to-end (real Dapr)
+	$(PY) -m ruff check .
+	$(PY) -m mypy common backend/todo_backend websocket reminders notification devstack
+	$(PY) -m pytest -q
+
+test-unit:
+	$(PY) -m pytest -q tests/unit
+
+test-e2e:
+	$(PY) -m pytest -q -m e2e
+
+token: ## print a JWT: make token USER=alice
+	@$(PY) -m devstack token $(USER)
+
+migrate: ## apply database migrations (DATABASE_URL)
+	$(PY) -m todo_backend.migrate
+
+lint:
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	$(PY) -m mypy common backend/todo_backend websocket reminders notification devstack
+
+format:
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+schemas: ## regenerate docs/events/*.schema.json from the event models
+	$(PY) -m todo_common.events docs/events
+
+clean: ## remove local run data (SQLite, Redis, scheduler state, logs)
+	rm -rf .data

@@ -1,0 +1,77 @@
+"""The backend app factory: REST task API, chat, and the outbox relay."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from todo_backend.db import create_engine, create_sessionmaker
+from todo_backend.migrate import upgrade_to_head
+from todo_backend.outbox.relay import OutboxRelay
+from todo_backend.outbox.routes import router as event_log_router
+from todo_backend.settings import BackendSettings
+from todo_backend.tasks.routes import internal_router
+from todo_backend.tasks.routes import router as tasks_router
+from todo_common.app import create_service_app
+from todo_common.dapr import DaprClient
+from todo_common.limits import BodySizeLimitMiddleware
+
+
+def create_app(settings: BackendSettings | None = None) -> FastAPI:
+    settings = settings or BackendSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.should_migrate_on_startup:
+            await asyncio.to_thread(upgrade_to_head, settings.database_url)
+        engine = create_engine(settings.database_url)
+        sessionmaker = create_sessionmaker(engine)
+        dapr = DaprClient(
+            settings.dapr_base_url,
+            api_token=settings.dapr_api_token,
+            timeout=settings.dapr_timeout_seconds,
+        )
+        relay = OutboxRelay(
+            sessionmaker,
+            dapr,
+            batch_size=settings.outbox_batch_size,
+            poll_seconds=settings.outbox_poll_seconds,
+            max_backoff_seconds=settings.outbox_max_backoff_seconds,
+        )
+        app.state.sessionmaker = sessionmaker
+        app.state.dapr = dapr
+        app.state.outbox_relay = relay
+
+        async def database_reachable() -> bool:
+            async with engine.connect() as connection:
+                await connection.execute(text("SELECT 1"))
+            return True
+
+        app.state.health.add("database", database_reachable)
+        app.state.health.add("dapr-sidecar", dapr.is_healthy)
+        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        try:
+            yield
+        finally:
+            relay_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await relay_task
+            await dapr.aclose()
+            await engine.dispose()
+
+    app = create_service_app(
+        settings,
+        title="todo-chatbot backend",
+        description="Tasks over REST and chat; every change is published through Dapr.",
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.include_router(tasks_router)
+    app.include_router(internal_router)
+    app.include_router(event_log_router)
+    return app
+
+
+app = create_app()

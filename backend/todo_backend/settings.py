@@ -1,0 +1,40 @@
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from todo_common.settings import Environment, ServiceSettings
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///.data/todo.db"
+
+
+class BackendSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="BACKEND_", extra="ignore", env_file=".env")
+
+    service_name: str = "backend"
+    port: int = 8000
+
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL, validation_alias=AliasChoices("DATABASE_URL", "BACKEND_DATABASE_URL")
+    )
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0", validation_alias=AliasChoices("REDIS_URL", "BACKEND_REDIS_URL")
+    )
+    # Production replicas never migrate implicitly: `python -m todo_backend.migrate` does.
+    migrate_on_startup: bool | None = None
+
+    rate_limit_per_minute: int = Field(120, ge=1)
+    max_body_bytes: int = 64 * 1024
+
+    outbox_batch_size: int = Field(100, ge=1)
+    outbox_poll_seconds: float = Field(0.5, gt=0)
+    outbox_max_backoff_seconds: float = Field(30.0, gt=0)
+
+    nlu_model_path: str | None = Field(
+        None, validation_alias=AliasChoices("NLU_MODEL_PATH", "BACKEND_NLU_MODEL_PATH")
+    )
+    chat_context_ttl_seconds: int = 3600
+
+    @property
+    def should_migrate_on_startup(self) -> bool:
+        if self.migrate_on_startup is not None:
+            return self.migrate_on_startup
+        return self.environment is not Environment.PRODUCTION

@@ -1,0 +1,1 @@
+"""The task domain: models, schemas, queries, rules, routes and published events."""

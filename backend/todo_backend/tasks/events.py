@@ -1,0 +1,75 @@
+"""What the task domain publishes: one CloudEvent per change, into the outbox."""
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from todo_backend.outbox.models import OutboxEvent
+from todo_backend.tasks.models import Task, UserSequence
+from todo_backend.tasks.schemas import TaskPublic
+from todo_common.correlation import current_correlation_id
+from todo_common.events import (
+    TASK_EVENTS_TOPIC,
+    TASK_UPDATES_TOPIC,
+    CloudEvent,
+    TaskEventData,
+    TaskEventType,
+    TaskSnapshot,
+)
+from todo_common.telemetry import trace_headers
+
+EVENT_SOURCE = "todo-chatbot/backend"
+# Domain consumers (reminders) read task-events; clients' sync (websocket) reads task-updates.
+TOPICS = (TASK_EVENTS_TOPIC, TASK_UPDATES_TOPIC)
+
+
+async def next_seq(session: AsyncSession, *, user_id: str) -> int:
+    """Atomically take the user's next event sequence number inside the current transaction."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    upsert_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        upsert_insert(UserSequence)
+        .values(user_id=user_id, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=["user_id"], set_={"last_seq": UserSequence.last_seq + 1}
+        )
+        .returning(col(UserSequence.last_seq))
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+def task_snapshot(task: Task) -> TaskSnapshot:
+    return TaskSnapshot.model_validate(TaskPublic.model_validate(task).model_dump())
+
+
+async def record_task_event(
+    session: AsyncSession,
+    *,
+    event_type: TaskEventType,
+    task: Task,
+    changed_fields: list[str] | None = None,
+) -> CloudEvent:
+    """Add the event to the outbox, in the caller's transaction; the caller commits."""
+    data = TaskEventData(
+        user_id=task.owner_id,
+        seq=await next_seq(session, user_id=task.owner_id),
+        task=task_snapshot(task),
+        changed_fields=changed_fields or [],
+        occurrence_key=task.occurrence_key,
+    )
+    event = CloudEvent(
+        source=EVENT_SOURCE,
+        type=event_type,
+        subject=task.id,
+        correlationid=current_correlation_id(),
+        traceparent=trace_headers().get("traceparent"),
+        data=data.model_dump(mode="json"),
+    )
+    payload = event.model_dump_json(exclude_none=True)
+    session.add_all(
+        OutboxEvent(
+            event_id=event.id, topic=topic, payload=payload, user_id=data.user_id, seq=data.seq
+        )
+        for topic in TOPICS
+    )
+    return event

@@ -1,0 +1,69 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
+from sqlmodel import Field, Relationship, SQLModel
+
+from todo_backend.db import UTCDateTime, utcnow
+
+
+def new_task_id() -> str:
+    return str(uuid.uuid4())
+
+
+class TaskTag(SQLModel, table=True):
+    __tablename__ = "task_tag"
+
+    task_id: str = Field(
+        sa_column=Column(String(36), ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
+    )
+    tag: str = Field(primary_key=True, max_length=32, index=True)
+    task: "Task" = Relationship(back_populates="tag_rows")
+
+
+class Task(SQLModel, table=True):
+    __tablename__ = "task"
+    __table_args__ = (
+        Index("ix_task_owner_completed_due", "owner_id", "completed", "due_at"),
+        Index("ix_task_owner_created", "owner_id", "created_at"),
+        # A recurring task's next occurrence is created at most once per key.
+        UniqueConstraint("owner_id", "occurrence_key", name="uq_task_owner_occurrence"),
+    )
+
+    id: str = Field(default_factory=new_task_id, primary_key=True, max_length=36)
+    owner_id: str = Field(index=True, max_length=128)
+    title: str = Field(max_length=200)
+    description: str | None = Field(default=None, max_length=5000)
+    completed: bool = False
+    priority: str = Field(default="medium", max_length=6)
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    remind_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    recurrence: str | None = Field(default=None, max_length=500)
+    occurrence_key: str | None = Field(default=None, max_length=200)
+
+    tag_rows: list[TaskTag] = Relationship(
+        back_populates="task",
+        sa_relationship_kwargs={"lazy": "selectin", "cascade": "all, delete-orphan"},
+    )
+
+    @property
+    def tags(self) -> list[str]:
+        return sorted(row.tag for row in self.tag_rows)
+
+    def set_tags(self, tags: list[str]) -> None:
+        wanted = set(tags)
+        self.tag_rows = [row for row in self.tag_rows if row.tag in wanted]
+        present = {row.tag for row in self.tag_rows}
+        self.tag_rows.extend(TaskTag(task_id=self.id, tag=tag) for tag in sorted(wanted - present))
+
+
+class UserSequence(SQLModel, table=True):
+    """The last event `seq` handed out per user (events are ordered per user)."""
+
+    __tablename__ = "user_sequence"
+
+    user_id: str = Field(primary_key=True, max_length=128)
+    last_seq: int = 0

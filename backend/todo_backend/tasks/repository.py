@@ -1,0 +1,83 @@
+"""Queries over the task tables; every query is scoped to one owner."""
+
+from typing import Any
+
+from sqlalchemy import case, func, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col, select
+from sqlmodel.sql.expression import SelectOfScalar
+
+from todo_backend.tasks.models import Task, TaskTag
+from todo_backend.tasks.schemas import PRIORITY_RANK, SortField, SortOrder, StatusFilter, TaskQuery
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def get_task(session: AsyncSession, *, owner_id: str, task_id: str) -> Task | None:
+    statement = select(Task).where(col(Task.id) == task_id, col(Task.owner_id) == owner_id)
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+async def get_task_by_occurrence_key(
+    session: AsyncSession, *, owner_id: str, occurrence_key: str
+) -> Task | None:
+    statement = select(Task).where(
+        col(Task.owner_id) == owner_id, col(Task.occurrence_key) == occurrence_key
+    )
+    return (await session.execute(statement)).scalar_one_or_none()
+
+
+def _filtered(
+    statement: SelectOfScalar[Task], *, owner_id: str, query: TaskQuery
+) -> SelectOfScalar[Task]:
+    statement = statement.where(col(Task.owner_id) == owner_id)
+    if query.status is StatusFilter.PENDING:
+        statement = statement.where(col(Task.completed).is_(False))
+    elif query.status is StatusFilter.COMPLETED:
+        statement = statement.where(col(Task.completed).is_(True))
+    if query.priority:
+        statement = statement.where(col(Task.priority) == query.priority)
+    if query.tag:
+        tagged = select(col(TaskTag.task_id)).where(col(TaskTag.tag) == query.tag)
+        statement = statement.where(col(Task.id).in_(tagged))
+    if query.q:
+        pattern = f"%{_escape_like(query.q)}%"
+        statement = statement.where(
+            or_(
+                col(Task.title).ilike(pattern, escape="\\"),
+                col(Task.description).ilike(pattern, escape="\\"),
+            )
+        )
+    if query.due_before:
+        statement = statement.where(col(Task.due_at) < query.due_before)
+    if query.due_after:
+        statement = statement.where(col(Task.due_at) >= query.due_after)
+    return statement
+
+
+def _sort_key(field: SortField) -> Any:
+    if field is SortField.PRIORITY:
+        return case(PRIORITY_RANK, value=col(Task.priority), else_=1)
+    if field is SortField.TITLE:
+        return func.lower(col(Task.title))
+    return col(Task.due_at) if field is SortField.DUE_AT else col(Task.created_at)
+
+
+async def list_tasks(
+    session: AsyncSession, *, owner_id: str, query: TaskQuery
+) -> tuple[list[Task], int]:
+    matching = _filtered(select(Task), owner_id=owner_id, query=query).subquery()
+    total = (await session.execute(select(func.count()).select_from(matching))).scalar_one()
+
+    key = _sort_key(query.sort)
+    ordered = key.desc() if query.order is SortOrder.DESC else key.asc()
+    statement = (
+        _filtered(select(Task), owner_id=owner_id, query=query)
+        .order_by(ordered.nulls_last(), col(Task.created_at), col(Task.id))
+        .limit(query.limit)
+        .offset(query.offset)
+    )
+    tasks = list((await session.execute(statement)).scalars().all())
+    return tasks, total

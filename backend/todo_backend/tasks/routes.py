@@ -1,0 +1,90 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from todo_backend.db import SessionDep
+from todo_backend.tasks.schemas import (
+    OccurrenceCreate,
+    TaskCreate,
+    TaskList,
+    TaskPublic,
+    TaskQuery,
+    TaskUpdate,
+)
+from todo_backend.tasks.service import TaskService
+from todo_common.auth import CurrentUserDep
+from todo_common.dapr import require_dapr_caller
+
+ERRORS: dict[int | str, dict[str, str]] = {
+    401: {"description": "missing, invalid or expired token"},
+    404: {"description": "no such task for this user"},
+    413: {"description": "request body over the size limit"},
+    422: {"description": "invalid input; the body names each bad field"},
+    429: {"description": "rate limit exceeded; see Retry-After"},
+}
+
+
+def get_task_service(request: Request, session: SessionDep) -> TaskService:
+    return TaskService(session, on_commit=request.app.state.outbox_relay.wake)
+
+
+TaskServiceDep = Annotated[TaskService, Depends(get_task_service)]
+
+router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=ERRORS)
+
+
+@router.get("", response_model=TaskList)
+async def list_tasks(
+    user: CurrentUserDep, tasks: TaskServiceDep, query: Annotated[TaskQuery, Query()]
+) -> TaskList:
+    items, total = await tasks.list(user_id=user.id, query=query)
+    return TaskList(
+        items=[TaskPublic.model_validate(t) for t in items],
+        total=total,
+        limit=query.limit,
+        offset=query.offset,
+    )
+
+
+@router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
+async def create_task(user: CurrentUserDep, tasks: TaskServiceDep, body: TaskCreate) -> TaskPublic:
+    return TaskPublic.model_validate(await tasks.create(user_id=user.id, data=body))
+
+
+@router.get("/{task_id}", response_model=TaskPublic)
+async def read_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
+    return TaskPublic.model_validate(await tasks.get(user_id=user.id, task_id=task_id))
+
+
+@router.patch("/{task_id}", response_model=TaskPublic)
+async def update_task(
+    user: CurrentUserDep, tasks: TaskServiceDep, task_id: str, body: TaskUpdate
+) -> TaskPublic:
+    task = await tasks.update(user_id=user.id, task_id=task_id, changes=body)
+    return TaskPublic.model_validate(task)
+
+
+@router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> Response:
+    await tasks.delete(user_id=user.id, task_id=task_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{task_id}/complete", response_model=TaskPublic)
+async def complete_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
+    return TaskPublic.model_validate(await tasks.complete(user_id=user.id, task_id=task_id))
+
+
+internal_router = APIRouter(
+    prefix="/internal", tags=["internal"], dependencies=[Depends(require_dapr_caller)]
+)
+
+
+@internal_router.post("/occurrences", response_model=TaskPublic)
+async def create_occurrence(
+    tasks: TaskServiceDep, body: OccurrenceCreate, response: Response
+) -> TaskPublic:
+    """Reached only through Dapr service invocation (NetworkPolicy + app API token)."""
+    task, created = await tasks.create_occurrence(body)
+    response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+    return TaskPublic.model_validate(task)

@@ -1,0 +1,130 @@
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from dateutil.rrule import rrulestr
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+
+Priority = Literal["low", "medium", "high"]
+PRIORITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
+
+MAX_TAGS = 20
+
+
+def _validate_rrule(value: str) -> str:
+    value = value.strip()
+    if value.upper().startswith("RRULE:"):
+        value = value[len("RRULE:") :]
+    if "DTSTART" in value.upper() or "\n" in value:
+        raise ValueError("recurrence must be a single RRULE without DTSTART")
+    try:
+        rrulestr(value, dtstart=datetime(2000, 1, 1, tzinfo=UTC))
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"invalid RRULE: {exc}") from exc
+    return value.upper()
+
+
+def _normalise_tags(tags: list[str]) -> list[str]:
+    return sorted(set(tags))
+
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(max_length=5000)]
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")
+]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
+Recurrence = Annotated[str, StringConstraints(max_length=500), AfterValidator(_validate_rrule)]
+
+
+class TaskCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title
+    description: Description | None = None
+    priority: Priority = "medium"
+    tags: Tags = []
+    due_at: AwareDatetime | None = None
+    remind_at: AwareDatetime | None = None
+    recurrence: Recurrence | None = None
+
+
+class TaskUpdate(BaseModel):
+    """Partial update: only the fields present are changed; `null` clears a nullable field."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: Title | None = None
+    description: Description | None = None
+    priority: Priority | None = None
+    tags: Tags | None = None
+    due_at: AwareDatetime | None = None
+    remind_at: AwareDatetime | None = None
+    recurrence: Recurrence | None = None
+    completed: bool | None = None
+
+
+class OccurrenceCreate(TaskCreate):
+    """Internal: the next occurrence of a recurring task (called by the reminders service)."""
+
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
+    occurrence_key: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class TaskPublic(BaseModel):
+    id: str
+    title: str
+    description: str | None
+    completed: bool
+    priority: Priority
+    tags: list[str]
+    due_at: datetime | None
+    remind_at: datetime | None
+    completed_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    recurrence: str | None
+
+    model_config = ConfigDict(from_attributes=True)
+
+
+class TaskList(BaseModel):
+    items: list[TaskPublic]
+    total: int
+    limit: int
+    offset: int
+
+
+class StatusFilter(StrEnum):
+    PENDING = "pending"
+    COMPLETED = "completed"
+    ALL = "all"
+
+
+class SortField(StrEnum):
+    DUE_AT = "due_at"
+    PRIORITY = "priority"
+    CREATED_AT = "created_at"
+    TITLE = "title"
+
+
+class SortOrder(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class TaskQuery(BaseModel):
+    """Filters, sort and page of `GET /api/tasks`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StatusFilter = StatusFilter.ALL
+    priority: Priority | None = None
+    tag: Tag | None = None
+    q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    due_before: AwareDatetime | None = None
+    due_after: AwareDatetime | None = None
+    sort: SortField = SortField.CREATED_AT
+    order: SortOrder = SortOrder.ASC
+    limit: int = Field(50, ge=1, le=200)
+    offset: int = Field(0, ge=0)

@@ -1,0 +1,36 @@
+"""What every service's `create_app` starts from: logging, tracing, errors, health, metrics."""
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager
+
+from fastapi import FastAPI
+
+from todo_common.correlation import CorrelationIdMiddleware
+from todo_common.errors import add_exception_handlers
+from todo_common.health import HealthRegistry, health_router
+from todo_common.logging import configure_logging
+from todo_common.metrics import RequestObservabilityMiddleware, ServiceMetrics, metrics_router
+from todo_common.settings import ServiceSettings
+from todo_common.telemetry import TracingMiddleware, configure_tracing
+
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+LifespanIterator = AsyncIterator[None]
+
+
+def create_service_app(
+    settings: ServiceSettings, *, title: str, description: str, lifespan: Lifespan
+) -> FastAPI:
+    configure_logging(settings.service_name, settings.log_level)
+    configure_tracing(settings.service_name, settings.otel_exporter, settings.otel_endpoint)
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    app.state.settings = settings
+    app.state.metrics = ServiceMetrics()
+    app.state.health = HealthRegistry()
+    add_exception_handlers(app)
+    # Added last = outermost: correlation first, so every later layer logs with it.
+    app.add_middleware(RequestObservabilityMiddleware, metrics=app.state.metrics)
+    app.add_middleware(TracingMiddleware, service_name=settings.service_name)
+    app.add_middleware(CorrelationIdMiddleware)
+    app.include_router(health_router())
+    app.include_router(metrics_router())
+    return app

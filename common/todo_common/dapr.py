@@ -1,0 +1,174 @@
+"""A thin async client for the Dapr sidecar's HTTP API, and subscription wiring.
+
+Component names live here, and only here, in Python; `dapr/components/` and the Helm
+chart use the same names.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+from fastapi import APIRouter, Request
+
+from todo_common.correlation import CORRELATION_HEADER, current_correlation_id
+from todo_common.errors import AuthenticationError
+from todo_common.events import CloudEvent
+from todo_common.telemetry import trace_headers
+
+PUBSUB = "pubsub"
+# Same broker as PUBSUB, but with a consumer group per instance, so every websocket
+# replica receives every message (Dapr's default is competing consumers per app id).
+WEBSOCKET_PUBSUB = "websocket-pubsub"
+STATESTORE = "statestore"
+WEBHOOK_BINDING = "notification-webhook"
+SMTP_BINDING = "notification-smtp"
+
+
+class DaprError(Exception):
+    def __init__(self, operation: str, status_code: int | None, detail: str) -> None:
+        super().__init__(f"dapr {operation} failed ({status_code}): {detail}")
+        self.operation = operation
+        self.status_code = status_code
+
+
+@dataclass(frozen=True)
+class Subscription:
+    pubsub: str
+    topic: str
+    route: str
+    dead_letter_topic: str | None = None
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def as_dapr(self) -> dict[str, Any]:
+        body: dict[str, Any] = {"pubsubname": self.pubsub, "topic": self.topic, "route": self.route}
+        if self.dead_letter_topic:
+            body["deadLetterTopic"] = self.dead_letter_topic
+        if self.metadata:
+            body["metadata"] = self.metadata
+        return body
+
+
+def subscription_router(subscriptions: Sequence[Subscription]) -> APIRouter:
+    """Programmatic subscriptions: daprd reads `GET /dapr/subscribe` at start-up."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/dapr/subscribe")
+    async def dapr_subscribe() -> list[dict[str, Any]]:
+        return [subscription.as_dapr() for subscription in subscriptions]
+
+    return router
+
+
+def require_dapr_caller(request: Request) -> None:
+    """Dependency for routes only the sidecar may call (subscriptions, jobs, internal APIs)."""
+    expected: str | None = request.app.state.settings.app_api_token
+    if expected and request.headers.get("dapr-api-token") != expected:
+        raise AuthenticationError("this route is reachable only through the Dapr sidecar")
+
+
+# Subscriber replies understood by daprd: ack, redeliver later, or drop (dead-letter).
+SUCCESS = {"status": "SUCCESS"}
+RETRY = {"status": "RETRY"}
+DROP = {"status": "DROP"}
+
+
+class DaprClient:
+    def __init__(self, base_url: str, *, api_token: str | None = None, timeout: float = 5.0):
+        headers = {"dapr-api-token": api_token} if api_token else {}
+        self._http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    @staticmethod
+    def _context_headers() -> dict[str, str]:
+        headers = trace_headers()
+        correlation_id = current_correlation_id()
+        if correlation_id:
+            headers[CORRELATION_HEADER] = correlation_id
+        return headers
+
+    async def _request(
+        self, operation: str, method: str, url: str, **kwargs: Any
+    ) -> httpx.Response:
+        headers = {**self._context_headers(), **kwargs.pop("headers", {})}
+        try:
+            response = await self._http.request(method, url, headers=headers, **kwargs)
+        except httpx.HTTPError as exc:
+            raise DaprError(operation, None, repr(exc)) from exc
+        if response.status_code >= 400:
+            raise DaprError(operation, response.status_code, response.text[:500])
+        return response
+
+    async def publish(self, pubsub: str, topic: str, event: CloudEvent) -> None:
+        """Publish our own CloudEvent as-is (Dapr keeps its id, type and extensions)."""
+        await self._request(
+            "publish",
+            "POST",
+            f"/v1.0/publish/{pubsub}/{topic}",
+            content=event.model_dump_json(exclude_none=True),
+            headers={"Content-Type": "application/cloudevents+json"},
+        )
+
+    async def get_state(self, store: str, key: str) -> Any | None:
+        response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")
+        return response.json() if response.status_code == 200 and response.content else None
+
+    async def save_state(
+        self, store: str, key: str, value: Any, *, ttl_seconds: int | None = None
+    ) -> None:
+        item: dict[str, Any] = {"key": key, "value": value}
+        if ttl_seconds is not None:
+            item["metadata"] = {"ttlInSeconds": str(ttl_seconds)}
+        await self._request("save state", "POST", f"/v1.0/state/{store}", json=[item])
+
+    async def delete_state(self, store: str, key: str) -> None:
+        await self._request("delete state", "DELETE", f"/v1.0/state/{store}/{quote(key)}")
+
+    async def invoke(
+        self,
+        app_id: str,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        """Service invocation; returns the callee's response whatever its status."""
+        url = f"/v1.0/invoke/{app_id}/method/{path.lstrip('/')}"
+        try:
+            return await self._http.request(
+                method, url, json=json, headers={**self._context_headers(), **(headers or {})}
+            )
+        except httpx.HTTPError as exc:
+            raise DaprError("invoke", None, repr(exc)) from exc
+
+    async def invoke_binding(
+        self, name: str, operation: str, data: Any, metadata: dict[str, str] | None = None
+    ) -> httpx.Response:
+        body = {"operation": operation, "data": data, "metadata": metadata or {}}
+        return await self._request("binding", "POST", f"/v1.0/bindings/{name}", json=body)
+
+    async def schedule_job(
+        self, name: str, *, due_time: str, data: Any, overwrite: bool = True
+    ) -> None:
+        """Jobs API (alpha): a one-shot job the scheduler fires at `due_time` (RFC 3339)."""
+        body = {"dueTime": due_time, "data": data, "overwrite": overwrite}
+        await self._request("schedule job", "POST", f"/v1.0-alpha1/jobs/{quote(name)}", json=body)
+
+    async def delete_job(self, name: str) -> None:
+        try:
+            await self._request("delete job", "DELETE", f"/v1.0-alpha1/jobs/{quote(name)}")
+        except DaprError as exc:
+            if exc.status_code not in (404, 500) or "not found" not in str(exc).lower():
+                raise
+
+    async def is_healthy(self) -> bool:
+        """Sidecar ready for outbound calls (does not wait on this app being up)."""
+        try:
+            response = await self._http.get("/v1.0/healthz/outbound", timeout=2.0)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 204

@@ -1,0 +1,1 @@
+"""Development stack: start and stop the whole system (Redis, PostgreSQL, Dapr, apps)."""

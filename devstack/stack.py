@@ -1,0 +1,306 @@
+"""The whole system on one machine: scheduler, and a daprd + app pair per service instance.
+
+`make run` uses it with the contract's ports; the tests use it with free ports, their own
+Redis, PostgreSQL and data folder, so they never collide with a running `make run`.
+"""
+
+import os
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from devstack.infra import REPO_ROOT, StackError, dapr_binary, start_redis, wait_until
+from devstack.ports import PortPlan, SidecarPorts, free_port, free_sidecar_ports, is_listening
+from devstack.processes import LineSink, ManagedProcess
+
+APP_MODULES = {
+    "backend": "todo_backend.main:app",
+    "websocket": "todo_websocket.main:app",
+    "reminders": "todo_reminders.main:app",
+    "notification": "todo_notification.main:app",
+}
+DEV_JWT_SECRET = "dev-secret-change-me-0123456789abcdef"
+
+
+@dataclass
+class StackConfig:
+    ports: PortPlan
+    data_dir: Path
+    database_url: str
+    jwt_secret: str = DEV_JWT_SECRET
+    app_api_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    websocket_replicas: int = 1
+    services: tuple[str, ...] = tuple(APP_MODULES)
+    components_dir: Path = REPO_ROOT / "dapr" / "components"
+    config_file: Path = REPO_ROOT / "dapr" / "config.yaml"
+    start_redis: bool = True
+    log_dir: Path | None = None
+    sink: LineSink | None = None
+    ready_timeout: float = 90.0
+    app_env: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def redis_host(self) -> str:
+        return f"127.0.0.1:{self.ports.redis}"
+
+
+@dataclass
+class Instance:
+    """One replica of a service: its app process and its sidecar."""
+
+    name: str
+    service: str
+    app_port: int
+    sidecar: SidecarPorts
+    app: ManagedProcess | None = None
+    daprd: ManagedProcess | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.app_port}"
+
+
+class Stack:
+    def __init__(self, config: StackConfig) -> None:
+        self.config = config
+        self.redis: ManagedProcess | None = None
+        self.scheduler: ManagedProcess | None = None
+        self.instances: dict[str, Instance] = {}
+        for service in config.services:
+            self._add_instance(
+                service, service, config.ports.apps[service], config.ports.sidecars[service]
+            )
+        for replica in range(2, config.websocket_replicas + 1):
+            self._add_instance(
+                f"websocket-{replica}", "websocket", free_port(), free_sidecar_ports()
+            )
+
+    def _add_instance(self, name: str, service: str, app_port: int, sidecar: SidecarPorts) -> None:
+        self.instances[name] = Instance(name, service, app_port, sidecar)
+
+    # -- lifecycle -------------------------------------------------------------------
+
+    def __enter__(self) -> "Stack":
+        self.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        try:
+            self._start()
+        except BaseException:
+            self.stop()
+            raise
+
+    def _start(self) -> None:
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.log_dir:
+            self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        if self.config.start_redis and not is_listening(self.config.ports.redis):
+            self.redis = start_redis(
+                self.config.ports.redis,
+                self.config.data_dir / "redis",
+                self.config.sink,
+                self._log_file("redis"),
+            )
+        self.start_scheduler()
+        for instance in self.instances.values():
+            self.start_instance(instance.name)
+        for instance in self.instances.values():
+            self.wait_ready(instance.name)
+
+    def stop(self) -> None:
+        for instance in reversed(list(self.instances.values())):
+            self.stop_instance(instance.name)
+        if self.scheduler:
+            self.scheduler.stop()
+        if self.redis:
+            self.redis.stop()
+
+    # -- pieces ----------------------------------------------------------------------
+
+    def _log_file(self, name: str) -> Path | None:
+        return self.config.log_dir / f"{name}.log" if self.config.log_dir else None
+
+    def _process(
+        self, name: str, argv: list[str], env: dict[str, str], cwd: Path
+    ) -> ManagedProcess:
+        process = ManagedProcess(
+            name, argv, env=env, cwd=cwd, log_file=self._log_file(name), sink=self.config.sink
+        )
+        process.start()
+        return process
+
+    def start_scheduler(self) -> None:
+        ports = self.config.ports.scheduler
+        data = self.config.data_dir / "scheduler"
+        data.mkdir(parents=True, exist_ok=True)
+        argv = [
+            str(dapr_binary("scheduler")),
+            "--port", str(ports.grpc),
+            "--listen-address", "127.0.0.1",
+            "--healthz-port", str(ports.healthz),
+            "--healthz-listen-address", "127.0.0.1",
+            "--metrics-port", str(ports.metrics),
+            "--metrics-listen-address", "127.0.0.1",
+            "--etcd-data-dir", str(data / "etcd"),
+            "--etcd-client-port", str(ports.etcd_client),
+            "--etcd-initial-cluster", f"dapr-scheduler-server-0=http://127.0.0.1:{ports.etcd_peer}",
+            "--etcd-client-listen-address", "127.0.0.1",
+            "--identity-directory-write", str(data / "identity"),
+            "--log-as-json",
+        ]  # fmt: skip
+        self.scheduler = self._process("scheduler", argv, dict(os.environ), data)
+        wait_until(
+            lambda: self._http_ok(f"http://127.0.0.1:{ports.healthz}/healthz", self.scheduler),
+            60,
+            "the Dapr scheduler's /healthz",
+        )
+
+    def stop_scheduler(self) -> None:
+        if self.scheduler:
+            self.scheduler.stop()
+
+    def _app_env(self, instance: Instance) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                "ENVIRONMENT": env.get("ENVIRONMENT", "development"),
+                "JWT_SECRET": self.config.jwt_secret,
+                "APP_API_TOKEN": self.config.app_api_token,
+                "DAPR_HTTP_PORT": str(instance.sidecar.http),
+                "DAPR_GRPC_PORT": str(instance.sidecar.grpc),
+                "DATABASE_URL": self.config.database_url,
+                "REDIS_URL": f"redis://{self.config.redis_host}/0",
+                "HF_HUB_OFFLINE": "1",
+                f"{instance.service.upper()}_PORT": str(instance.app_port),
+                "PYTHONUNBUFFERED": "1",
+            }
+        )
+        if instance.service == "websocket":
+            env["WEBSOCKET_REPLICA_ID"] = instance.name
+        env.update(self.config.app_env.get(instance.service, {}))
+        env.update(self.config.app_env.get(instance.name, {}))
+        return env
+
+    def _daprd_env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            {
+                # Secrets the local components read through the env secret store.
+                "REDIS_HOST": self.config.redis_host,
+                "REDIS_PASSWORD": env.get("REDIS_PASSWORD", ""),
+                "APP_API_TOKEN": self.config.app_api_token,
+                # Advertise loopback for service invocation, never a LAN address.
+                "DAPR_HOST_IP": "127.0.0.1",
+            }
+        )
+        return env
+
+    def start_instance(self, name: str) -> None:
+        instance = self.instances[name]
+        self.start_daprd(name)
+        argv = [
+            sys.executable, "-m", "uvicorn", APP_MODULES[instance.service],
+            "--host", "127.0.0.1",
+            "--port", str(instance.app_port),
+            "--no-access-log",
+            "--log-level", "warning",
+            "--ws-ping-interval", "20",
+            "--ws-ping-timeout", "20",
+            "--timeout-graceful-shutdown", "5",
+        ]  # fmt: skip
+        instance.app = self._process(name, argv, self._app_env(instance), REPO_ROOT)
+
+    def start_daprd(self, name: str) -> None:
+        instance = self.instances[name]
+        sidecar = instance.sidecar
+        argv = [
+            str(dapr_binary("daprd")),
+            "--app-id", instance.service,
+            "--app-port", str(instance.app_port),
+            "--app-protocol", "http",
+            "--dapr-http-port", str(sidecar.http),
+            "--dapr-grpc-port", str(sidecar.grpc),
+            "--dapr-internal-grpc-port", str(sidecar.internal_grpc),
+            "--dapr-listen-addresses", "127.0.0.1",
+            "--metrics-port", str(sidecar.metrics),
+            "--enable-metrics",
+            "--resources-path", str(self.config.components_dir),
+            "--config", str(self.config.config_file),
+            "--scheduler-host-address", f"127.0.0.1:{self.config.ports.scheduler.grpc}",
+            "--placement-host-address", "",
+            "--log-as-json",
+            "--log-level", os.environ.get("DAPR_LOG_LEVEL", "info"),
+        ]  # fmt: skip
+        instance.daprd = self._process(
+            f"{name}-daprd", argv, self._daprd_env(), self.config.data_dir
+        )
+
+    def stop_instance(self, name: str) -> None:
+        instance = self.instances[name]
+        if instance.app:
+            instance.app.stop()
+        if instance.daprd:
+            instance.daprd.stop()
+
+    def kill_instance(self, name: str) -> None:
+        """SIGKILL the app and its sidecar, as a crashed pod would die."""
+        instance = self.instances[name]
+        for process in (instance.app, instance.daprd):
+            if process:
+                process.kill()
+
+    def restart_instance(self, name: str) -> None:
+        self.stop_instance(name)
+        self.start_instance(name)
+        self.wait_ready(name)
+
+    # -- readiness -------------------------------------------------------------------
+
+    @staticmethod
+    def _http_ok(url: str, process: ManagedProcess | None) -> bool:
+        if process is not None and not process.is_running():
+            raise StackError(
+                f"{process.name} exited with code {process.returncode()}\n{process.tail()}"
+            )
+        try:
+            return httpx.get(url, timeout=2.0).status_code in (200, 204)
+        except httpx.HTTPError:
+            return False
+
+    def wait_ready(self, name: str) -> None:
+        instance = self.instances[name]
+        deadline = time.monotonic() + self.config.ready_timeout
+        url = f"{instance.base_url}/health/ready"
+        while time.monotonic() < deadline:
+            for process in (instance.daprd, instance.app):
+                if process is not None and not process.is_running():
+                    raise StackError(
+                        f"{process.name} exited with code {process.returncode()} before ready:\n"
+                        f"{process.tail()}"
+                    )
+            try:
+                if httpx.get(url, timeout=2.0).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        last = ""
+        try:
+            last = httpx.get(url, timeout=2.0).text
+        except httpx.HTTPError as exc:
+            last = repr(exc)
+        tails = "\n".join(
+            f"--- {p.name} ---\n{p.tail(25)}" for p in (instance.daprd, instance.app) if p
+        )
+        raise StackError(
+            f"{name} did not become ready within {self.config.ready_timeout:.0f}s "
+            f"({url} -> {last})\n{tails}"
+        )

@@ -1,0 +1,1 @@
+"""todo-chatbot notification service."""

@@ -1,0 +1,1 @@
+"""todo-chatbot reminders service."""

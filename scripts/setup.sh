@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Idempotent setup: system packages, the pinned Dapr runtime, the Python environment.
+# Every step skips itself when its result is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON=${PYTHON:-python3.11}
+command -v "$PYTHON" >/dev/null 2>&1 || PYTHON=python3
+
+step() { printf '\n== %s\n' "$*"; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg"); done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+step "system packages (Redis, PostgreSQL)"
+apt_install redis-server postgresql
+# The Debian packages start system-wide servers; the project starts its own on loopback
+# (make run reuses a Redis already on 6379; tests always start their own).
+
+step "Dapr runtime (daprd + scheduler, pinned)"
+bash tools/dapr/build.sh
+
+step "Python environment (.venv)"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade "pip==26.3"
+# torch is pinned in backend/pyproject.toml; pip skips it when that version is installed.
+.venv/bin/python -m pip install -q \
+    -e common -e backend -e websocket -e reminders -e notification -e .
+
+step "done"
+echo "make run   # start everything; make test   # run the tests"

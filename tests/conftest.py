@@ -1,0 +1,47 @@
+"""Session fixtures that start real infrastructure on free ports and always stop it."""
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from devstack.infra import PostgresCluster
+from devstack.ports import PortPlan, free_port
+from devstack.stack import Stack, StackConfig
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    # Not under pytest's tmp dir: PostgreSQL runs as `postgres`, which cannot enter root's.
+    data_dir = Path(tempfile.mkdtemp(prefix="todo-chatbot-pg-"))
+    cluster = PostgresCluster(data_dir, free_port())
+    try:
+        cluster.start()
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def make_stack_config(tmp: Path, database_url: str, **overrides: object) -> StackConfig:
+    return StackConfig(
+        ports=PortPlan.free(),
+        data_dir=tmp / "data",
+        database_url=database_url,
+        log_dir=tmp / "logs",
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest.fixture(scope="session")
+def system(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
+    """The whole system on PostgreSQL: 4 services with sidecars, scheduler, Redis."""
+    tmp = tmp_path_factory.mktemp("system")
+    stack = Stack(make_stack_config(tmp, postgres.create_database("system")))
+    with stack:
+        yield stack

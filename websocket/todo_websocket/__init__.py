@@ -1,0 +1,1 @@
+"""todo-chatbot websocket service (package named to avoid shadowing `websocket`)."""

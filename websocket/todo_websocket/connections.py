@@ -1,0 +1,103 @@
+"""Live connections of this replica, each with a bounded send queue.
+
+A slow client never slows the others: fan-out only enqueues; when a client's queue is
+full it is disconnected (1013) and must resume, which loses nothing.
+"""
+
+import asyncio
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import structlog
+from fastapi import WebSocket
+
+logger = structlog.get_logger()
+
+CLOSE_TRY_AGAIN_LATER = 1013
+
+
+@dataclass(eq=False)
+class ClientConnection:
+    user_id: str
+    websocket: WebSocket
+    queue: asyncio.Queue[str]
+    last_sent_seq: int = 0
+    overflowed: bool = False
+    # While a resume replays history, live messages wait here so none jumps ahead of it.
+    resuming: bool = False
+    held: list[tuple[int | None, str]] = field(default_factory=list)
+    closed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer_in_order(self, text: str, seq: int | None) -> bool:
+        """Offer a sequenced message unless this client already has it."""
+        if seq is not None:
+            if seq <= self.last_sent_seq:
+                return True
+            self.last_sent_seq = seq
+        return self.offer(text)
+
+    def offer(self, text: str) -> bool:
+        """Enqueue without waiting; False (and marked overflowed) when the queue is full."""
+        if self.overflowed:
+            return False
+        try:
+            self.queue.put_nowait(text)
+        except asyncio.QueueFull:
+            self.overflowed = True
+            return False
+        return True
+
+
+@dataclass
+class ConnectionStats:
+    messages_sent: int = 0
+    messages_dropped: int = 0
+    slow_disconnects: int = 0
+    refused_full: int = 0
+
+
+class ConnectionRegistry:
+    def __init__(self, *, max_connections: int, queue_size: int) -> None:
+        self._by_user: dict[str, set[ClientConnection]] = defaultdict(set)
+        self._max_connections = max_connections
+        self._queue_size = queue_size
+        self.stats = ConnectionStats()
+
+    @property
+    def active_connections(self) -> int:
+        return sum(len(conns) for conns in self._by_user.values())
+
+    @property
+    def users(self) -> int:
+        return len(self._by_user)
+
+    def is_full(self) -> bool:
+        return self.active_connections >= self._max_connections
+
+    def add(self, user_id: str, websocket: WebSocket) -> ClientConnection:
+        connection = ClientConnection(user_id, websocket, asyncio.Queue(self._queue_size))
+        self._by_user[user_id].add(connection)
+        return connection
+
+    def remove(self, connection: ClientConnection) -> None:
+        conns = self._by_user.get(connection.user_id)
+        if conns is None:
+            return
+        conns.discard(connection)
+        if not conns:
+            del self._by_user[connection.user_id]
+
+    def all(self) -> list[ClientConnection]:
+        return [conn for conns in self._by_user.values() for conn in conns]
+
+    def deliver(self, user_id: str, text: str, seq: int | None) -> int:
+        """Enqueue a message for each of the user's live connections; returns how many."""
+        delivered = 0
+        for connection in list(self._by_user.get(user_id, ())):
+            if connection.resuming:
+                connection.held.append((seq, text))
+            elif connection.offer_in_order(text, seq):
+                delivered += 1
+            else:
+                self.stats.messages_dropped += 1
+        return delivered

@@ -1,0 +1,86 @@
+"""Resume after reconnect: replay a user's events after `after_seq` from the backend's log.
+
+The backend keeps every committed event with its per-user `seq` (its outbox), so the
+history survives websocket restarts and includes events not yet delivered by pub/sub.
+It is read through Dapr service invocation.
+"""
+
+import json
+
+import httpx
+import structlog
+from pydantic import BaseModel
+
+from todo_common.dapr import DaprClient, DaprError
+from todo_common.events import CloudEvent
+from todo_websocket.connections import ClientConnection
+from todo_websocket.messages import message_from_event
+
+logger = structlog.get_logger()
+
+BACKEND_APP_ID = "backend"
+
+
+class EventLogPage(BaseModel):
+    events: list[CloudEvent]
+    oldest_seq: int | None
+    latest_seq: int
+
+
+class EventHistory:
+    def __init__(self, dapr: DaprClient, *, limit: int) -> None:
+        self._dapr = dapr
+        self._limit = limit
+
+    async def fetch(self, user_id: str, after_seq: int) -> EventLogPage:
+        response = await self._dapr.invoke(
+            BACKEND_APP_ID,
+            "GET",
+            f"internal/users/{user_id}/events?after_seq={after_seq}&limit={self._limit}",
+        )
+        response.raise_for_status()
+        return EventLogPage.model_validate_json(response.content)
+
+    async def resume(self, connection: ClientConnection, after_seq: int) -> None:
+        connection.resuming = True
+        try:
+            try:
+                page = await self.fetch(connection.user_id, after_seq)
+            except (DaprError, httpx.HTTPError, ValueError) as exc:
+                logger.warning("ws.resume_failed", error=repr(exc)[:200])
+                connection.offer(
+                    json.dumps({"type": "error", "data": {"detail": "resume failed: retry"}})
+                )
+                for seq, text in connection.held:
+                    connection.offer_in_order(text, seq)
+                return
+            if page.oldest_seq is not None and after_seq + 1 < page.oldest_seq:
+                # Older than the retained window: the client must reload its task list.
+                connection.offer(
+                    json.dumps(
+                        {
+                            "type": "resume.gap",
+                            "data": {"after_seq": after_seq, "oldest_seq": page.oldest_seq},
+                        }
+                    )
+                )
+            connection.last_sent_seq = after_seq
+            for event in page.events:
+                _, message = message_from_event(event)
+                connection.offer_in_order(message.model_dump_json(), message.seq)
+            for seq, text in connection.held:
+                connection.offer_in_order(text, seq)
+            connection.offer(
+                json.dumps(
+                    {"type": "resume.complete", "data": {"last_seq": connection.last_sent_seq}}
+                )
+            )
+            logger.info(
+                "ws.resumed",
+                after_seq=after_seq,
+                replayed=len(page.events),
+                user_id=connection.user_id,
+            )
+        finally:
+            connection.held.clear()
+            connection.resuming = False

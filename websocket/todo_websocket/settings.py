@@ -1,0 +1,31 @@
+import socket
+import uuid
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
+
+from todo_common.settings import ServiceSettings
+
+
+def _default_replica_id() -> str:
+    return f"{socket.gethostname()}-{uuid.uuid4().hex[:8]}"
+
+
+class WebsocketSettings(ServiceSettings):
+    model_config = SettingsConfigDict(env_prefix="WEBSOCKET_", extra="ignore", env_file=".env")
+
+    service_name: str = "websocket"
+    port: int = 8001
+    replica_id: str = Field(default_factory=_default_replica_id)
+    max_connections: int = Field(5000, ge=1)
+    send_queue_size: int = Field(256, ge=1)
+    max_message_bytes: int = Field(4096, ge=64)
+    ping_interval_seconds: float = Field(20.0, gt=0)
+    idle_timeout_seconds: float = Field(60.0, gt=0)
+    alert_warning_connections: int = 400
+    alert_critical_connections: int = 480
+    history_limit: int = Field(1000, ge=1)
+    history_ttl_seconds: int = Field(24 * 3600, ge=60)
+    pubsub_name: str = Field(
+        "websocket-pubsub", validation_alias=AliasChoices("WEBSOCKET_PUBSUB_NAME")
+    )

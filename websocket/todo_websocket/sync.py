@@ -1,0 +1,138 @@
+"""One client's WebSocket session: authenticate, then pump its queue and read its requests."""
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable
+from contextlib import suppress
+
+import structlog
+from fastapi import WebSocket, WebSocketDisconnect
+from pydantic import BaseModel, ValidationError
+from starlette.websockets import WebSocketState
+
+from todo_common.auth import CurrentUser, decode_token
+from todo_common.errors import AuthenticationError
+from todo_websocket.connections import CLOSE_TRY_AGAIN_LATER, ClientConnection, ConnectionRegistry
+from todo_websocket.settings import WebsocketSettings
+
+logger = structlog.get_logger()
+
+CLOSE_UNAUTHORIZED = 4401
+CLOSE_GOING_AWAY = 1001
+CLOSE_MESSAGE_TOO_BIG = 1009
+BEARER_SUBPROTOCOL_PREFIX = "bearer."
+
+
+Resume = Callable[[ClientConnection, int], Awaitable[None]]
+
+
+class ResumeRequest(BaseModel):
+    type: str
+    after_seq: int
+
+
+def _token_from(websocket: WebSocket) -> tuple[str | None, str | None]:
+    """Token from `?token=` or a `bearer.<jwt>` subprotocol (browsers cannot set headers)."""
+    token = websocket.query_params.get("token")
+    if token:
+        return token, None
+    protocols = websocket.headers.get("sec-websocket-protocol", "")
+    for protocol in (p.strip() for p in protocols.split(",")):
+        if protocol.startswith(BEARER_SUBPROTOCOL_PREFIX):
+            return protocol[len(BEARER_SUBPROTOCOL_PREFIX) :], protocol
+    return None, None
+
+
+async def authenticate(websocket: WebSocket, secret: str) -> CurrentUser | None:
+    token, subprotocol = _token_from(websocket)
+    try:
+        if not token:
+            raise AuthenticationError("missing token")
+        user = decode_token(token, secret)
+    except AuthenticationError as exc:
+        await websocket.accept()
+        await websocket.close(CLOSE_UNAUTHORIZED, reason=exc.detail[:120])
+        return None
+    await websocket.accept(subprotocol=subprotocol)
+    return user
+
+
+async def _pump(connection: ClientConnection, registry: ConnectionRegistry) -> None:
+    websocket = connection.websocket
+    while True:
+        if connection.overflowed and connection.queue.empty():
+            break
+        text = await connection.queue.get()
+        await websocket.send_text(text)
+        registry.stats.messages_sent += 1
+        if connection.overflowed:
+            break
+    registry.stats.slow_disconnects += 1
+    await websocket.close(CLOSE_TRY_AGAIN_LATER, reason="send queue overflow: resume")
+
+
+async def _send_error(connection: ClientConnection, detail: str) -> None:
+    connection.offer(json.dumps({"type": "error", "data": {"detail": detail}}))
+
+
+async def _read(connection: ClientConnection, settings: WebsocketSettings, resume: Resume) -> None:
+    websocket = connection.websocket
+    while True:
+        message = await asyncio.wait_for(websocket.receive(), timeout=settings.idle_timeout_seconds)
+        if message["type"] == "websocket.disconnect":
+            return
+        text = message.get("text")
+        if text is None:
+            text = (message.get("bytes") or b"").decode("utf-8", errors="replace")
+        if len(text.encode()) > settings.max_message_bytes:
+            await websocket.close(CLOSE_MESSAGE_TOO_BIG, reason="message too big")
+            return
+        try:
+            payload = json.loads(text)
+        except json.JSONDecodeError:
+            await _send_error(connection, "message is not JSON")
+            continue
+        kind = payload.get("type") if isinstance(payload, dict) else None
+        if kind == "ping":
+            connection.offer(json.dumps({"type": "pong"}))
+        elif kind == "resume":
+            try:
+                request = ResumeRequest.model_validate(payload)
+            except ValidationError:
+                await _send_error(connection, "resume needs an integer after_seq")
+                continue
+            await resume(connection, request.after_seq)
+        else:
+            await _send_error(connection, f"unknown message type: {kind!r}")
+
+
+async def serve_client(
+    websocket: WebSocket,
+    registry: ConnectionRegistry,
+    settings: WebsocketSettings,
+    resume: Resume,
+) -> None:
+    if registry.is_full():
+        registry.stats.refused_full += 1
+        await websocket.accept()
+        await websocket.close(CLOSE_TRY_AGAIN_LATER, reason="replica at connection capacity")
+        return
+    user = await authenticate(websocket, settings.jwt_secret)
+    if user is None:
+        return
+    connection = registry.add(user.id, websocket)
+    logger.info("ws.connected", user_id=user.id, active=registry.active_connections)
+    pump = asyncio.create_task(_pump(connection, registry))
+    reader = asyncio.create_task(_read(connection, settings, resume))
+    try:
+        await asyncio.wait({pump, reader}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        registry.remove(connection)
+        for task in (pump, reader):
+            task.cancel()
+            with suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, TimeoutError):
+                await task
+        if websocket.client_state is WebSocketState.CONNECTED:
+            with suppress(RuntimeError, WebSocketDisconnect):
+                await websocket.close(1000)
+        logger.info("ws.disconnected", user_id=user.id, active=registry.active_connections)
