@@ -41,7 +41,10 @@ class StackConfig:
     log_dir: Path | None = None
     sink: LineSink | None = None
     ready_timeout: float = 90.0
+    # Extra environment per service or instance name (apps), and for every sidecar
+    # (where the local components read their secrets through the env secret store).
     app_env: dict[str, dict[str, str]] = field(default_factory=dict)
+    sidecar_env: dict[str, str] = field(default_factory=dict)
 
     @property
     def redis_host(self) -> str:
@@ -201,6 +204,7 @@ class Stack:
                 "DAPR_HOST_IP": "127.0.0.1",
             }
         )
+        env.update(self.config.sidecar_env)
         return env
 
     def start_instance(self, name: str) -> None:
