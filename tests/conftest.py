@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from devstack.infra import PostgresCluster
+from devstack.infra import PostgresCluster, start_redis
 from devstack.ports import PortPlan, free_port
 from devstack.stack import Stack, StackConfig
 
@@ -26,6 +26,17 @@ def postgres() -> Iterator[PostgresCluster]:
     finally:
         cluster.stop()
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """A private Redis on a free port; yields the port."""
+    port = free_port()
+    process = start_redis(port, tmp_path_factory.mktemp("redis"), None, None)
+    try:
+        yield port
+    finally:
+        process.stop()
 
 
 def make_stack_config(tmp: Path, database_url: str, **overrides: object) -> StackConfig:

@@ -3,14 +3,17 @@
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
+from datetime import timedelta
 
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import text
 
 from todo_backend.db import create_engine, create_sessionmaker
 from todo_backend.migrate import upgrade_to_head
 from todo_backend.outbox.relay import OutboxRelay
 from todo_backend.outbox.routes import router as event_log_router
+from todo_backend.ratelimit import RateLimiter
 from todo_backend.settings import BackendSettings
 from todo_backend.tasks.routes import internal_router
 from todo_backend.tasks.routes import router as tasks_router
@@ -39,7 +42,11 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
             max_backoff_seconds=settings.outbox_max_backoff_seconds,
+            retention=timedelta(hours=settings.event_log_retention_hours),
+            fault=settings.outbox_fault,
         )
+        redis = Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        app.state.rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
         app.state.sessionmaker = sessionmaker
         app.state.dapr = dapr
         app.state.outbox_relay = relay
@@ -51,13 +58,21 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
 
         app.state.health.add("database", database_reachable)
         app.state.health.add("dapr-sidecar", dapr.is_healthy)
-        relay_task = asyncio.create_task(relay.run(), name="outbox-relay")
+        # Soft: without Redis the rate limiter counts per replica, requests still succeed.
+        app.state.health.add("redis", app.state.rate_limiter.ping, hard=False)
+        relay_task = (
+            asyncio.create_task(relay.run(), name="outbox-relay")
+            if settings.outbox_relay_enabled
+            else None
+        )
         try:
             yield
         finally:
-            relay_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await relay_task
+            if relay_task:
+                relay_task.cancel()
+                with suppress(asyncio.CancelledError):
+                    await relay_task
+            await redis.aclose()
             await dapr.aclose()
             await engine.dispose()
 

@@ -1,3 +1,5 @@
+from typing import Literal
+
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
@@ -27,6 +29,12 @@ class BackendSettings(ServiceSettings):
     outbox_batch_size: int = Field(100, ge=1)
     outbox_poll_seconds: float = Field(0.5, gt=0)
     outbox_max_backoff_seconds: float = Field(30.0, gt=0)
+    outbox_relay_enabled: bool = True
+    # Fault injection for the crash tests only: die right after publishing, before the
+    # row is marked sent (the worst moment for an outbox).
+    outbox_fault: Literal["none", "crash_after_publish"] = "none"
+    # Published events stay readable this long as each user's log (websocket resume).
+    event_log_retention_hours: float = Field(24.0, gt=0)
 
     nlu_model_path: str | None = Field(
         None, validation_alias=AliasChoices("NLU_MODEL_PATH", "BACKEND_NLU_MODEL_PATH")

@@ -48,12 +48,18 @@ class PayloadTooLargeError(DomainError):
     status_code = 413
 
 
+_SOURCES = {"body", "query", "path", "header", "cookie"}
+
+
 def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = []
     for error in exc.errors():
+        location = [str(part) for part in error.get("loc", ())]
+        source = location.pop(0) if location and location[0] in _SOURCES else "body"
         errors.append(
             {
-                "field": ".".join(str(part) for part in error.get("loc", ()) if part != "body"),
+                "field": ".".join(location),
+                "in": source,
                 "message": error.get("msg", "invalid value"),
                 "type": error.get("type", "value_error"),
             }

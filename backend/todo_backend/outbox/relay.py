@@ -8,6 +8,9 @@ side by side without publishing the same row concurrently.
 
 import asyncio
 import contextlib
+import os
+import signal
+import time
 from datetime import timedelta
 
 import structlog
@@ -15,12 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from todo_backend.db import utcnow
+from todo_backend.outbox.event_log import prune_event_log
 from todo_backend.outbox.models import OutboxEvent
 from todo_common.correlation import correlation_scope
 from todo_common.dapr import PUBSUB, DaprClient, DaprError
 from todo_common.events import CloudEvent
 
 logger = structlog.get_logger()
+
+PRUNE_INTERVAL_SECONDS = 600.0
 
 
 def backoff_seconds(attempts: int, maximum: float) -> float:
@@ -36,13 +42,18 @@ class OutboxRelay:
         batch_size: int = 100,
         poll_seconds: float = 0.5,
         max_backoff_seconds: float = 30.0,
+        retention: timedelta = timedelta(hours=24),
+        fault: str = "none",
     ) -> None:
         self._sessionmaker = sessionmaker
         self._dapr = dapr
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
         self._max_backoff = max_backoff_seconds
+        self._retention = retention
+        self._fault = fault
         self._wake = asyncio.Event()
+        self._next_prune = 0.0
         self.published_total = 0
 
     def wake(self) -> None:
@@ -53,6 +64,7 @@ class OutboxRelay:
         while True:
             try:
                 published = await self.publish_pending()
+                await self._prune_now_and_then()
             except Exception:  # keep relaying whatever failed (DB restart, sidecar down)
                 logger.exception("outbox.relay_failed")
                 published = 0
@@ -60,6 +72,15 @@ class OutboxRelay:
                 self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
+
+    async def _prune_now_and_then(self) -> None:
+        if time.monotonic() < self._next_prune:
+            return
+        self._next_prune = time.monotonic() + PRUNE_INTERVAL_SECONDS
+        async with self._sessionmaker() as session:
+            removed = await prune_event_log(session, retention=self._retention)
+        if removed:
+            logger.info("outbox.pruned", rows=removed)
 
     async def publish_pending(self) -> int:
         """Publish one batch of due rows; returns how many were published."""
@@ -102,6 +123,8 @@ class OutboxRelay:
                     error=row.last_error,
                 )
                 return False
+            if self._fault == "crash_after_publish":
+                os.kill(os.getpid(), signal.SIGKILL)
             row.published_at = utcnow()
             row.attempts += 1
             self.published_total += 1

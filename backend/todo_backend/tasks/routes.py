@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from todo_backend.db import SessionDep
+from todo_backend.ratelimit import RateLimitedUser
 from todo_backend.tasks.schemas import (
     OccurrenceCreate,
     TaskCreate,
@@ -12,7 +13,6 @@ from todo_backend.tasks.schemas import (
     TaskUpdate,
 )
 from todo_backend.tasks.service import TaskService
-from todo_common.auth import CurrentUserDep
 from todo_common.dapr import require_dapr_caller
 
 ERRORS: dict[int | str, dict[str, str]] = {
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=ERRORS)
 
 @router.get("", response_model=TaskList)
 async def list_tasks(
-    user: CurrentUserDep, tasks: TaskServiceDep, query: Annotated[TaskQuery, Query()]
+    user: RateLimitedUser, tasks: TaskServiceDep, query: Annotated[TaskQuery, Query()]
 ) -> TaskList:
     items, total = await tasks.list(user_id=user.id, query=query)
     return TaskList(
@@ -47,31 +47,31 @@ async def list_tasks(
 
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
-async def create_task(user: CurrentUserDep, tasks: TaskServiceDep, body: TaskCreate) -> TaskPublic:
+async def create_task(user: RateLimitedUser, tasks: TaskServiceDep, body: TaskCreate) -> TaskPublic:
     return TaskPublic.model_validate(await tasks.create(user_id=user.id, data=body))
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
-async def read_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
+async def read_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
     return TaskPublic.model_validate(await tasks.get(user_id=user.id, task_id=task_id))
 
 
 @router.patch("/{task_id}", response_model=TaskPublic)
 async def update_task(
-    user: CurrentUserDep, tasks: TaskServiceDep, task_id: str, body: TaskUpdate
+    user: RateLimitedUser, tasks: TaskServiceDep, task_id: str, body: TaskUpdate
 ) -> TaskPublic:
     task = await tasks.update(user_id=user.id, task_id=task_id, changes=body)
     return TaskPublic.model_validate(task)
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> Response:
+async def delete_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str) -> Response:
     await tasks.delete(user_id=user.id, task_id=task_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{task_id}/complete", response_model=TaskPublic)
-async def complete_task(user: CurrentUserDep, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
+async def complete_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
     return TaskPublic.model_validate(await tasks.complete(user_id=user.id, task_id=task_id))
 
 

@@ -28,6 +28,12 @@ def _normalise_tags(tags: list[str]) -> list[str]:
     return sorted(set(tags))
 
 
+def _to_utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+# Offsets are required on input; stored and returned in UTC.
+UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=5000)]
 Tag = Annotated[
@@ -44,8 +50,8 @@ class TaskCreate(BaseModel):
     description: Description | None = None
     priority: Priority = "medium"
     tags: Tags = []
-    due_at: AwareDatetime | None = None
-    remind_at: AwareDatetime | None = None
+    due_at: UtcDatetime | None = None
+    remind_at: UtcDatetime | None = None
     recurrence: Recurrence | None = None
 
 
@@ -58,8 +64,8 @@ class TaskUpdate(BaseModel):
     description: Description | None = None
     priority: Priority | None = None
     tags: Tags | None = None
-    due_at: AwareDatetime | None = None
-    remind_at: AwareDatetime | None = None
+    due_at: UtcDatetime | None = None
+    remind_at: UtcDatetime | None = None
     recurrence: Recurrence | None = None
     completed: bool | None = None
 
@@ -122,8 +128,8 @@ class TaskQuery(BaseModel):
     priority: Priority | None = None
     tag: Tag | None = None
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
-    due_before: AwareDatetime | None = None
-    due_after: AwareDatetime | None = None
+    due_before: UtcDatetime | None = None
+    due_after: UtcDatetime | None = None
     sort: SortField = SortField.CREATED_AT
     order: SortOrder = SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
