@@ -208,8 +208,11 @@ class Stack:
         return env
 
     def start_instance(self, name: str) -> None:
-        instance = self.instances[name]
         self.start_daprd(name)
+        self.start_app(name)
+
+    def start_app(self, name: str) -> None:
+        instance = self.instances[name]
         argv = [
             sys.executable, "-m", "uvicorn", APP_MODULES[instance.service],
             "--host", "127.0.0.1",
@@ -260,6 +263,19 @@ class Stack:
         for process in (instance.app, instance.daprd):
             if process:
                 process.kill()
+
+    def kill_app(self, name: str) -> None:
+        """SIGKILL only the app (its sidecar stays), as an OOM-killed container would die."""
+        app = self.instances[name].app
+        if app:
+            app.kill()
+
+    def restart_app(self, name: str) -> None:
+        app = self.instances[name].app
+        if app:
+            app.stop()
+        self.start_app(name)
+        self.wait_ready(name)
 
     def restart_instance(self, name: str) -> None:
         self.stop_instance(name)
