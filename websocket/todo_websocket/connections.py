@@ -6,6 +6,7 @@ full it is disconnected (1013) and must resume, which loses nothing.
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
@@ -26,7 +27,10 @@ class ClientConnection:
     # While a resume replays history, live messages wait here so none jumps ahead of it.
     resuming: bool = False
     held: list[tuple[int | None, str]] = field(default_factory=list)
-    closed: asyncio.Event = field(default_factory=asyncio.Event)
+    overflow: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def has_gap_before(self, seq: int | None) -> bool:
+        return seq is not None and self.last_sent_seq > 0 and seq > self.last_sent_seq + 1
 
     def offer_in_order(self, text: str, seq: int | None) -> bool:
         """Offer a sequenced message unless this client already has it."""
@@ -44,6 +48,7 @@ class ClientConnection:
             self.queue.put_nowait(text)
         except asyncio.QueueFull:
             self.overflowed = True
+            self.overflow.set()
             return False
         return True
 
@@ -56,8 +61,14 @@ class ConnectionStats:
     refused_full: int = 0
 
 
+GapHandler = Callable[[ClientConnection], None]
+
+
 class ConnectionRegistry:
-    def __init__(self, *, max_connections: int, queue_size: int) -> None:
+    def __init__(
+        self, *, max_connections: int, queue_size: int, on_gap: GapHandler | None = None
+    ) -> None:
+        self.on_gap = on_gap
         self._by_user: dict[str, set[ClientConnection]] = defaultdict(set)
         self._max_connections = max_connections
         self._queue_size = queue_size
@@ -96,6 +107,11 @@ class ConnectionRegistry:
         for connection in list(self._by_user.get(user_id, ())):
             if connection.resuming:
                 connection.held.append((seq, text))
+            elif connection.has_gap_before(seq) and self.on_gap:
+                # An event overtook another (a publish retried later): fetch the missing
+                # ones from the log first, then this one, so the client sees no hole.
+                connection.held.append((seq, text))
+                self.on_gap(connection)
             elif connection.offer_in_order(text, seq):
                 delivered += 1
             else:

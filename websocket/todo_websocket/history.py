@@ -5,6 +5,7 @@ history survives websocket restarts and includes events not yet delivered by pub
 It is read through Dapr service invocation.
 """
 
+import asyncio
 import json
 
 import httpx
@@ -31,6 +32,7 @@ class EventHistory:
     def __init__(self, dapr: DaprClient, *, limit: int) -> None:
         self._dapr = dapr
         self._limit = limit
+        self._background: set[asyncio.Task[None]] = set()
 
     async def fetch(self, user_id: str, after_seq: int) -> EventLogPage:
         response = await self._dapr.invoke(
@@ -41,7 +43,21 @@ class EventHistory:
         response.raise_for_status()
         return EventLogPage.model_validate_json(response.content)
 
-    async def resume(self, connection: ClientConnection, after_seq: int) -> None:
+    def backfill(self, connection: ClientConnection) -> None:
+        """Fill a gap in the live stream, silently, in the background."""
+        if connection.resuming:
+            return
+        connection.resuming = True  # hold live messages from now on
+        task = asyncio.create_task(
+            self.resume(connection, connection.last_sent_seq, announce=False)
+        )
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def resume(
+        self, connection: ClientConnection, after_seq: int, *, announce: bool = True
+    ) -> None:
+        """Replay events after `after_seq`, then what arrived live meanwhile, in order."""
         connection.resuming = True
         try:
             try:
@@ -70,11 +86,12 @@ class EventHistory:
                 connection.offer_in_order(message.model_dump_json(), message.seq)
             for seq, text in connection.held:
                 connection.offer_in_order(text, seq)
-            connection.offer(
-                json.dumps(
-                    {"type": "resume.complete", "data": {"last_seq": connection.last_sent_seq}}
+            if announce:
+                connection.offer(
+                    json.dumps(
+                        {"type": "resume.complete", "data": {"last_seq": connection.last_sent_seq}}
+                    )
                 )
-            )
             logger.info(
                 "ws.resumed",
                 after_seq=after_seq,

@@ -1,7 +1,7 @@
 """The websocket app factory: live task sync for every connected client of a user."""
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 from typing import Any
 
 import structlog
@@ -22,7 +22,8 @@ from todo_websocket.connections import ConnectionRegistry
 from todo_websocket.history import EventHistory
 from todo_websocket.messages import message_from_event
 from todo_websocket.settings import WebsocketSettings
-from todo_websocket.sync import CLOSE_GOING_AWAY, serve_client
+from todo_websocket.shutdown import close_all, install_sigterm_handler
+from todo_websocket.sync import serve_client
 
 logger = structlog.get_logger()
 
@@ -43,16 +44,13 @@ def create_app(settings: WebsocketSettings | None = None) -> FastAPI:
             timeout=settings.dapr_timeout_seconds,
         )
         app.state.history = EventHistory(dapr, limit=settings.history_limit)
+        registry.on_gap = app.state.history.backfill
+        install_sigterm_handler(registry)
         app.state.health.add("dapr-sidecar", dapr.is_healthy)
         try:
             yield
         finally:
-            # Graceful shutdown: 1001 tells clients to reconnect (to another replica) and resume.
-            for connection in registry.all():
-                with suppress(Exception):
-                    await connection.websocket.close(
-                        CLOSE_GOING_AWAY, reason="server shutting down"
-                    )
+            await close_all(registry)
             await dapr.aclose()
 
     app = create_service_app(

@@ -18,7 +18,6 @@ from todo_websocket.settings import WebsocketSettings
 logger = structlog.get_logger()
 
 CLOSE_UNAUTHORIZED = 4401
-CLOSE_GOING_AWAY = 1001
 CLOSE_MESSAGE_TOO_BIG = 1009
 BEARER_SUBPROTOCOL_PREFIX = "bearer."
 
@@ -58,17 +57,10 @@ async def authenticate(websocket: WebSocket, secret: str) -> CurrentUser | None:
 
 
 async def _pump(connection: ClientConnection, registry: ConnectionRegistry) -> None:
-    websocket = connection.websocket
     while True:
-        if connection.overflowed and connection.queue.empty():
-            break
         text = await connection.queue.get()
-        await websocket.send_text(text)
+        await connection.websocket.send_text(text)
         registry.stats.messages_sent += 1
-        if connection.overflowed:
-            break
-    registry.stats.slow_disconnects += 1
-    await websocket.close(CLOSE_TRY_AGAIN_LATER, reason="send queue overflow: resume")
 
 
 async def _send_error(connection: ClientConnection, detail: str) -> None:
@@ -124,15 +116,23 @@ async def serve_client(
     logger.info("ws.connected", user_id=user.id, active=registry.active_connections)
     pump = asyncio.create_task(_pump(connection, registry))
     reader = asyncio.create_task(_read(connection, settings, resume))
+    overflow = asyncio.create_task(connection.overflow.wait())
+    close_code, reason = 1000, ""
     try:
-        await asyncio.wait({pump, reader}, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.wait({pump, reader, overflow}, return_when=asyncio.FIRST_COMPLETED)
+        if overflow.done():
+            # The pump may be blocked on a full socket: drop it rather than wait.
+            registry.stats.slow_disconnects += 1
+            close_code, reason = CLOSE_TRY_AGAIN_LATER, "too slow: reconnect and resume"
+        elif reader.done() and isinstance(reader.exception(), TimeoutError):
+            close_code, reason = 1000, "idle timeout"
     finally:
         registry.remove(connection)
-        for task in (pump, reader):
+        for task in (pump, reader, overflow):
             task.cancel()
             with suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, TimeoutError):
                 await task
         if websocket.client_state is WebSocketState.CONNECTED:
-            with suppress(RuntimeError, WebSocketDisconnect):
-                await websocket.close(1000)
+            with suppress(RuntimeError, WebSocketDisconnect, TimeoutError):
+                await asyncio.wait_for(websocket.close(close_code, reason=reason), 2.0)
         logger.info("ws.disconnected", user_id=user.id, active=registry.active_connections)

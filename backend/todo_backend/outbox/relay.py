@@ -99,8 +99,9 @@ class OutboxRelay:
                 statement = statement.with_for_update(skip_locked=True)
             rows = (await session.execute(statement)).scalars().all()
             for row in rows:
-                if await self._publish(row):
-                    published += 1
+                if not await self._publish(row):
+                    break  # keep per-user order: nothing overtakes a row that must retry
+                published += 1
             await session.commit()
         return published
 
