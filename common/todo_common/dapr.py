@@ -33,6 +33,18 @@ class DaprError(Exception):
         self.status_code = status_code
 
 
+class StateConflictError(DaprError):
+    """A state write lost: its ETag no longer matches (409)."""
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    """A state value with the ETag to write it back conditionally (None when absent)."""
+
+    value: Any | None
+    etag: str | None
+
+
 @dataclass(frozen=True)
 class Subscription:
     pubsub: str
@@ -116,13 +128,40 @@ class DaprClient:
         response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")
         return response.json() if response.status_code == 200 and response.content else None
 
+    async def get_state_entry(self, store: str, key: str) -> StateEntry:
+        response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")
+        if response.status_code != 200 or not response.content:
+            return StateEntry(None, None)
+        return StateEntry(response.json(), response.headers.get("etag"))
+
     async def save_state(
-        self, store: str, key: str, value: Any, *, ttl_seconds: int | None = None
+        self,
+        store: str,
+        key: str,
+        value: Any,
+        *,
+        ttl_seconds: int | None = None,
+        etag: str | None = None,
+        first_write: bool = False,
     ) -> None:
+        """Save a value; with `etag` only over that version (else StateConflictError).
+
+        `first_write` asks for first-write-wins concurrency: without an ETag the write
+        fails when the key already exists (Dapr reports that as a plain error, not 409).
+        """
         item: dict[str, Any] = {"key": key, "value": value}
         if ttl_seconds is not None:
             item["metadata"] = {"ttlInSeconds": str(ttl_seconds)}
-        await self._request("save state", "POST", f"/v1.0/state/{store}", json=[item])
+        if etag is not None:
+            item["etag"] = etag
+        if first_write:
+            item["options"] = {"concurrency": "first-write"}
+        try:
+            await self._request("save state", "POST", f"/v1.0/state/{store}", json=[item])
+        except DaprError as exc:
+            if exc.status_code == 409:
+                raise StateConflictError("save state", 409, str(exc)) from exc
+            raise
 
     async def delete_state(self, store: str, key: str) -> None:
         await self._request("delete state", "DELETE", f"/v1.0/state/{store}/{quote(key)}")
@@ -152,10 +191,22 @@ class DaprClient:
         return await self._request("binding", "POST", f"/v1.0/bindings/{name}", json=body)
 
     async def schedule_job(
-        self, name: str, *, due_time: str, data: Any, overwrite: bool = True
+        self,
+        name: str,
+        *,
+        due_time: str,
+        data: Any,
+        overwrite: bool = True,
+        failure_policy: dict[str, Any] | None = None,
     ) -> None:
-        """Jobs API (alpha): a one-shot job the scheduler fires at `due_time` (RFC 3339)."""
-        body = {"dueTime": due_time, "data": data, "overwrite": overwrite}
+        """Jobs API (alpha): a one-shot job the scheduler fires at `due_time` (RFC 3339).
+
+        `failure_policy` is the Jobs API's, e.g. `{"constant": {"interval": "2s",
+        "maxRetries": 30}}`; without it the scheduler retries a failed trigger 3 times.
+        """
+        body: dict[str, Any] = {"dueTime": due_time, "data": data, "overwrite": overwrite}
+        if failure_policy is not None:
+            body["failurePolicy"] = failure_policy
         await self._request("schedule job", "POST", f"/v1.0-alpha1/jobs/{quote(name)}", json=body)
 
     async def delete_job(self, name: str) -> None:
@@ -164,6 +215,12 @@ class DaprClient:
         except DaprError as exc:
             if exc.status_code not in (404, 500) or "not found" not in str(exc).lower():
                 raise
+
+    async def metadata(self) -> dict[str, Any]:
+        """The sidecar's `GET /v1.0/metadata` (components, subscriptions, scheduler, ...)."""
+        response = await self._request("metadata", "GET", "/v1.0/metadata")
+        body: dict[str, Any] = response.json()
+        return body
 
     async def is_healthy(self) -> bool:
         """Sidecar ready for outbound calls (does not wait on this app being up)."""
