@@ -6,8 +6,25 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from todo_common.app import create_service_app
-from todo_common.dapr import DaprClient
+from todo_common.dapr import DaprClient, Subscription, subscription_router
+from todo_common.events import TASK_EVENTS_TOPIC
+from todo_reminders.metrics import RemindersMetrics
+from todo_reminders.routes import TASK_EVENTS_ROUTE
+from todo_reminders.routes import router as reminders_router
+from todo_reminders.service import ReminderService
 from todo_reminders.settings import RemindersSettings
+
+
+class SchedulerProbe:
+    """Ready only while the sidecar holds a connection to the Dapr scheduler (Jobs API)."""
+
+    def __init__(self, dapr: DaprClient) -> None:
+        self._dapr = dapr
+
+    async def __call__(self) -> bool:
+        metadata = await self._dapr.metadata()
+        scheduler = metadata.get("scheduler") or {}
+        return bool(scheduler.get("connected_addresses"))
 
 
 def create_app(settings: RemindersSettings | None = None) -> FastAPI:
@@ -15,20 +32,32 @@ def create_app(settings: RemindersSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient(settings.dapr_base_url, api_token=settings.dapr_api_token)
+        dapr = DaprClient(
+            settings.dapr_base_url,
+            api_token=settings.dapr_api_token,
+            timeout=settings.dapr_timeout_seconds,
+        )
         app.state.dapr = dapr
+        app.state.reminders = ReminderService(dapr, settings, metrics)
         app.state.health.add("dapr-sidecar", dapr.is_healthy)
+        if settings.require_scheduler:
+            app.state.health.add("dapr-scheduler", SchedulerProbe(dapr))
         try:
             yield
         finally:
             await dapr.aclose()
 
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="todo-chatbot reminders",
         description="Next occurrences of recurring tasks; reminders via the Dapr Jobs API.",
         lifespan=lifespan,
     )
+    metrics = RemindersMetrics(app.state.metrics.registry)
+    subscriptions = [Subscription(settings.pubsub_name, TASK_EVENTS_TOPIC, TASK_EVENTS_ROUTE)]
+    app.include_router(subscription_router(subscriptions))
+    app.include_router(reminders_router)
+    return app
 
 
 app = create_app()
