@@ -39,12 +39,23 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         process.stop()
 
 
-def make_stack_config(tmp: Path, database_url: str, **overrides: object) -> StackConfig:
+def make_stack_config(
+    tmp: Path,
+    database_url: str,
+    *,
+    app_env: dict[str, dict[str, str]] | None = None,
+    **overrides: object,
+) -> StackConfig:
+    # Tests create many tasks quickly; only rate-limit tests want the production limit.
+    env = {"backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "1000000"}}
+    for name, values in (app_env or {}).items():
+        env[name] = {**env.get(name, {}), **values}
     return StackConfig(
         ports=PortPlan.free(),
         data_dir=tmp / "data",
         database_url=database_url,
         log_dir=tmp / "logs",
+        app_env=env,
         **overrides,  # type: ignore[arg-type]
     )
 

@@ -38,6 +38,15 @@ def receive_json(ws: ClientConnection, timeout: float = 10.0) -> dict[str, Any]:
     return message
 
 
+def assert_silent(ws: ClientConnection, seconds: float = 1.5) -> None:
+    """Nothing more arrives within `seconds`."""
+    try:
+        message = ws.recv(timeout=seconds)
+    except TimeoutError:
+        return
+    raise AssertionError(f"unexpected message: {message!r}")
+
+
 def receive_until(
     ws: ClientConnection, predicate: Callable[[dict[str, Any]], bool], timeout: float = 15.0
 ) -> dict[str, Any]:

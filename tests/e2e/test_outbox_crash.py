@@ -35,7 +35,7 @@ def stream_events(stack: Stack, topic: str, task_id: str) -> list[dict[str, obje
 
 
 def restart_backend_with(stack: Stack, **env: str) -> None:
-    stack.config.app_env["backend"] = env
+    stack.config.app_env["backend"] = {"BACKEND_RATE_LIMIT_PER_MINUTE": "1000000", **env}
     stack.restart_app("backend")
 
 
@@ -65,8 +65,7 @@ def test_event_committed_but_unpublished_is_delivered_once_after_sigkill(
 def test_crash_between_publish_and_mark_sent_is_deduplicated_by_event_id(stack: Stack) -> None:
     user = f"crash2-{uuid.uuid4().hex[:6]}"
     with ws_connect(stack, user) as ws:
-        stack.config.app_env["backend"] = {"BACKEND_OUTBOX_FAULT": "crash_after_publish"}
-        stack.restart_app("backend")
+        restart_backend_with(stack, BACKEND_OUTBOX_FAULT="crash_after_publish")
         with api_client(stack, user) as api:
             task = api.post("/api/tasks", json={"title": "published twice"}).json()
         app = stack.instances["backend"].app

@@ -11,7 +11,7 @@ from websockets.sync.client import ClientConnection
 from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
-from tests.harness import api_client, receive_json, receive_until, ws_connect
+from tests.harness import api_client, assert_silent, receive_until, ws_connect
 
 pytestmark = pytest.mark.e2e
 
@@ -39,11 +39,6 @@ def create_tasks(stack: Stack, user: str, count: int) -> list[dict[str, Any]]:
 
 def task_messages(ws: ClientConnection, count: int) -> list[dict[str, Any]]:
     return [receive_until(ws, lambda m: m["type"].startswith("task.")) for _ in range(count)]
-
-
-def assert_silent(ws: ClientConnection, seconds: float = 1.5) -> None:
-    with pytest.raises(TimeoutError):
-        receive_json(ws, timeout=seconds)
 
 
 def test_users_only_receive_their_own_updates(stack: Stack) -> None:
