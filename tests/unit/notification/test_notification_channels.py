@@ -1,0 +1,57 @@
+"""What each channel sends (rendering only; the service test covers sending)."""
+
+from datetime import UTC, datetime
+
+from todo_common.events import CloudEvent, ReminderDueData, TaskSnapshot
+from todo_notification.channels import (
+    email_body,
+    email_metadata,
+    email_subject,
+    webhook_headers,
+)
+
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
+
+
+def reminder(title: str = "pay rent", description: str | None = None) -> ReminderDueData:
+    task = TaskSnapshot(
+        id="task-1",
+        title=title,
+        description=description,
+        completed=False,
+        priority="high",
+        tags=["home", "money"],
+        due_at=NOW,
+        remind_at=NOW,
+        completed_at=None,
+        created_at=NOW,
+        updated_at=NOW,
+        recurrence=None,
+    )
+    return ReminderDueData(user_id="alice", task=task, remind_at=NOW, reminder_id="rem-1")
+
+
+def test_webhook_headers_carry_idempotency_key_and_correlation_id() -> None:
+    event = CloudEvent(id="rem-1", source="s", type="reminder.due", correlationid="c-1", data={})
+    assert webhook_headers(event) == {
+        "Content-Type": "application/cloudevents+json",
+        "Idempotency-Key": "rem-1",
+        "X-Correlation-ID": "c-1",
+    }
+
+
+def test_email_escapes_user_text_and_subject_is_one_line() -> None:
+    evil = reminder(title="<b>pay</b>\r\nBcc: victim@example.com", description="<script>x</script>")
+    assert "\n" not in email_subject(evil) and "\r" not in email_subject(evil)
+    body = email_body(evil)
+    assert "<script>" not in body and "&lt;script&gt;" in body
+    assert "&lt;b&gt;pay&lt;/b&gt;" in body
+    assert "home, money" in body
+
+
+def test_email_recipient_from_template_else_the_components_default() -> None:
+    assert email_metadata(reminder(), to_template="{user_id}@example.test") == {
+        "subject": "Reminder: pay rent",
+        "emailTo": "alice@example.test",
+    }
+    assert email_metadata(reminder(), to_template=None) == {"subject": "Reminder: pay rent"}
