@@ -37,6 +37,7 @@ from todo_reminders.tracking import (
     JobAction,
     JobOp,
     ReminderJobData,
+    Staleness,
     TrackedTask,
     plan_change,
     reminder_id,
@@ -262,8 +263,10 @@ class ReminderService:
         tracked, _ = await self._read(task_key(job.task_id))
         reason = staleness(job, tracked)
         if reason is not None or tracked is None:
-            # Not an error: the task changed (or is gone) after this job was made.
-            logger.info(
+            # Not an error loop: acknowledged and logged. A changed or finished task is
+            # routine; a task we never heard of (or whose record expired) is worth a look.
+            log = logger.warning if reason is Staleness.TASK_UNKNOWN else logger.info
+            log(
                 "reminders.trigger_dropped",
                 task_id=job.task_id,
                 reason=reason,
