@@ -3,7 +3,8 @@
 # Skips when they are there, and uses ~/.dapr/bin/daprd when it is the pinned version.
 set -euo pipefail
 cd "$(dirname "$0")"
-VERSION=$(sed -n 's|^require github.com/dapr/dapr v||p' go.mod)
+VERSION=$(awk '$1 == "github.com/dapr/dapr" {print $2} $1 == "require" && $2 == "github.com/dapr/dapr" {print $3}' go.mod | sed 's/^v//' | head -n 1)
+[ -n "$VERSION" ] || { echo "cannot read the dapr version from go.mod" >&2; exit 1; }
 OUT=../../.tools/dapr-$VERSION
 mkdir -p "$OUT"
 
