@@ -21,6 +21,9 @@ test-unit:
 test-e2e:
 	$(PY) -m pytest -q -m e2e
 
+bench: ## benchmarks against the real system; writes bench/results/latest.json
+	$(PY) -m bench
+
 token: ## print a JWT: make token USER=alice
 	@$(PY) -m devstack token $(USER)
 

@@ -1,0 +1,58 @@
+"""REST create and list throughput and latency on PostgreSQL, with real Dapr publishing on."""
+
+from typing import Any
+
+import httpx
+
+from bench.load import closed_loop
+from bench.stats import summary_ms
+from devstack.stack import Stack
+from todo_common.auth import create_token
+
+CLIENTS = 50
+TARGETS = {"creates_per_second": 500, "list_p99_ms": 20}
+
+
+async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
+    per_client = 20 if quick else 100
+    base = stack.instances["backend"].base_url
+    secret = stack.config.jwt_secret
+    tokens = [create_token(f"bench-rest-{i}", secret) for i in range(CLIENTS)]
+    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+
+        async def create(worker: int, i: int) -> None:
+            response = await client.post(
+                "/api/tasks",
+                json={
+                    "title": f"task {i}",
+                    "priority": "high" if i % 3 else "low",
+                    "tags": ["bench"],
+                },
+                headers={"Authorization": f"Bearer {tokens[worker]}"},
+            )
+            response.raise_for_status()
+
+        async def list_page(worker: int, i: int) -> None:
+            response = await client.get(
+                "/api/tasks",
+                params={"status": "pending", "sort": "priority", "order": "desc", "limit": 50},
+                headers={"Authorization": f"Bearer {tokens[worker]}"},
+            )
+            response.raise_for_status()
+
+        await closed_loop(CLIENTS, 2, create)  # warm-up: connections, caches
+        create_latencies, create_wall = await closed_loop(CLIENTS, per_client, create)
+        list_latencies, list_wall = await closed_loop(CLIENTS, per_client, list_page)
+
+    creates = len(create_latencies)
+    return {
+        "concurrent_clients": CLIENTS,
+        "database": "postgresql",
+        "create": {**summary_ms(create_latencies), "per_second": round(creates / create_wall, 1)},
+        "list": {
+            **summary_ms(list_latencies),
+            "per_second": round(len(list_latencies) / list_wall, 1),
+        },
+        "targets": TARGETS,
+    }

@@ -1,0 +1,145 @@
+"""REST create → WebSocket receive latency through the whole path, and idle capacity.
+
+Path: HTTP create → PostgreSQL commit (+ outbox row) → relay → daprd → Redis Streams →
+daprd (websocket-pubsub) → websocket app → client.
+"""
+
+import asyncio
+import random
+import time
+import uuid
+from typing import Any
+
+import httpx
+import psutil
+from websockets.asyncio.client import ClientConnection, connect
+
+from bench.stats import summary_ms
+from devstack.stack import Stack
+from todo_common.auth import create_token
+
+TARGETS = {"p99_ms": 50, "lost": 0, "idle_rss_mib": 1024}
+
+
+async def _connect_many(
+    url: str, tokens: list[str], concurrency: int = 200
+) -> list[ClientConnection]:
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(token: str) -> ClientConnection:
+        async with gate:
+            return await connect(
+                f"{url}?token={token}", open_timeout=60, ping_interval=None, max_queue=None
+            )
+
+    return list(await asyncio.gather(*(one(t) for t in tokens)))
+
+
+async def latency(
+    stack: Stack, *, users: int, clients_per_user: int, rate: float, duration: float
+) -> dict[str, Any]:
+    secret = stack.config.jwt_secret
+    ws_url = f"ws://127.0.0.1:{stack.instances['websocket'].app_port}/ws"
+    user_ids = [f"bench-ws-{uuid.uuid4().hex[:6]}-{i}" for i in range(users)]
+    tokens = {u: create_token(u, secret) for u in user_ids}
+    connections = await _connect_many(
+        ws_url, [tokens[u] for u in user_ids for _ in range(clients_per_user)]
+    )
+    sent_at: dict[str, float] = {}
+    latencies: list[float] = []
+    received = 0
+
+    async def reader(ws: ClientConnection) -> None:
+        nonlocal received
+        import json
+
+        async for raw in ws:
+            message = json.loads(raw)
+            if message.get("type") == "task.created":
+                title = message["data"]["title"]
+                if title in sent_at:
+                    latencies.append(time.perf_counter() - sent_at[title])
+                    received += 1
+
+    readers = [asyncio.create_task(reader(ws)) for ws in connections]
+    total = int(rate * duration)
+    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+    async with httpx.AsyncClient(
+        base_url=stack.instances["backend"].base_url, limits=limits, timeout=30
+    ) as api:
+
+        async def change(index: int, intended: float) -> None:
+            user = random.choice(user_ids)
+            title = f"ws-bench {index} {uuid.uuid4().hex[:6]}"
+            sent_at[title] = intended
+            await api.post(
+                "/api/tasks",
+                json={"title": title},
+                headers={"Authorization": f"Bearer {tokens[user]}"},
+            )
+
+        begin = time.perf_counter()
+        pending = []
+        for index in range(total):
+            intended = begin + index / rate
+            delay = intended - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            pending.append(asyncio.create_task(change(index, intended)))
+        await asyncio.gather(*pending)
+        expected = total * clients_per_user
+        deadline = time.perf_counter() + 30
+        while received < expected and time.perf_counter() < deadline:
+            await asyncio.sleep(0.1)
+    for task in readers:
+        task.cancel()
+    await asyncio.gather(*(ws.close() for ws in connections), return_exceptions=True)
+    return {
+        "users": users,
+        "connections": len(connections),
+        "changes": total,
+        "rate_per_second": rate,
+        "expected_deliveries": expected,
+        "delivered": received,
+        "lost": expected - received,
+        "latency": summary_ms(latencies),
+    }
+
+
+async def idle_capacity(stack: Stack, *, connections: int) -> dict[str, Any]:
+    app = stack.instances["websocket"].app
+    assert app is not None and app.pid is not None
+    process = psutil.Process(app.pid)
+    before = process.memory_info().rss
+    secret = stack.config.jwt_secret
+    ws_url = f"ws://127.0.0.1:{stack.instances['websocket'].app_port}/ws"
+    tokens = [create_token(f"idle-{i}", secret) for i in range(connections)]
+    started = time.perf_counter()
+    opened = await _connect_many(ws_url, tokens)
+    connect_seconds = time.perf_counter() - started
+    await asyncio.sleep(3)
+    stats = httpx.get(f"{stack.instances['websocket'].base_url}/stats").json()
+    rss = process.memory_info().rss
+    await asyncio.gather(*(ws.close() for ws in opened), return_exceptions=True)
+    return {
+        "connections": len(opened),
+        "server_reported_active": stats["active_connections"],
+        "connect_seconds": round(connect_seconds, 1),
+        "rss_mib": round(rss / 2**20, 1),
+        "rss_mib_before": round(before / 2**20, 1),
+        "kib_per_connection": round((rss - before) / 1024 / max(1, len(opened)), 1),
+    }
+
+
+async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
+    return {
+        "create_to_websocket": await latency(
+            stack,
+            users=50 if quick else 500,
+            clients_per_user=2,
+            rate=50 if quick else 200,
+            duration=5 if quick else 20,
+        ),
+        "idle": await idle_capacity(stack, connections=500 if quick else 10_000),
+        "targets": TARGETS,
+    }
