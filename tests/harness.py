@@ -14,6 +14,14 @@ from todo_common.auth import create_token
 T = TypeVar("T")
 
 
+def log_lines(stack: Stack, process_name: str) -> list[dict[str, Any]]:
+    """The JSON log lines a process of the stack has written so far."""
+    assert stack.config.log_dir is not None
+    path = stack.config.log_dir / f"{process_name}.log"
+    lines = path.read_text().splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines if line.startswith("{")]
+
+
 def token_for(user_id: str, secret: str = DEV_JWT_SECRET) -> str:
     return create_token(user_id, secret)
 

@@ -1,12 +1,11 @@
 """The foundation's promise: a REST change reaches the user's WebSocket through real Dapr."""
 
-import json
 import uuid
 
 import pytest
 
 from devstack.stack import Stack
-from tests.harness import api_client, receive_until, ws_connect
+from tests.harness import api_client, log_lines, receive_until, ws_connect
 
 pytestmark = pytest.mark.e2e
 
@@ -43,9 +42,7 @@ def test_correlation_id_appears_in_backend_and_websocket_logs(system: Stack) -> 
         receive_until(ws, lambda m: m.get("correlation_id") == correlation_id)
 
     for name in ("backend", "websocket"):
-        process = system.instances[name].app
-        assert process is not None
-        lines = [json.loads(line) for line in process.recent if line.startswith("{")]
+        lines = log_lines(system, name)
         matching = [line for line in lines if line.get("correlation_id") == correlation_id]
         assert matching, f"no {name} log line carries {correlation_id}"
         for line in matching:
