@@ -24,6 +24,9 @@ test-e2e:
 bench: ## benchmarks against the real system; writes bench/results/latest.json
 	$(PY) -m bench
 
+nlu-eval: ## NLU report: per-intent precision/recall, confusion, due-date accuracy; fails below 95%
+	$(PY) -m todo_backend.nlu.evaluate
+
 token: ## print a JWT: make token USER=alice
 	@$(PY) -m devstack token $(USER)
 

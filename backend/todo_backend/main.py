@@ -9,8 +9,11 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import text
 
+from todo_backend.chat.metrics import ChatMetrics
+from todo_backend.chat.routes import router as chat_router
 from todo_backend.db import create_engine, create_sessionmaker
 from todo_backend.migrate import upgrade_to_head
+from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.outbox.relay import OutboxRelay
 from todo_backend.outbox.routes import router as event_log_router
 from todo_backend.ratelimit import RateLimiter
@@ -47,6 +50,9 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         )
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         app.state.rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
+        # The model loads in a thread: a few seconds of CPU the event loop need not wait on.
+        nlu = await asyncio.to_thread(NluPipeline.create, model_path=settings.nlu_model_path)
+        app.state.nlu = nlu
         app.state.sessionmaker = sessionmaker
         app.state.dapr = dapr
         app.state.outbox_relay = relay
@@ -60,6 +66,12 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         app.state.health.add("dapr-sidecar", dapr.is_healthy)
         # Soft: without Redis the rate limiter counts per replica, requests still succeed.
         app.state.health.add("redis", app.state.rate_limiter.ping, hard=False)
+
+        async def nlu_model_loaded() -> bool:
+            return nlu.model_loaded
+
+        # Soft: without the model, chat still works through the rule-based fallback.
+        app.state.health.add("nlu-model", nlu_model_loaded, hard=False)
         relay_task = (
             asyncio.create_task(relay.run(), name="outbox-relay")
             if settings.outbox_relay_enabled
@@ -83,7 +95,9 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.state.chat_metrics = ChatMetrics(app.state.metrics.registry)
     app.include_router(tasks_router)
+    app.include_router(chat_router)
     app.include_router(internal_router)
     app.include_router(event_log_router)
     return app

@@ -1,0 +1,42 @@
+"""Conversation context in the Dapr state store (Redis), per user and conversation, with a TTL.
+
+It remembers which tasks the last turn touched or listed ("mark it done", "delete the
+second one") and a pending clarification ("which one did you mean?").
+"""
+
+from pydantic import BaseModel, Field
+
+from todo_common.dapr import STATESTORE, DaprClient
+
+
+class PendingClarification(BaseModel):
+    intent: str
+    candidate_ids: list[str]
+    entities: dict[str, object] = Field(default_factory=dict)
+
+
+class ConversationContext(BaseModel):
+    last_task_ids: list[str] = Field(default_factory=list)
+    pending: PendingClarification | None = None
+
+
+class ContextStore:
+    def __init__(self, dapr: DaprClient, *, ttl_seconds: int) -> None:
+        self._dapr = dapr
+        self._ttl = ttl_seconds
+
+    @staticmethod
+    def _key(user_id: str, conversation_id: str) -> str:
+        return f"chat-context:{user_id}:{conversation_id}"
+
+    async def load(self, user_id: str, conversation_id: str) -> ConversationContext:
+        raw = await self._dapr.get_state(STATESTORE, self._key(user_id, conversation_id))
+        return ConversationContext.model_validate(raw) if raw else ConversationContext()
+
+    async def save(self, user_id: str, conversation_id: str, context: ConversationContext) -> None:
+        await self._dapr.save_state(
+            STATESTORE,
+            self._key(user_id, conversation_id),
+            context.model_dump(mode="json"),
+            ttl_seconds=self._ttl,
+        )

@@ -1,0 +1,56 @@
+"""Short replies that say exactly what changed."""
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from todo_backend.tasks.models import Task
+
+HELP_TEXT = (
+    'I can add tasks ("add buy milk tomorrow at 5pm #home"), set reminders ("remind me to '
+    'call mom at 6pm"), repeat them ("every monday at 8am"), list them ("show my high '
+    'priority tasks"), and complete, change or delete them ("mark buy milk as done").'
+)
+GREETING_TEXT = 'Hi! What can I do for you? Try "add buy milk" or "show my tasks".'
+OUT_OF_SCOPE_TEXT = (
+    "I can only help with your tasks and reminders, so I left everything as it was. "
+    'Try "show my tasks" or "help".'
+)
+MAX_LISTED = 10
+
+
+def when(moment: datetime | None, tz: ZoneInfo, now: datetime) -> str:
+    if moment is None:
+        return ""
+    local, today = moment.astimezone(tz), now.astimezone(tz).date()
+    days = (local.date() - today).days
+    day = {0: "today", 1: "tomorrow"}.get(days) or local.strftime("%a %d %b %Y")
+    return f"{day} {local:%H:%M}"
+
+
+def describe(task: Task, tz: ZoneInfo, now: datetime) -> str:
+    parts = [f'"{task.title}"']
+    if task.due_at:
+        parts.append(f"due {when(task.due_at, tz, now)}")
+    if task.priority != "medium":
+        parts.append(f"{task.priority} priority")
+    if task.recurrence:
+        parts.append(f"repeats {task.recurrence}")
+    if task.remind_at:
+        parts.append(f"reminder {when(task.remind_at, tz, now)}")
+    if task.tags:
+        parts.append(" ".join(f"#{tag}" for tag in task.tags))
+    return ", ".join(parts)
+
+
+def listing(tasks: list[Task], total: int, tz: ZoneInfo, now: datetime) -> str:
+    if not tasks:
+        return "No tasks match."
+    lines = [f"{i}. {describe(task, tz, now)}" for i, task in enumerate(tasks[:MAX_LISTED], 1)]
+    more = f"\n…and {total - MAX_LISTED} more." if total > MAX_LISTED else ""
+    noun = "task" if total == 1 else "tasks"
+    return f"{total} {noun}:\n" + "\n".join(lines) + more
+
+
+def clarify(candidates: list[Task], action: str) -> str:
+    options = "; ".join(f'{i}. "{task.title}"' for i, task in enumerate(candidates, 1))
+    return f"Which one should I {action}? {options} (answer with the number)"

@@ -1,0 +1,404 @@
+"""Dates and times in a message, resolved in the request's timezone against `now`.
+
+Conventions (they decide what "friday" means, so the tests and the chat replies rely on them):
+
+- A weekday ("friday", "on friday", "by friday", "this friday", "next friday") is the next
+  such day strictly after today: said on a Friday, "friday" is a week later.
+- Month-day dates ("dec 5", "5th of december", "12/05" read month first, "2026-12-05") and
+  offsets ("in 3 days", "in 2 weeks") are parsed by `dateparser` (RELATIVE_BASE = `now`,
+  the request's TIMEZONE, `PREFER_DATES_FROM="future"`): a month-day already past this year
+  is next year's. "today", "tomorrow" and "the day after tomorrow" are plain day arithmetic.
+  "the 5th" alone is the next 5th of a month on or after today.
+- Periods: "this week"/"end of the week" = Sunday of this week; "next week" = Monday of next
+  week; "this weekend"/"the weekend" = the coming Saturday (today on a weekend day);
+  "next weekend" = Saturday of next week; "end of the month" = its last day; "next month" = the
+  1st of next month; "next year" = January 1st; "end of the year" = December 31st.
+- A date without a time of day is due at 23:59 local (end of that day); a reminder without a
+  time of day fires at 09:00 local.
+- A time without a date ("at 5pm") is today if still ahead of `now`, else tomorrow.
+- "in 20 minutes", "in 2 hours" are exact instants.
+- Bare hours ("at 5", "weekdays at 9"): 1-6 mean pm, 7-12 mean am/noon; "noon" 12:00,
+  "midnight" 23:59 of that day (so it stays on the day named), "morning" 09:00,
+  "afternoon" 15:00, "evening" 18:00, "tonight"/"night" 20:00.
+"""
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+import dateparser
+
+from todo_backend.nlu.text import NUMBER, Utterance, to_number
+
+DUE_DEFAULT_TIME = time(23, 59)
+REMINDER_DEFAULT_TIME = time(9, 0)
+END_OF_DAY = time(23, 59, 59)
+
+WEEKDAY_NUMBERS = {
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
+# Bare "sat", "sun", "wed" are ordinary words; they count only after a modifier (see below).
+_WEEKDAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|thu(?:rs?)?|fri"
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_PARTS_OF_DAY = {
+    "morning": time(9, 0),
+    "afternoon": time(15, 0),
+    "evening": time(18, 0),
+    "night": time(20, 0),
+    "tonight": time(20, 0),
+    "tonite": time(20, 0),
+    "noon": time(12, 0),
+    "midday": time(12, 0),
+    "midnight": time(23, 59),
+}
+
+_DATE_PATTERNS: dict[str, re.Pattern[str]] = {
+    "relative_day": re.compile(
+        r"\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)\b"
+        r"|\b(?:today|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tonight|tonite)\b",
+        re.I,
+    ),
+    "weekday": re.compile(
+        rf"\b(?:(?P<mod>next|this|coming|upcoming|the\s+coming)\s+)?"
+        rf"(?:(?P<wd>{_WEEKDAY})|(?<=\s)(?P<wd_short>sat|sun|wed)(?=\s|$|[,.!?]))\b(?!')",
+        re.I,
+    ),
+    "period": re.compile(
+        r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>day|week|month|year)"
+        r"|(?P<abbr>eod|eow|eom)"
+        r"|(?P<rel>this|next|the)\s+(?P<per>weekend)"
+        r"|(?P<rel2>this|next)\s+(?P<per2>week|month|year))\b",
+        re.I,
+    ),
+    "offset": re.compile(
+        rf"\b(?:in|within)\s+(?P<n>{NUMBER}|half\s+an?)\s+(?P<unit>minute|min|hour|hr|day|week"
+        rf"|month|year)s?\b|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
+        rf"|year)s?\s+from\s+(?:now|today)\b",
+        re.I,
+    ),
+    "month_day": re.compile(
+        rf"\b(?:(?P<m1>{_MONTH})\.?\s+(?:the\s+)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?"
+        rf"|(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})\b\.?)"
+        rf"(?:,?\s+(?P<y>\d{{4}}))?(?!\d)",
+        re.I,
+    ),
+    "numeric": re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"),
+    "ordinal_day": re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", re.I),
+}
+_TIME_PATTERNS: dict[str, re.Pattern[str]] = {
+    "clock": re.compile(
+        r"(?<![\w:.])(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)",
+        re.I,
+    ),
+    "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
+    "bare_hour": re.compile(
+        r"\b(?:at|@|around|by)\s+(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\w:.%/])"
+        r"|\b(?P<h2>\d{1,2})\s*o'?clock\b",
+        re.I,
+    ),
+    "part_of_day": re.compile(
+        r"\b(?:(?:in|during)\s+the\s+|this\s+|at\s+)?"
+        r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight)\b",
+        re.I,
+    ),
+}
+# Words in front of a date that belong to it (removed from titles, and tell list ranges apart).
+_LEADING_PREPOSITIONS = re.compile(
+    r"(?:\b(?:due|by|on|at|for|before|until|till|til|from|starting|after|around|no\s+later\s+than"
+    r"|sometime)\s+)+$",
+    re.I,
+)
+
+_SHORT_WEEKDAY_CUE = re.compile(r"\b(?:on|by|until|till|before|after|from|due)\s+$", re.I)
+
+Bound = Literal["before", "after", "on"]
+
+
+@dataclass(frozen=True)
+class DatePart:
+    # The day a task named with this phrase is due ("this week" -> Sunday, "next week" -> Monday).
+    day: date
+    # First and last day of a named period, for list ranges ("due this week").
+    period_start: date | None = None
+    period_end: date | None = None
+    # Exact instant ("in 2 hours"), which also fixes the time of day.
+    instant: datetime | None = None
+    # A time implied by the word itself ("tonight").
+    implied_time: time | None = None
+
+
+@dataclass(frozen=True)
+class TemporalMatch:
+    start: int
+    end: int
+    bound: Bound
+    date_part: DatePart | None = None
+    time_part: time | None = None
+
+
+@dataclass(frozen=True)
+class When:
+    """The date and time a message (or one clause of it) names."""
+
+    date_part: DatePart | None
+    time_part: time | None
+    bound: Bound = "on"
+
+    def resolve(self, *, now: datetime, default_time: time) -> datetime:
+        tz = now.tzinfo
+        if self.date_part is not None and self.date_part.instant is not None:
+            return self.date_part.instant
+        if self.date_part is None:
+            assert self.time_part is not None
+            candidate = datetime.combine(now.date(), self.time_part, tzinfo=tz)
+            return candidate if candidate > now else candidate + timedelta(days=1)
+        chosen = self.time_part or self.date_part.implied_time or default_time
+        return datetime.combine(self.date_part.day, chosen, tzinfo=tz)
+
+    def day_range(self, *, now: datetime) -> tuple[datetime | None, datetime | None]:
+        """(due_after, due_before) for a list filter such as "due this week" or "by friday"."""
+        tz = now.tzinfo
+        if self.date_part is None:
+            at = self.resolve(now=now, default_time=END_OF_DAY)
+            return (None, at) if self.bound != "after" else (at, None)
+        if self.date_part.instant is not None:
+            instant = self.date_part.instant
+            return (now, instant) if self.bound != "after" else (instant, None)
+        first = self.date_part.period_start or self.date_part.day
+        last = self.date_part.period_end or self.date_part.day
+        start = datetime.combine(first, time(0, 0), tzinfo=tz)
+        end = datetime.combine(last, END_OF_DAY, tzinfo=tz)
+        if self.bound == "before":
+            return None, end
+        if self.bound == "after":
+            return end, None
+        return start, end
+
+
+def _dateparser_settings(now: datetime) -> dict[str, object]:
+    tz = now.tzinfo
+    assert isinstance(tz, ZoneInfo)
+    return {
+        "RELATIVE_BASE": now.replace(tzinfo=None),
+        "TIMEZONE": tz.key,
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "PREFER_DATES_FROM": "future",
+        "DATE_ORDER": "MDY",
+    }
+
+
+def _dateparse(phrase: str, now: datetime) -> datetime | None:
+    parsed = dateparser.parse(phrase, languages=["en"], settings=_dateparser_settings(now))
+    if parsed is None:
+        return None
+    tz = now.tzinfo
+    assert tz is not None
+    return parsed.astimezone(tz)
+
+
+def _next_weekday(today: date, weekday: int) -> date:
+    days = (weekday - today.weekday()) % 7 or 7
+    return today + timedelta(days=days)
+
+
+def _end_of_month(day: date) -> date:
+    first_of_next = (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return first_of_next - timedelta(days=1)
+
+
+def _period(match: re.Match[str], today: date) -> DatePart:
+    end = (match["end"] or match["abbr"] or "").lower()
+    rel = (match["rel"] or match["rel2"] or "").lower()
+    per = (match["per"] or match["per2"] or "").lower()
+    sunday = today + timedelta(days=6 - today.weekday())
+    month_end = _end_of_month(today)
+    year_end = date(today.year, 12, 31)
+    if end in ("day", "eod"):
+        return DatePart(today)
+    if end in ("week", "eow") or (rel == "this" and per == "week"):
+        return DatePart(sunday, period_start=today, period_end=sunday)
+    if end in ("month", "eom") or (rel == "this" and per == "month"):
+        return DatePart(month_end, period_start=today, period_end=month_end)
+    if end == "year" or (rel == "this" and per == "year"):
+        return DatePart(year_end, period_start=today, period_end=year_end)
+    if per == "weekend":
+        if rel == "next":
+            saturday = _next_weekday(today, 0) + timedelta(days=5)
+        elif today.weekday() >= 5:
+            saturday = today
+        else:
+            saturday = today + timedelta(days=5 - today.weekday())
+        weekend_end = saturday + timedelta(days=6 - saturday.weekday())
+        return DatePart(saturday, period_start=saturday, period_end=weekend_end)
+    if per == "week":  # next week
+        monday = _next_weekday(today, 0)
+        return DatePart(monday, period_start=monday, period_end=monday + timedelta(days=6))
+    if per == "month":  # next month
+        first = month_end + timedelta(days=1)
+        return DatePart(first, period_start=first, period_end=_end_of_month(first))
+    first_of_year = date(today.year + 1, 1, 1)  # next year
+    return DatePart(
+        first_of_year, period_start=first_of_year, period_end=date(today.year + 1, 12, 31)
+    )
+
+
+def _offset(match: re.Match[str], now: datetime) -> DatePart | None:
+    raw_n = match["n"] or match["n2"]
+    unit = (match["unit"] or match["unit2"]).lower()
+    if raw_n.lower().startswith("half"):
+        amount, unit = 30, "minute"
+    else:
+        amount = to_number(raw_n)
+    unit = {"min": "minute", "hr": "hour"}.get(unit, unit)
+    parsed = _dateparse(f"in {amount} {unit}s", now)
+    if parsed is None:
+        return None
+    if unit in ("minute", "hour"):
+        return DatePart(parsed.date(), instant=parsed.replace(microsecond=0))
+    return DatePart(parsed.date())
+
+
+def _ordinal_day(day_of_month: int, today: date) -> date | None:
+    year, month = today.year, today.month
+    for _ in range(13):
+        try:
+            candidate = date(year, month, day_of_month)
+        except ValueError:
+            candidate = None
+        if candidate is not None and candidate >= today:
+            return candidate
+        month, year = (1, year + 1) if month == 12 else (month + 1, year)
+    return None
+
+
+def _parse_date(
+    kind: str, match: re.Match[str], before: str, now: datetime, *, resolve: bool = True
+) -> DatePart | None:
+    today = now.date()
+    phrase = match.group(0)
+    if kind == "weekday":
+        name = (match["wd"] or match["wd_short"]).lower()
+        if match["wd_short"] and not (match["mod"] or _SHORT_WEEKDAY_CUE.search(before)):
+            return None
+        return DatePart(_next_weekday(today, WEEKDAY_NUMBERS[name]))
+    if kind == "period":
+        return _period(match, today)
+    if kind == "offset":
+        return _offset(match, now) if resolve else DatePart(today)
+    if kind == "ordinal_day":
+        day = _ordinal_day(int(match["d"]), today)
+        return DatePart(day) if day else None
+    if kind == "relative_day":
+        # Plain day arithmetic: a dateparser call costs about a millisecond.
+        lowered = phrase.lower()
+        if lowered in ("tonight", "tonite"):
+            return DatePart(today, implied_time=_PARTS_OF_DAY["tonight"])
+        if "after" in lowered:
+            return DatePart(today + timedelta(days=2))
+        return DatePart(today if lowered == "today" else today + timedelta(days=1))
+    if not resolve:
+        return DatePart(today)
+    parsed = _dateparse(phrase, now)
+    if parsed is None:
+        return None
+    return DatePart(parsed.date())
+
+
+def _parse_time(kind: str, match: re.Match[str]) -> time | None:
+    if kind == "part_of_day":
+        return _PARTS_OF_DAY[match["pod"].lower()]
+    hour = int(match["h"] if match["h"] is not None else match["h2"])
+    minute = int(match.groupdict().get("m") or 0)
+    if kind == "clock":
+        if not 1 <= hour <= 12:
+            return None
+        pm = match["ampm"].lower().startswith("p")
+        hour = hour % 12 + (12 if pm else 0)
+    elif kind == "bare_hour":
+        if not 1 <= hour <= 12:
+            return None
+        if hour <= 6:
+            hour += 12
+    if hour > 23:
+        return None
+    return time(hour, minute)
+
+
+def _bound_of(prepositions: str) -> Bound:
+    words = set(prepositions.lower().split())
+    if words & {"by", "before", "until", "till", "til", "later"}:
+        return "before"
+    if words & {"after", "from", "starting"}:
+        return "after"
+    return "on"
+
+
+def _matches(masked: str) -> Iterator[tuple[int, int, str, re.Match[str], bool]]:
+    for kind, pattern in _DATE_PATTERNS.items():
+        for m in pattern.finditer(masked):
+            yield m.start(), m.end(), kind, m, True
+    for kind, pattern in _TIME_PATTERNS.items():
+        for m in pattern.finditer(masked):
+            yield m.start(), m.end(), kind, m, False
+
+
+def find_temporal(
+    utterance: Utterance, *, now: datetime, resolve: bool = True
+) -> list[TemporalMatch]:
+    """Find and parse every date and time phrase, consume them, return them in text order.
+
+    With `resolve=False` only the spans are wanted: dates that need `dateparser` are not
+    parsed and stand as `now`'s date.
+    """
+    masked = utterance.masked
+    candidates = sorted(_matches(masked), key=lambda c: (-(c[1] - c[0]), c[0]))
+    found: list[TemporalMatch] = []
+    for start, end, kind, match, is_date in candidates:
+        if not utterance.is_free(start, end):
+            continue
+        date_part = (
+            _parse_date(kind, match, masked[:start], now, resolve=resolve) if is_date else None
+        )
+        time_part = None if is_date else _parse_time(kind, match)
+        if date_part is None and time_part is None:
+            continue
+        prefix = _LEADING_PREPOSITIONS.search(utterance.masked[:start])
+        bound: Bound = "on"
+        if prefix is not None and utterance.is_free(prefix.start(), start):
+            bound = _bound_of(prefix.group(0))
+            start = prefix.start()
+        utterance.consume(start, end)
+        found.append(TemporalMatch(start, end, bound, date_part, time_part))
+    return sorted(found, key=lambda t: t.start)
+
+
+def combine(matches: list[TemporalMatch]) -> When | None:
+    """The first date and the first time among `matches` (they describe one moment)."""
+    date_part = next((m.date_part for m in matches if m.date_part is not None), None)
+    time_part = next((m.time_part for m in matches if m.time_part is not None), None)
+    if date_part is None and time_part is None:
+        return None
+    bound = next((m.bound for m in matches if m.date_part is not None), None)
+    return When(date_part, time_part, bound or matches[0].bound)

@@ -1,0 +1,345 @@
+"""Entity extraction: what a message says about the task(s) its intent acts on.
+
+Extractors run in a fixed order over one `Utterance`, each consuming the words it used, so
+the title or reference is what no extractor claimed: recurrence, reminder offsets, dates and
+times, tags, priority, then the words around them (verbs, fillers, list phrases).
+"""
+
+import re
+from dataclasses import replace
+from datetime import datetime, time
+from typing import Literal
+
+from todo_backend.nlu.dates import (
+    DUE_DEFAULT_TIME,
+    REMINDER_DEFAULT_TIME,
+    TemporalMatch,
+    When,
+    combine,
+    find_temporal,
+)
+from todo_backend.nlu.filters import list_filters
+from todo_backend.nlu.intents import Entities, Intent, StatusFilter
+from todo_backend.nlu.recurrence import Recurrence, find_recurrence
+from todo_backend.nlu.task_fields import (
+    extract_priority,
+    extract_remind_before,
+    extract_tags,
+    take_reminder_cue,
+)
+from todo_backend.nlu.text import Utterance, clean_fragment, normalize
+from todo_backend.nlu.wording import EDGE_CONNECTORS, finish, fragments, strip_lead
+
+_I = re.I
+
+# --- leading and trailing words -------------------------------------------------------------
+_ADD_LEAD = re.compile(
+    r"^(?:(?:add|create|insert|enter|save|record|new|make|put|set\s+up|jot\s+down|note\s+down"
+    r"|write\s+down|schedule|start)\s+(?:(?:a|an|the|another|one\s+more|new|quick)\s+)*"
+    r"(?:task|todo|to-do|to\s+do|item|entry|reminder|note|one|thing)s?\b\s*(?:called|named|titled"
+    r"|that\s+says|saying|for\s+me\s+to|to|for|about|:|-)?"
+    r"|(?:add|create|insert|new|jot\s+down|note\s+down|write\s+down|note)\b(?:\s*:|\s+-)?"
+    r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)\b)"
+    r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*:"
+    r"|(?:i|we)\s+(?:really\s+)?(?:need|have|got|ought|want|plan|still\s+need|still\s+have)\s+to"
+    r"|(?:i|we)\s+(?:must|should|gotta|'ve\s+got\s+to|have\s+got\s+to)"
+    r"|i've\s+got\s+to|i'll\s+need\s+to|(?:need|have|got)\s+to|gotta|must"
+    r"|(?:don't|do\s+not|dont)\s+(?:let\s+me\s+)?forget\s+(?:to|about)"
+    r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
+    r"|there's\s+(?:a\s+)?(?:task|something)\s+to)\s*",
+    _I,
+)
+_LIST_SUFFIX = re.compile(
+    r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
+    r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
+    r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
+    r"|\s+(?:please|pls|thanks|thank\s+you|for\s+me)\s*$",
+    _I,
+)
+_COMPLETE_LEAD = re.compile(
+    r"^(?:mark(?:ed)?|(?:check|tick|cross)(?:ed)?(?:\s+off)?|strike|complete"
+    r"|completed|finish|finished|close|closed|done(?:\s+with)?|i(?:'m|\s+am)\s+(?:all\s+)?done\s+with"
+    r"|i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:finished|completed|done|did|handled"
+    r"|took\s+care\s+of|bought|paid|called|sent|got|cleaned)|(?:i\s+)?(?:just\s+|already\s+|finally\s+)"
+    r"?(?:finished|completed|did)|set|flag|resolve|resolved)\b\s*",
+    _I,
+)
+_COMPLETE_TAIL = re.compile(
+    r"(?:(?:'s|\s+(?:as|is|are|has\s+been|have\s+been|was|got|now))?\s*\b(?:done|complete|completed|finished"
+    r"|resolved|closed|checked|taken\s+care\s+of|sorted|handled|over)|\s+off(?:\s+(?:my|the)\s+list)?"
+    r"|\s+(?:from|on)\s+(?:my|the)\s+list|\s+already|\s+finally|\s+now|\s+today|\s+please)+\s*$",
+    _I,
+)
+_DELETE_LEAD = re.compile(
+    r"^(?:i\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)|delete|remove|erase|trash|drop"
+    r"|cancel|scrap|discard|get\s+rid\s+of|clear|forget(?:\s+about)?"
+    r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+out)?\s*",
+    _I,
+)
+_DELETE_TAIL = re.compile(
+    r"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)|\s+off\s+the\s+list"
+    r"|\s+(?:please|now|for\s+good|permanently|entirely|completely|altogether|anymore"
+    r"|any\s+more)"
+    r"|\s+(?:is|was)\s+(?:cancell?ed|off|not\s+happening)|\s+(?:it'?s|it\s+is)\s+not\s+needed)+\s*$",
+    _I,
+)
+_BULK = re.compile(
+    r"\b(?:all\s+(?:(?:of\s+)?(?:my|the)\s+)?(?:\w+\s+)?(?:tasks?|todos?|to-dos?|items?|ones|of\s+them)"
+    r"|every\s+(?:single\s+)?(?:\w+\s+)?(?:tasks?|todos?|to-dos?|items?)|everything|all\s+(?:the\s+)?"
+    r"(?:completed|finished|done|pending|open)(?:\s+ones)?)\b|^(?:clear|purge)\s+(?=completed"
+    r"|finished|done)",
+    _I,
+)
+_BULK_STATUS = re.compile(
+    r"\b(?:(?P<pending>pending|open|unfinished|incomplete)|completed|finished|done|complete)\b", _I
+)
+_CLAUSE_BREAK = re.compile(r"\s*[,;]\s*|\s+-\s+|\s+(?:so|then|and\s+then)\s+", _I)
+_COMMAND_VERB = re.compile(
+    r"(?:mark|check|tick|cross|complete|close|delete|remove|erase|trash|drop|cancel|scrap|discard"
+    r"|get\s+rid|nuke|ditch|toss|purge|wipe|take|clear)\b",
+    _I,
+)
+_UPDATE_LEAD = re.compile(
+    r"^(?:change|update|edit|modify|set|make|move|reschedule|postpone|push(?:\s+back)?|delay|bump"
+    r"|switch|shift|put|mark|give|adjust|rename|retitle|bring\s+forward|prioriti[sz]e"
+    r"|deprioriti[sz]e|add|tag|label)\b\s*",
+    _I,
+)
+_UPDATE_FIELD = re.compile(
+    r"^(?:the\s+)?(?:title|name|text|wording|due\s+date|deadline|date|due\s+time|time|priority"
+    r"|recurrence|schedule)\s+(?:of|for|on)\s+",
+    _I,
+)
+_UPDATE_TAIL = re.compile(
+    r"(?:\s*'s\s+(?:title|name|due\s+date|deadline|date|priority|time)|\s+(?:title|name|due\s+date"
+    r"|deadline|date|priority|time)|\s+(?:should|must|needs\s+to|has\s+to|will)\s+be|\s+is\s+now"
+    r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
+    r"|go\s+off|be)|\s+to|\s+as|\s+for|\s+a|\s+an)+\s*$",
+    _I,
+)
+_FIELD_ONLY = re.compile(
+    r"^(?:the|its|it's|their)?\s*(?:title|name|text|wording|due\s+date|deadline|date|due\s+time"
+    r"|time|priority|recurrence|schedule|reminder)?$",
+    _I,
+)
+_RENAME = re.compile(
+    r"^(?:rename|retitle|re-?name|change|update|edit|modify|switch|replace|call)\s+(?:the\s+(?:title|name"
+    r"|text|wording)\s+(?:of|for|on)\s+)?(?P<ref>.+?)\s+(?:to|into|as|with)\s+(?P<new>.+)$",
+    _I,
+)
+_CONTEXT_REFERENCE = re.compile(
+    r"^(?:it|its|it's|that|that's|this|them|those|these|that\s+one|this\s+one|that\s+task|this\s+task|the\s+task"
+    r"|the\s+(?:last|latest|previous|newest|most\s+recent|first)(?:\s+(?:one|task|item|todo|reminder))?"
+    r"(?:\s+(?:i|you)\s+(?:just\s+)?(?:added|created|made|mentioned|said))?"
+    r"|(?:last|latest|previous)\s+(?:one|task)|the\s+(?:one|task)\s+(?:i|you)\s+(?:just\s+)?"
+    r"(?:added|created|made|mentioned|said)|(?:the\s+)?same\s+(?:one|task)|one)$",
+    _I,
+)
+_REFERENCE_ARTICLES = re.compile(
+    r"^(?:(?:the|my|our|a|an|that|this)\s+)?(?:(?:task|todo|to-do|item|reminder)s?\b\s*"
+    r"(?:(?:called|named|titled|about|for|to|that\s+says|:)\s+)?)?",
+    _I,
+)
+_REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
+
+
+def extract_title(leftover: str) -> str | None:
+    text = strip_lead(fragments(leftover), _ADD_LEAD)
+    text = _LIST_SUFFIX.sub("", text)
+    return finish(text)
+
+
+def _reference(text: str) -> tuple[str | None, bool]:
+    """(reference, refers_to_context) from the words naming a task."""
+    text = clean_fragment(text)
+    if not text or _CONTEXT_REFERENCE.match(text):
+        return None, True
+    for _ in range(2):  # "the task about the tax return"
+        text = _REFERENCE_ARTICLES.sub("", text, count=1)
+    text = _REFERENCE_TAIL.sub("", text)
+    text = clean_fragment(text)
+    if not text or _CONTEXT_REFERENCE.match(text):
+        return None, True
+    return text, False
+
+
+def _command_clause(text: str, lead: re.Pattern[str]) -> str:
+    """In "i went to the gym, check that off" the command is the clause that names the task."""
+    clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+    if len(clauses) < 2:
+        return text
+    commands = [
+        c
+        for c in clauses
+        if lead.match(strip_lead(c.strip())) and _COMMAND_VERB.match(strip_lead(c.strip()))
+    ]
+    return commands[-1] if commands else text
+
+
+def _reference_for(
+    leftover: str, lead: re.Pattern[str], tail: re.Pattern[str]
+) -> tuple[str | None, bool]:
+    text = strip_lead(_command_clause(fragments(leftover), lead), lead)
+    text = tail.sub("", text)
+    text = _LIST_SUFFIX.sub("", text)
+    return _reference(EDGE_CONNECTORS.sub("", f" {text} ").strip())
+
+
+def _bulk_status(utterance: Utterance) -> StatusFilter | None:
+    """'delete all completed tasks', 'get rid of everything that's done': a status filter."""
+    masked = utterance.masked
+    match = _BULK.search(masked)
+    if match is None:
+        return None
+    utterance.consume(match.start(), match.end())
+    status = _BULK_STATUS.search(masked)
+    if status is not None:
+        utterance.consume(status.start(), status.end())
+        if status["pending"]:
+            return "pending"
+        return "completed"
+    return "all"
+
+
+def _when(matches: list[TemporalMatch]) -> When | None:
+    return combine(matches)
+
+
+def _split_reminder(
+    matches: list[TemporalMatch], cue: int | None
+) -> tuple[When | None, When | None]:
+    if cue is None:
+        return _when(matches), None
+    due = [m for m in matches if m.start < cue]
+    remind = [m for m in matches if m.start >= cue]
+    return _when(due), _when(remind)
+
+
+def _resolve(
+    when: When | None,
+    recurrence: Recurrence | None,
+    *,
+    now: datetime,
+    default_time: time,
+) -> datetime | None:
+    if recurrence is not None:
+        at = (when.time_part if when else None) or recurrence.implied_time or default_time
+        start = (
+            when.date_part.day if when and when.date_part and not when.date_part.instant else None
+        )
+        return recurrence.first_occurrence(now=now, at=at, start=start)
+    if when is None:
+        return None
+    return when.resolve(now=now, default_time=default_time)
+
+
+Mode = Literal["add", "reminder"]
+
+
+def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entities:
+    """The details a new or changed task can carry (all but its title and reference)."""
+    recurrence = find_recurrence(utterance)
+    remind_before = extract_remind_before(utterance)
+    cue = take_reminder_cue(utterance) if mode == "add" else None
+    matches = find_temporal(utterance, now=now)
+    details = Entities(
+        recurrence=recurrence.rule if recurrence else None,
+        remind_before=remind_before,
+        tags=extract_tags(utterance),
+        priority=extract_priority(utterance),
+    )
+    if mode == "reminder":
+        remind_at = _resolve(
+            _when(matches), recurrence, now=now, default_time=REMINDER_DEFAULT_TIME
+        )
+        return replace(details, remind_at=remind_at)
+    due_when, remind_when = _split_reminder(matches, cue)
+    due_at = _resolve(due_when, recurrence, now=now, default_time=DUE_DEFAULT_TIME)
+    remind_at = None
+    if remind_when is not None:
+        if remind_when.date_part is None and due_at is not None and remind_when.time_part:
+            # "add X on friday, remind me at 9am": 9am on the day it is due
+            remind_at = datetime.combine(due_at.date(), remind_when.time_part, tzinfo=now.tzinfo)
+        else:
+            remind_at = remind_when.resolve(now=now, default_time=REMINDER_DEFAULT_TIME)
+    elif cue is not None and remind_before is None:
+        remind_at = due_at
+    return replace(details, due_at=due_at, remind_at=remind_at)
+
+
+_REMINDER_LEAD = re.compile(
+    r"^(?:(?:please\s+)?(?:remind|alert|notify|ping|nudge|warn|tell)\s+me|(?:set|create|add|make|schedule"
+    r"|put\s+in|i\s+(?:want|need)|give\s+me)\s+(?:a|an|me\s+a)\s+(?:new\s+)?(?:reminder|alarm|alert"
+    r"|notification)|(?:new\s+)?reminder\s*:?|(?:don't|do\s+not)\s+let\s+me\s+forget)\b\s*",
+    _I,
+)
+_REMINDER_NEW = re.compile(r"^(?:to|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i)\s+", _I)
+_REMINDER_EXISTING = re.compile(r"^(?:about|of|for|regarding|on|re:?)\s+", _I)
+
+
+def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:
+    details = _task_details(utterance, now=now, mode="reminder")
+    text = strip_lead(fragments(utterance.leftover()), _REMINDER_LEAD)
+    new_task = _REMINDER_NEW.match(text)
+    title: str | None
+    reference: str | None
+    if new_task is not None:
+        title = extract_title(text[new_task.end() :])
+        reference, context = None, title is None
+    else:
+        reference, context = _reference(_REMINDER_EXISTING.sub("", text, count=1))
+        title = reference
+    return replace(
+        details,
+        title=title,
+        reference=reference,
+        refers_to_context=context,
+        # "remind me to X at 5" creates X, due when the reminder fires
+        due_at=details.remind_at if new_task is not None else None,
+    )
+
+
+def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
+    details = _task_details(utterance, now=now, mode="add")
+    text = strip_lead(fragments(utterance.leftover()))
+    new_title = None
+    rename = _RENAME.match(text)
+    if rename is not None and finish(rename["new"]) is not None:
+        ref_text, new_title = rename["ref"], finish(rename["new"])
+        if re.fullmatch(r"(?:it|that|this|them)", ref_text.strip(), _I) is None:
+            ref_text = _UPDATE_FIELD.sub("", ref_text)
+    else:
+        ref_text = _UPDATE_LEAD.sub("", text, count=1)
+        ref_text = _UPDATE_FIELD.sub("", ref_text)
+        ref_text = _UPDATE_TAIL.sub("", ref_text)
+    ref_text = re.sub(r"^rename\s+", "", ref_text.strip(), flags=_I)
+    if _FIELD_ONLY.match(ref_text.strip()):
+        ref_text = ""
+    reference, context = _reference(EDGE_CONNECTORS.sub("", f" {ref_text} ").strip())
+    return replace(details, reference=reference, refers_to_context=context, new_title=new_title)
+
+
+def extract_entities(message: str, intent: Intent, *, now: datetime) -> Entities:
+    """Entities for `intent` from `message`; `now` is timezone-aware in the user's timezone."""
+    utterance = Utterance(normalize(message))
+    if intent is Intent.ADD_TASK:
+        details = _task_details(utterance, now=now, mode="add")
+        return replace(details, title=extract_title(utterance.leftover()))
+    if intent is Intent.SET_REMINDER:
+        return _reminder_entities(utterance, now=now)
+    if intent is Intent.UPDATE_TASK:
+        return _update_entities(utterance, now=now)
+    if intent is Intent.LIST_TASKS:
+        return list_filters(utterance, now=now)
+    if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK):
+        bulk = _bulk_status(utterance)
+        if bulk is not None:
+            return Entities(status_filter=bulk)
+        lead, tail = (
+            (_COMPLETE_LEAD, _COMPLETE_TAIL)
+            if intent is Intent.COMPLETE_TASK
+            else (_DELETE_LEAD, _DELETE_TAIL)
+        )
+        reference, context = _reference_for(utterance.leftover(), lead, tail)
+        return Entities(reference=reference, refers_to_context=context)
+    return Entities()

@@ -1,0 +1,118 @@
+"""List filters: status, priority, tags, search text and a due-date range."""
+
+import re
+from datetime import datetime
+
+from todo_backend.nlu.dates import combine, find_temporal
+from todo_backend.nlu.intents import Entities, StatusFilter
+from todo_backend.nlu.task_fields import extract_priority, extract_tags
+from todo_backend.nlu.text import Utterance, clean_fragment
+from todo_backend.nlu.wording import fragments, strip_lead
+
+_I = re.I
+
+_STATUS_PATTERNS: list[tuple[StatusFilter, re.Pattern[str]]] = [
+    (
+        "all",
+        re.compile(
+            r"\b(?:all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|to-dos|items|things|of\s+them|reminders)"
+            r"|everything|every\s+(?:single\s+)?task|including\s+(?:completed|done|finished)(?:\s+ones)?"
+            r"|both\s+(?:done|completed)\s+and\s+(?:pending|open))\b",
+            _I,
+        ),
+    ),
+    (
+        "pending",
+        re.compile(
+            r"\b(?:pending|open|remaining|left|incomplete|unfinished|outstanding|undone|unchecked"
+            r"|active|not\s+(?:yet\s+)?(?:done|finished|completed|complete)|still\s+(?:to\s+do|have\s+to\s+do)"
+            r"|haven't\s+(?:done|finished|completed)|overdue|past\s+due|late)\b",
+            _I,
+        ),
+    ),
+    (
+        "completed",
+        re.compile(
+            r"\b(?:completed|finished|done|complete|closed|checked\s+off|ticked\s+off|accomplished"
+            r"|crossed\s+off)\b",
+            _I,
+        ),
+    ),
+]
+_OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind\s+on)\b", _I)
+_SEARCH_PATTERNS = [
+    re.compile(
+        r"\b(?:about|regarding|mentioning|containing|related\s+to|relating\s+to|that\s+mentions?"
+        r"|that\s+contains?|that\s+says?|with\s+the\s+words?|matching|called|named|titled"
+        r"|involving|concerning|having\s+to\s+do\s+with|to\s+do\s+with|on\s+the\s+topic\s+of)"
+        r"\s+(?P<q>.+)$",
+        _I,
+    ),
+    re.compile(
+        r"\bwith\s+(?P<q>.+?)\s+in\s+(?:the\s+|its\s+)?(?:title|name|text|description)\b", _I
+    ),
+    re.compile(
+        r"^(?:find|search(?:\s+for)?|look\s+(?:for|up)|lookup|grep)\s+(?:(?:my\s+|the\s+)?(?:tasks?"
+        r"|todos?|list)\s+(?:for|with)\s+)?(?P<q>.+)$",
+        _I,
+    ),
+]
+_SEARCH_NOISE = re.compile(
+    r"^(?:(?:my|the|all|any|some|tasks?|todos?|to-dos?|items?|things?|anything|something|stuff"
+    r"|entries|ones|for|with|that|which|are|is|i\s+have|do\s+i\s+have|in\s+my\s+list)\b\s*)+"
+    r"|(?:\s+(?:tasks?|todos?|items?|things?|stuff|please|in\s+my\s+list|on\s+my\s+list))+\s*$",
+    _I,
+)
+_LIST_WORDS = re.compile(
+    r"^(?:(?:what|which|show|list|display|view|see|get|give|tell|read|find|search|look|pull\s+up"
+    r"|bring\s+up|do|does|i|me|my|all|the|are|is|'s|s|what's|whats|any|anything|something|tasks?"
+    r"|todos?|to-dos?|items?|things?|have|got|there|on|in|for|to|of|due|list|plate|agenda|up|with"
+    r"|a|an|please|can|could|you|would|check|out|at|left|how|many|much|remaining|pending|open"
+    r"|completed|done|finished|all|it|need|should|schedule|work\s+on|looking|like|first|next|now"
+    r"|yet|still|by|from|priority|else|else\?)\b\s*)+$",
+    _I,
+)
+
+
+def _search_text(utterance: Utterance) -> str | None:
+    leftover = strip_lead(fragments(utterance.leftover()))
+    match = next((m for p in _SEARCH_PATTERNS if (m := p.search(leftover)) is not None), None)
+    if match is None:
+        return None
+    query = clean_fragment(_SEARCH_NOISE.sub("", clean_fragment(match["q"])))
+    if not query or _LIST_WORDS.match(query):
+        return None
+    return query
+
+
+def _status_filter(utterance: Utterance) -> StatusFilter | None:
+    masked = utterance.masked
+    for status, pattern in _STATUS_PATTERNS:
+        match = pattern.search(masked)
+        if match is not None:
+            utterance.consume(match.start(), match.end())
+            return status
+    return None
+
+
+def list_filters(utterance: Utterance, *, now: datetime) -> Entities:
+    overdue = _OVERDUE.search(utterance.masked)
+    tags = extract_tags(utterance)
+    priority = extract_priority(utterance)
+    matches = find_temporal(utterance, now=now)
+    status = _status_filter(utterance)
+    due_after = due_before = None
+    when = combine(matches)
+    if when is not None:
+        due_after, due_before = when.day_range(now=now)
+    elif overdue is not None:
+        due_before = now
+    search_text = _search_text(utterance)
+    return Entities(
+        tags=tags,
+        priority=priority,
+        status_filter=status,
+        search_text=search_text,
+        due_after=due_after,
+        due_before=due_before,
+    )

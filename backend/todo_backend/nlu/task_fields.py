@@ -1,0 +1,136 @@
+"""Task details said in passing: priority, tags and a reminder offset ("30 minutes before")."""
+
+import re
+from datetime import timedelta
+
+from todo_backend.nlu.intents import Priority
+from todo_backend.nlu.text import NUMBER, Utterance, to_number
+
+_I = re.I
+
+# --- priority -------------------------------------------------------------------------------
+_PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
+    (
+        "low",
+        re.compile(
+            r"(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:low|lowest|bottom|least)[\s-]+priority"
+            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important)"
+            r"|no\s+rush|low\s+prio|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
+            r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
+            _I,
+        ),
+    ),
+    (
+        "medium",
+        re.compile(
+            r"(?:\b(?:to|as|with|at|of|a|an)\s+)*\b(?:(?:medium|normal|mid|moderate|average)[\s-]+"
+            r"priority|priority\s*(?::|=|is|to|of)?\s*(?:medium|normal|2|two)\b|p2|medium)\b",
+            _I,
+        ),
+    ),
+    (
+        "high",
+        re.compile(
+            r"(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely)\s+)*"
+            r"\b(?:(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority|priority\s*(?::|=|is|to|of)?"
+            r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
+            r"|high\s+prio|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$))\b"
+            r"|!{2,}",
+            _I,
+        ),
+    ),
+]
+
+# --- tags -----------------------------------------------------------------------------------
+_HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>[\w][\w-]*)")
+_TAG_WORD = r"#?[\w][\w-]*"
+_TAG_PHRASE = re.compile(
+    rf"(?:,\s*|\s+and\s+|\b)(?:(?:tag(?:ged)?|label(?:led|ed)?)\s+(?:it|this|that|them)?\s*"
+    rf"(?:(?:as|with)\s+)?|with\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+|under\s+(?:the\s+)?"
+    rf"(?:tag|label|category)\s+)(?P<tags>{_TAG_WORD}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_TAG_WORD})*)",
+    _I,
+)
+_TAG_TASK_AS = re.compile(
+    rf"\b(?P<kw>tag|label)\s+(?!(?:it|this|that|them|as|with)\b)(?P<ref>.+?)\s+(?P<sep>as|with)\s+"
+    rf"(?P<tags>{_TAG_WORD}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_TAG_WORD})*)\s*$",
+    _I,
+)
+_NOT_TAGS = {"it", "as", "with", "the", "a", "an", "this", "that", "them", "and", "to", "me"}
+
+# --- reminders ------------------------------------------------------------------------------
+_REMIND_BEFORE = re.compile(
+    rf"\b(?P<n>{NUMBER}|half\s+an?)\s+(?P<unit>minute|min|hour|hr|day|week)s?\s+"
+    rf"(?:before(?:hand)?|early|earlier|ahead(?:\s+of\s+time)?|in\s+advance|prior)\b"
+    rf"(?:\s+(?:it(?:'s|\s+is)\s+due|it\s+starts|the\s+deadline|that|it|then))?"
+    rf"|\bthe\s+(?P<day>day|night|evening)\s+before\b(?:\s+(?:it(?:'s|\s+is)\s+due|it|that))?",
+    _I,
+)
+_REMINDER_CUE = re.compile(
+    r"(?:\s*,\s*|\s+and\s+|\s+)(?:please\s+)?(?:remind\s+me|set\s+(?:a|an)\s+(?:reminder|alarm|alert)"
+    r"|with\s+(?:a|an)\s+(?:reminder|alert)|(?:and\s+)?(?:alert|notify|ping|nudge|warn)\s+me"
+    r"|reminder)\b(?:\s+(?:about|of)\s+it)?",
+    _I,
+)
+
+
+def extract_priority(utterance: Utterance) -> Priority | None:
+    masked = utterance.masked
+    for priority, pattern in _PRIORITY_PATTERNS:
+        match = pattern.search(masked)
+        if match is not None:
+            utterance.consume(match.start(), match.end())
+            return priority
+    return None
+
+
+def _split_tags(raw: str) -> list[str]:
+    return [t.lstrip("#").lower() for t in re.split(r"\s*,\s*|\s+and\s+|\s*&\s*", raw) if t]
+
+
+def extract_tags(utterance: Utterance) -> tuple[str, ...]:
+    tags: list[str] = []
+    for match in _HASHTAG.finditer(utterance.masked):
+        tags.append(match["tag"].lower())
+        utterance.consume(match.start(), match.end())
+    named = _TAG_TASK_AS.search(utterance.masked)
+    if named is not None:  # "tag the visa form as travel": keep the task's name for the reference
+        tags.extend(t for t in _split_tags(named["tags"]) if t not in _NOT_TAGS)
+        utterance.consume(named.start("kw"), named.end("kw"))
+        utterance.consume(named.start("sep"), named.end())
+    for match in _TAG_PHRASE.finditer(utterance.masked):
+        names = [t for t in _split_tags(match["tags"]) if t not in _NOT_TAGS]
+        rest = utterance.masked[match.end() :]
+        # "tagged home and call bob": a list only runs to the end of the clause.
+        if len(names) > 1 and rest.strip() and not rest.lstrip().startswith((",", ".", ";", "!")):
+            names = names[:1]
+            end = match.start("tags") + len(match["tags"].split()[0])
+        else:
+            end = match.end()
+        if names:
+            tags.extend(names)
+            utterance.consume(match.start(), end)
+    return tuple(dict.fromkeys(tags))
+
+
+def extract_remind_before(utterance: Utterance) -> timedelta | None:
+    match = _REMIND_BEFORE.search(utterance.masked)
+    if match is None:
+        return None
+    utterance.consume(match.start(), match.end())
+    if match["day"]:
+        return timedelta(days=1)
+    raw = match["n"]
+    if raw.lower().startswith("half"):
+        return timedelta(minutes=30)
+    amount = to_number(raw)
+    unit = {"min": "minute", "hr": "hour"}.get(match["unit"].lower(), match["unit"].lower())
+    return timedelta(**{f"{unit}s": amount})
+
+
+def take_reminder_cue(utterance: Utterance) -> int | None:
+    """Where a reminder clause starts inside a message about something else ("..., remind me")."""
+    match = _REMINDER_CUE.search(utterance.masked)
+    if match is None or match.start() == 0:
+        return None
+    utterance.consume(match.start(), match.end())
+    return match.start()

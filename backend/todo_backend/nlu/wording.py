@@ -1,0 +1,49 @@
+"""The words around the entities: fillers, request phrasing and dangling connectors."""
+
+import re
+
+from todo_backend.nlu.text import GAP, clean_fragment
+
+_I = re.I
+
+FILLERS = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
+    r"|kindly|yo|oops|wait|hmm+|now|then|ah|no|yes|yeah|sure|great|cool|thanks)\b[\s,!.:-]*)+",
+    _I,
+)
+REQUEST = re.compile(
+    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|(?:please\s+)?"
+    r"|i\s+(?:want|would\s+like|'d\s+like|wanna|need)\s+you\s+to\s+|i\s+(?:want|would\s+like|'d\s+"
+    r"like|wanna)\s+to\s+|i'd\s+like\s+to\s+|let's\s+|lets\s+|help\s+me\s+|go\s+ahead\s+and\s+)",
+    _I,
+)
+EDGE_CONNECTORS = re.compile(
+    r"^(?:(?:and|&|with|at|on|by|due|for|to|then|also|plus|,|-)\s+)+|(?:\s+(?:and|&|with|at|on|by"
+    r"|due|for|to|then|also|plus|in|from|until|till|before|starting|every|is|it's|,|-))+$",
+    _I,
+)
+
+
+def fragments(leftover: str) -> str:
+    parts = []
+    for piece in leftover.split(GAP):
+        piece = EDGE_CONNECTORS.sub("", f" {piece.strip(' ,;')} ").strip(" ,;")
+        if piece:
+            parts.append(piece)
+    return " ".join(parts)
+
+
+def strip_lead(text: str, *patterns: re.Pattern[str]) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for pattern in (FILLERS, REQUEST, *patterns):
+            stripped = pattern.sub("", text, count=1).lstrip(" ,:-")
+            if stripped != text:
+                text, changed = stripped, True
+    return text
+
+
+def finish(text: str) -> str | None:
+    cleaned = clean_fragment(EDGE_CONNECTORS.sub("", f" {text} ").strip())
+    return cleaned or None

@@ -1,0 +1,78 @@
+"""Chat turn latency: one user alone, an open arrival rate, and the highest rate holding the SLO."""
+
+import asyncio
+import itertools
+import time
+import uuid
+from typing import Any
+
+import httpx
+import psutil
+
+from bench.load import open_arrivals
+from bench.stats import percentile, summary_ms
+from devstack.stack import Stack
+from todo_common.auth import create_token
+
+MESSAGES = [
+    "add buy milk tomorrow at 5pm",
+    "show my high priority tasks",
+    "remind me to call mom on friday at 6pm",
+    "water the plants every monday at 8am",
+    "what's on my list today?",
+    "add book flights #travel",
+    "hi there",
+    "what's the weather like in Paris?",
+]
+SLO_P99_MS = 800
+TARGETS = {"p99_ms_at_100_per_second": 50, "backend_rss_mib": 600}
+
+
+async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
+    secret = stack.config.jwt_secret
+    users = [f"bench-chat-{uuid.uuid4().hex[:6]}-{i}" for i in range(50)]
+    headers = {u: {"Authorization": f"Bearer {create_token(u, secret)}"} for u in users}
+    messages = itertools.cycle(MESSAGES)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(
+        base_url=stack.instances["backend"].base_url, limits=limits, timeout=60
+    ) as api:
+
+        async def turn(index: int) -> None:
+            user = users[index % len(users)]
+            response = await api.post(
+                "/api/chat", json={"message": next(messages)}, headers=headers[user]
+            )
+            response.raise_for_status()
+
+        for i in range(20):  # warm-up
+            await turn(i)
+        alone = []
+        for _ in range(50 if quick else 200):
+            started = time.perf_counter()
+            await turn(0)
+            alone.append(time.perf_counter() - started)
+
+        duration = 5 if quick else 20
+        at_100, errors_100 = await open_arrivals(100, duration, turn)
+        steps = []
+        highest_ok = 100 if percentile(at_100, 99) * 1000 <= SLO_P99_MS else 0
+        for rate in [] if quick else [150, 200, 300, 400]:
+            latencies, errors = await open_arrivals(rate, 10, turn)
+            p99 = percentile(latencies, 99) * 1000
+            steps.append({"rate": rate, "p99_ms": round(p99, 1), "errors": errors})
+            if p99 > SLO_P99_MS or errors:
+                break
+            highest_ok = rate
+            await asyncio.sleep(2)
+
+    app = stack.instances["backend"].app
+    assert app is not None and app.pid is not None
+    return {
+        "one_user_sequential": summary_ms(alone),
+        "open_arrival_100_per_second": {**summary_ms(at_100), "errors": errors_100},
+        "rate_steps": steps,
+        "highest_rate_with_p99_under_800ms": highest_ok,
+        "backend_rss_mib_model_loaded": round(psutil.Process(app.pid).memory_info().rss / 2**20, 1),
+        "targets": TARGETS,
+    }
