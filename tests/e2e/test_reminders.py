@@ -299,6 +299,33 @@ def test_reminder_due_while_reminders_and_scheduler_are_down_fires_late_once(
     assert datetime.fromisoformat(late["data"]["remind_at"]) == remind_at
 
 
+def test_reminder_due_while_notification_is_down_arrives_after_it_restarts(
+    stack: Stack,
+) -> None:
+    user = f"nd-{uuid.uuid4().hex[:6]}"
+    with ws_connect(stack, user) as ws, api_client(stack, user) as api:
+        stack.stop_instance("notification")
+        try:
+            remind_at = datetime.now(UTC) + timedelta(seconds=2)
+            task = create_task(api, title="while notification is down", remind_at=iso(remind_at))
+            eventually(
+                lambda: [
+                    line
+                    for line in log_lines(stack, "reminders", "reminders.reminder_due_published")
+                    if line["task_id"] == task["id"]
+                ],
+                timeout=15,
+            )
+        finally:
+            stack.start_instance("notification")
+            stack.wait_ready("notification")
+        messages = collect_until(ws, reminder_for(task["id"]), timeout=30)
+        sentinel = create_task(api, title="sentinel", remind_at=iso(after(remind_at)))
+        messages += collect_until(ws, reminder_for(sentinel["id"]), timeout=20)
+
+    assert len(reminders_of(messages, task["id"])) == 1
+
+
 def test_reminder_for_a_task_that_no_longer_exists_is_dropped_with_a_log_line(
     stack: Stack,
 ) -> None:
