@@ -31,6 +31,7 @@ from todo_notification.deliveries import (
     retry_job_name,
     start_attempt,
 )
+from todo_notification.locks import KeyedLocks
 from todo_notification.metrics import NotificationMetrics
 from todo_notification.settings import NotificationSettings
 
@@ -66,6 +67,7 @@ class NotificationService:
         self._store = settings.statestore_name
         self._policy = settings.retry_policy
         self._lease = timedelta(seconds=settings.lease_seconds)
+        self._locks = KeyedLocks()
 
     @property
     def channels(self) -> tuple[Channel, ...]:
@@ -128,6 +130,18 @@ class NotificationService:
         attempt: int | None,
     ) -> Outcome:
         key = delivery_key(event.id, channel)
+        async with self._locks.hold(key):
+            return await self._deliver_locked(key, event, reminder, channel, attempt=attempt)
+
+    async def _deliver_locked(
+        self,
+        key: str,
+        event: CloudEvent,
+        reminder: ReminderDueData,
+        channel: Channel,
+        *,
+        attempt: int | None,
+    ) -> Outcome:
         entry = await self._dapr.get_state_entry(self._store, key)
         record = DeliveryRecord.model_validate(entry.value) if entry.value else None
         now = datetime.now(UTC)

@@ -1,5 +1,6 @@
 """The notification service against an in-memory sidecar: once per channel, retries."""
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -99,6 +100,19 @@ async def test_each_channel_gets_the_reminder_once_even_when_delivered_twice() -
     for channel in Channel:
         delivered = record(dapr, channel)
         assert (delivered.status, delivered.attempts) == (DeliveryStatus.DELIVERED, 1)
+
+
+async def test_copies_of_one_event_handled_side_by_side_deliver_once_without_races() -> None:
+    dapr = FakeDapr()
+    service = make_service(dapr)
+    event = reminder_event()
+
+    outcomes = await asyncio.gather(*(service.handle_reminder(event) for _ in range(3)))
+
+    assert outcomes == [Outcome.DONE] * 3
+    assert len(dapr.topic(TASK_UPDATES_TOPIC)) == 1
+    assert sorted(b[0] for b in dapr.bindings) == ["notification-smtp", "notification-webhook"]
+    assert dapr.first_write_conflicts == 0
 
 
 async def test_a_failing_channel_is_retried_by_job_without_holding_up_the_others() -> None:

@@ -4,6 +4,7 @@ State follows Redis' ETag rules as Dapr exposes them (first-write, 409 on a stal
 jobs, publications, invocations and binding calls are recorded for assertions.
 """
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -36,10 +37,12 @@ class FakeDapr:
     on_publish: Callable[[str, CloudEvent], None] | None = None
     after_job_op: Callable[[str], None] | None = None
     state_down: bool = False
+    first_write_conflicts: int = 0
 
     # -- state ---------------------------------------------------------------------
 
     async def get_state_entry(self, store: str, key: str) -> StateEntry:
+        await asyncio.sleep(0)  # a real call yields: let concurrent handlers interleave
         if self.state_down:
             raise DaprError("get state", 500, "state store down")
         if key not in self.state:
@@ -57,12 +60,14 @@ class FakeDapr:
         etag: str | None = None,
         first_write: bool = False,
     ) -> None:
+        await asyncio.sleep(0)
         if self.state_down:
             raise DaprError("save state", 500, "state store down")
         current = self.state.get(key)
         if etag is not None and current is not None and str(current[1]) != etag:
             raise StateConflictError("save state", 409, "possible etag mismatch")
         if etag is None and first_write and current is not None:
+            self.first_write_conflicts += 1
             raise DaprError("save state", 500, f"failed to set key {key}")
         self.state[key] = (value, (current[1] if current else 0) + 1)
         self.ttls[key] = ttl_seconds
