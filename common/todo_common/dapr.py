@@ -209,6 +209,22 @@ class DaprClient:
             body["failurePolicy"] = failure_policy
         await self._request("schedule job", "POST", f"/v1.0-alpha1/jobs/{quote(name)}", json=body)
 
+    async def get_job(self, name: str) -> dict[str, Any] | None:
+        """The job as the scheduler holds it, or None when there is no such job.
+
+        It is a round trip to the scheduler: while the scheduler is unreachable the
+        sidecar holds the call (until this client's timeout), which makes it a readiness
+        probe too.
+        """
+        try:
+            response = await self._request("get job", "GET", f"/v1.0-alpha1/jobs/{quote(name)}")
+        except DaprError as exc:
+            if exc.status_code in (404, 500) and "not found" in str(exc).lower():
+                return None
+            raise
+        job: dict[str, Any] = response.json()
+        return job
+
     async def delete_job(self, name: str) -> None:
         try:
             await self._request("delete job", "DELETE", f"/v1.0-alpha1/jobs/{quote(name)}")

@@ -16,15 +16,21 @@ from todo_reminders.settings import RemindersSettings
 
 
 class SchedulerProbe:
-    """Ready only while the sidecar holds a connection to the Dapr scheduler (Jobs API)."""
+    """Ready only while the sidecar reaches the Dapr scheduler (Jobs API).
+
+    The sidecar's metadata keeps listing the scheduler's address after it went away, so
+    the probe asks the scheduler for a job that does not exist: "not found" comes back
+    at once while it is up; while it is down the sidecar holds the call (timeout).
+    """
+
+    JOB = "readiness-probe"
 
     def __init__(self, dapr: DaprClient) -> None:
         self._dapr = dapr
 
     async def __call__(self) -> bool:
-        metadata = await self._dapr.metadata()
-        scheduler = metadata.get("scheduler") or {}
-        return bool(scheduler.get("connected_addresses"))
+        await self._dapr.get_job(self.JOB)
+        return True
 
 
 def create_app(settings: RemindersSettings | None = None) -> FastAPI:

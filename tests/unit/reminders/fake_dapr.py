@@ -37,6 +37,7 @@ class FakeDapr:
     on_publish: Callable[[str, CloudEvent], None] | None = None
     after_job_op: Callable[[str], None] | None = None
     state_down: bool = False
+    scheduler_down: bool = False
     first_write_conflicts: int = 0
 
     # -- state ---------------------------------------------------------------------
@@ -94,6 +95,12 @@ class FakeDapr:
         self.job_log.append(("schedule", name))
         if self.after_job_op:
             self.after_job_op(name)
+
+    async def get_job(self, name: str) -> dict[str, Any] | None:
+        if self.scheduler_down:
+            raise DaprError("get job", None, "ReadTimeout")
+        job = self.jobs.get(name)
+        return None if job is None else {"name": name, "dueTime": job.due_time, "data": job.data}
 
     async def delete_job(self, name: str) -> None:
         self.jobs.pop(name, None)
