@@ -9,7 +9,6 @@ import asyncio
 import json
 import platform
 import shutil
-import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -91,4 +90,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -3,7 +3,9 @@
 import json
 import uuid
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -23,11 +25,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -
         yield running
 
 
-def stream_events(stack: Stack, topic: str, task_id: str) -> list[dict[str, object]]:
+def stream_events(stack: Stack, topic: str, task_id: str) -> list[dict[str, Any]]:
     """Every CloudEvent on the Redis stream behind `topic` whose subject is the task."""
     client = redis.Redis(port=stack.config.ports.redis)
+    entries: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(topic)  # type: ignore[assignment]
     events = []
-    for _, fields in client.xrange(topic):
+    for _, fields in entries:
         event = json.loads(fields[b"data"])
         if event.get("subject") == task_id:
             events.append(event)
@@ -57,7 +60,7 @@ def test_event_committed_but_unpublished_is_delivered_once_after_sigkill(
             receive_json(ws, timeout=2.0)  # and nothing more
 
     for topic in ("task-events", "task-updates"):
-        events = eventually(lambda t=topic: stream_events(stack, t, task["id"]))
+        events = eventually(partial(stream_events, stack, topic, task["id"]))
         assert len(events) == 1
         assert len({e["id"] for e in events}) == 1
 

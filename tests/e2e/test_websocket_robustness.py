@@ -9,6 +9,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -66,8 +67,8 @@ def close_code(ws: ClientConnection) -> int | None:
     raise AssertionError("the server never closed the connection")
 
 
-def stats(stack: Stack) -> dict[str, int]:
-    body: dict[str, int] = httpx.get(f"{stack.instances['websocket'].base_url}/stats").json()
+def stats(stack: Stack) -> dict[str, Any]:
+    body: dict[str, Any] = httpx.get(f"{stack.instances['websocket'].base_url}/stats").json()
     return body
 
 
