@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean
+.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean helm images chart-test helm-schemas
 
 setup: ## install everything (idempotent)
 	bash scripts/setup.sh
@@ -12,7 +12,7 @@ run: ## start the whole system in the foreground; Ctrl-C stops it
 
 test: ## the whole suite: lint, unit, integration and end-to-end (real Dapr)
 	$(PY) -m ruff check .
-	$(PY) -m mypy common backend/todo_backend websocket reminders notification devstack
+	$(PY) -m mypy common backend/todo_backend websocket reminders notification devstack tests bench
 	$(PY) -m pytest -q
 
 test-unit:
@@ -44,6 +44,18 @@ format:
 
 schemas: ## regenerate docs/events/*.schema.json from the event models
 	$(PY) -m todo_common.events docs/events
+
+helm: ## build the pinned helm into .tools/helm-<version>/
+	bash tools/helm/install.sh
+
+images: ## docker build the four images (TAG=…, REGISTRY=…; needs a Docker engine)
+	bash tools/helm/images.sh
+
+chart-test: ## helm lint --strict, schema validation and rendered-object tests
+	$(PY) -m pytest -q tests/chart
+
+helm-schemas: ## re-extract the Dapr CRD schemas after a Dapr bump
+	$(PY) tools/helm/extract_dapr_schemas.py
 
 clean: ## remove local run data (SQLite, Redis, scheduler state, logs)
 	rm -rf .data

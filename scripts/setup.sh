@@ -26,6 +26,9 @@ apt_install redis-server postgresql
 step "Dapr runtime (daprd + scheduler, pinned)"
 bash tools/dapr/build.sh
 
+step "helm (pinned, built from the Go module proxy)"
+bash tools/helm/install.sh
+
 step "Python environment (.venv)"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds (and optionally pushes) the four service images from the repository root, the
+# way the chart names them: <registry>/todo-chatbot-<service>:<tag>.
+#
+#   tools/helm/images.sh                       # build, tag = short git commit
+#   TAG=1.2.3 tools/helm/images.sh --push      # build and push
+#   REGISTRY=registry.digitalocean.com/todo-chatbot SERVICES="backend" tools/helm/images.sh
+#
+# Needs a Docker engine with BuildKit (none runs on the development machines: the
+# Dockerfiles are linted by tests/chart/test_dockerfiles.py instead).
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+REGISTRY="${REGISTRY:-registry.digitalocean.com/todo-chatbot}"
+TAG="${TAG:-$(git -C "${repo_root}" rev-parse --short HEAD 2>/dev/null || echo dev)}"
+SERVICES="${SERVICES:-backend websocket reminders notification}"
+PLATFORM="${PLATFORM:-linux/amd64}"   # DOKS nodes are amd64
+push=false
+[[ "${1:-}" == "--push" ]] && push=true
+
+if ! docker info >/dev/null 2>&1; then
+  echo "images.sh: no Docker engine reachable (docker info failed); nothing built" >&2
+  exit 1
+fi
+
+for service in ${SERVICES}; do
+  image="${REGISTRY}/todo-chatbot-${service}:${TAG}"
+  echo "==> ${image}" >&2
+  DOCKER_BUILDKIT=1 docker build \
+    --platform "${PLATFORM}" \
+    --file "${repo_root}/${service}/Dockerfile" \
+    --tag "${image}" \
+    --label "org.opencontainers.image.revision=${TAG}" \
+    --label "org.opencontainers.image.source=todo-chatbot/${service}" \
+    "${repo_root}"
+  if ${push}; then
+    docker push "${image}"
+  fi
+done
+echo "built tag ${TAG}: helm upgrade ... --set image.tag=${TAG}" >&2
