@@ -29,7 +29,7 @@ from devstack.infra import PostgresCluster
 from devstack.ports import free_port
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
-from tests.harness import api_client, eventually, receive_json, ws_connect
+from tests.harness import api_client, eventually, log_lines, receive_json, ws_connect
 
 pytestmark = pytest.mark.e2e
 
@@ -196,11 +196,9 @@ def dead_letters(stack: Stack) -> list[Message]:
     return [json.loads(fields[b"data"]) for _, fields in entries if b"data" in fields]
 
 
-def log_lines(stack: Stack, name: str, event: str) -> list[Message]:
-    process = stack.instances[name].app
-    assert process is not None
-    lines = [json.loads(line) for line in list(process.recent) if line.startswith("{")]
-    return [line for line in lines if line.get("event") == event]
+def logged(stack: Stack, name: str, event: str) -> list[Message]:
+    """The app's JSON log lines for `event` (from its log file: survives restarts)."""
+    return [line for line in log_lines(stack, name) if line.get("event") == event]
 
 
 def create_task_with_reminder(
@@ -329,7 +327,7 @@ def test_duplicate_reminder_event_is_delivered_once_per_channel(
         first = reminder_message(ws, task_id)
 
     def skipped() -> set[str]:
-        lines = log_lines(stack, "notification", "notification.duplicate_skipped")
+        lines = logged(stack, "notification", "notification.duplicate_skipped")
         return {line["channel"] for line in lines if line["event_id"] == event_id}
 
     wait_for(lambda: skipped() == {"inapp", "webhook", "email"})

@@ -20,7 +20,7 @@ from websockets.sync.client import ClientConnection
 from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
-from tests.harness import api_client, eventually, receive_json, ws_connect
+from tests.harness import api_client, eventually, log_lines, receive_json, ws_connect
 
 pytestmark = pytest.mark.e2e
 
@@ -101,11 +101,9 @@ def job_due(stack: Stack, task_id: str) -> datetime | None:
     return datetime.fromisoformat(response.json()["dueTime"]) if response.is_success else None
 
 
-def log_lines(stack: Stack, name: str, event: str) -> list[Message]:
-    process = stack.instances[name].app
-    assert process is not None
-    lines = [json.loads(line) for line in list(process.recent) if line.startswith("{")]
-    return [line for line in lines if line.get("event") == event]
+def logged(stack: Stack, name: str, event: str) -> list[Message]:
+    """The app's JSON log lines for `event` (from its log file: survives restarts)."""
+    return [line for line in log_lines(stack, name) if line.get("event") == event]
 
 
 def after(moment: datetime, seconds: float = 2.0) -> datetime:
@@ -175,7 +173,7 @@ def test_complete_recurring_task_creates_one_next_occurrence_despite_duplicate_e
         eventually(
             lambda: [
                 line
-                for line in log_lines(stack, "reminders", "reminders.occurrence_exists")
+                for line in logged(stack, "reminders", "reminders.occurrence_exists")
                 if line["task_id"] == task["id"]
             ],
             timeout=20,
@@ -320,7 +318,7 @@ def test_reminder_due_while_notification_is_down_arrives_after_it_restarts(
             eventually(
                 lambda: [
                     line
-                    for line in log_lines(stack, "reminders", "reminders.reminder_due_published")
+                    for line in logged(stack, "reminders", "reminders.reminder_due_published")
                     if line["task_id"] == task["id"]
                 ],
                 timeout=15,
@@ -350,7 +348,7 @@ def test_reminder_for_a_task_that_no_longer_exists_is_dropped_with_a_log_line(
     def dropped(task_id: str) -> list[Message]:
         return [
             line
-            for line in log_lines(stack, "reminders", "reminders.trigger_dropped")
+            for line in logged(stack, "reminders", "reminders.trigger_dropped")
             if line["task_id"] == task_id
         ]
 
