@@ -265,6 +265,8 @@ BACKEND_MIGRATE_ON_STARTUP: "false"
 {{- end }}
 {{- if eq .key "websocket" }}
 WEBSOCKET_MAX_CONNECTIONS: {{ $svc.maxConnections | quote }}
+WEBSOCKET_ALERT_WARNING_CONNECTIONS: {{ $svc.alerts.warningConnections | quote }}
+WEBSOCKET_ALERT_CRITICAL_CONNECTIONS: {{ $svc.alerts.criticalConnections | quote }}
 {{- end }}
 {{- if eq .key "notification" }}
 NOTIFICATION_CHANNELS: {{ join "," $svc.channels | quote }}
