@@ -44,10 +44,15 @@ def make_stack_config(
     database_url: str,
     *,
     app_env: dict[str, dict[str, str]] | None = None,
+    nlu_model: bool = True,
     **overrides: object,
 ) -> StackConfig:
+    """A stack on free ports. `nlu_model=False` spares stacks that never chat the model's
+    start-up (chat then runs on the rule-based fallback)."""
     # Tests create many tasks quickly; only rate-limit tests want the production limit.
     env = {"backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "1000000"}}
+    if not nlu_model:
+        env["backend"]["NLU_MODEL_PATH"] = str(tmp / "no-nlu-model")
     for name, values in (app_env or {}).items():
         env[name] = {**env.get(name, {}), **values}
     return StackConfig(

@@ -123,15 +123,14 @@ def stack(
 ) -> Iterator[Stack]:
     _, webhook_port, smtp_port = sinks
     tmp = tmp_path_factory.mktemp("notification")
-    config = make_stack_config(tmp, postgres.create_database("notification_e2e"))
+    # No chat here: the backend runs its NLU on rules alone instead of loading the model.
+    config = make_stack_config(tmp, postgres.create_database("notification_e2e"), nlu_model=False)
     config.app_env["notification"] = {
         "NOTIFICATION_CHANNELS": "inapp,webhook,email",
         "NOTIFICATION_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
         "NOTIFICATION_RETRY_BASE_SECONDS": "0.5",
         "NOTIFICATION_EMAIL_TO_TEMPLATE": "{user_id}@example.test",
     }
-    # No chat here: the backend runs its NLU on rules alone instead of loading the model.
-    config.app_env["backend"] = {"NLU_MODEL_PATH": str(tmp / "no-nlu-model")}
     config.sidecar_env.update(
         {
             "NOTIFICATION_WEBHOOK_URL": f"http://127.0.0.1:{webhook_port}/hooks/reminders",

@@ -21,7 +21,9 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("outbox-crash")
-    with Stack(make_stack_config(tmp, postgres.create_database("outbox_crash"))) as running:
+    with Stack(
+        make_stack_config(tmp, postgres.create_database("outbox_crash"), nlu_model=False)
+    ) as running:
         yield running
 
 
@@ -38,7 +40,10 @@ def stream_events(stack: Stack, topic: str, task_id: str) -> list[dict[str, Any]
 
 
 def restart_backend_with(stack: Stack, **env: str) -> None:
-    stack.config.app_env["backend"] = {"BACKEND_RATE_LIMIT_PER_MINUTE": "1000000", **env}
+    """Restart the backend with these outbox settings (and the fixture's others)."""
+    current = stack.config.app_env["backend"]
+    base = {k: v for k, v in current.items() if not k.startswith("BACKEND_OUTBOX_")}
+    stack.config.app_env["backend"] = {**base, **env}
     stack.restart_app("backend")
 
 

@@ -30,11 +30,10 @@ Message = dict[str, Any]
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
     tmp = tmp_path_factory.mktemp("reminders")
-    config = make_stack_config(tmp, postgres.create_database("reminders_e2e"))
+    # No chat here: the backend runs its NLU on rules alone instead of loading the model.
+    config = make_stack_config(tmp, postgres.create_database("reminders_e2e"), nlu_model=False)
     # Scheduler retries of a failed trigger, short for the tests.
     config.app_env["reminders"] = {"REMINDERS_JOB_RETRY_INTERVAL_SECONDS": "1"}
-    # No chat here: the backend runs its NLU on rules alone instead of loading the model.
-    config.app_env["backend"] = {"NLU_MODEL_PATH": str(tmp / "no-nlu-model")}
     with Stack(config) as running:
         yield running
 

@@ -23,6 +23,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -
         postgres.create_database("replicas"),
         services=("backend", "websocket"),
         websocket_replicas=2,
+        nlu_model=False,
     )
     with Stack(config) as running:
         yield running

@@ -41,6 +41,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -
         tmp_path_factory.mktemp("ws-robustness"),
         postgres.create_database("ws_robustness"),
         services=("backend", "websocket"),
+        nlu_model=False,
         app_env={
             "websocket": {
                 "WEBSOCKET_MAX_CONNECTIONS": str(MAX_CONNECTIONS),
