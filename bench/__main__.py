@@ -9,6 +9,8 @@ import asyncio
 import json
 import platform
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -28,6 +30,18 @@ SECTIONS = {
     "websocket": websocket_sync.run,
     "chat": chat.run,
 }
+# Runs on a system of its own (it needs a quiet scheduler): bench/reminder_lateness.py.
+STANDALONE = ("reminders",)
+
+
+def reminder_lateness(tmp: Path, *, quick: bool) -> dict[str, Any]:
+    output = tmp / "reminder_lateness.json"
+    command = [sys.executable, str(Path(__file__).with_name("reminder_lateness.py")), str(output)]
+    if quick:
+        command += ["--reminders", "100", "--window", "10"]
+    subprocess.run(command, check=True)
+    result: dict[str, Any] = json.loads(output.read_text())
+    return result
 
 
 def rss_mib(stack: Stack, name: str) -> float:
@@ -42,7 +56,8 @@ def rss_mib(stack: Stack, name: str) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("sections", nargs="*", default=list(SECTIONS), choices=list(SECTIONS))
+    choices = [*SECTIONS, *STANDALONE]
+    parser.add_argument("sections", nargs="*", default=choices, choices=choices)
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
@@ -73,7 +88,7 @@ def main() -> None:
             },
         )
         with Stack(config) as stack:
-            for name in args.sections:
+            for name in [s for s in args.sections if s in SECTIONS]:
                 print(f"== {name}", flush=True)
                 started = time.perf_counter()
                 section = asyncio.run(SECTIONS[name](stack, quick=args.quick))
@@ -81,6 +96,9 @@ def main() -> None:
                 report["sections"][name] = section
                 print(json.dumps(section, indent=2), flush=True)
             report["rss_mib"] = {name: rss_mib(stack, name) for name in stack.instances}
+        if "reminders" in args.sections:
+            print("== reminders", flush=True)
+            report["sections"]["reminders"] = reminder_lateness(tmp, quick=args.quick)
     finally:
         postgres.stop()
         shutil.rmtree(tmp, ignore_errors=True)
