@@ -34,11 +34,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         engine = create_engine(settings.database_url)
         sessionmaker = create_sessionmaker(engine)
-        dapr = DaprClient(
-            settings.dapr_base_url,
-            api_token=settings.dapr_api_token,
-            timeout=settings.dapr_timeout_seconds,
-        )
+        dapr = DaprClient.from_settings(settings)
         relay = OutboxRelay(
             sessionmaker,
             dapr,

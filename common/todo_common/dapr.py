@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from todo_common.correlation import CORRELATION_HEADER, current_correlation_id
 from todo_common.errors import AuthenticationError
 from todo_common.events import CloudEvent
+from todo_common.settings import ServiceSettings
 from todo_common.telemetry import trace_headers
 
 PUBSUB = "pubsub"
@@ -90,6 +91,17 @@ class DaprClient:
     def __init__(self, base_url: str, *, api_token: str | None = None, timeout: float = 5.0):
         headers = {"dapr-api-token": api_token} if api_token else {}
         self._http = httpx.AsyncClient(base_url=base_url, headers=headers, timeout=timeout)
+
+    @classmethod
+    def from_settings(
+        cls, settings: ServiceSettings, *, timeout: float | None = None
+    ) -> "DaprClient":
+        """The client for this service's own sidecar."""
+        return cls(
+            settings.dapr_base_url,
+            api_token=settings.dapr_api_token,
+            timeout=timeout or settings.dapr_timeout_seconds,
+        )
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -48,9 +48,8 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient(
-            settings.dapr_base_url,
-            api_token=settings.dapr_api_token,
+        dapr = DaprClient.from_settings(
+            settings,
             # A binding call may take a while (SMTP); give up only after the binding would.
             timeout=max(settings.dapr_timeout_seconds, settings.binding_timeout_seconds),
         )

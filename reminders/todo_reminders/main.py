@@ -38,11 +38,7 @@ def create_app(settings: RemindersSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient(
-            settings.dapr_base_url,
-            api_token=settings.dapr_api_token,
-            timeout=settings.dapr_timeout_seconds,
-        )
+        dapr = DaprClient.from_settings(settings)
         app.state.dapr = dapr
         app.state.reminders = ReminderService(dapr, settings, metrics)
         app.state.health.add("dapr-sidecar", dapr.is_healthy)

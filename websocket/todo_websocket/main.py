@@ -38,11 +38,7 @@ def create_app(settings: WebsocketSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient(
-            settings.dapr_base_url,
-            api_token=settings.dapr_api_token,
-            timeout=settings.dapr_timeout_seconds,
-        )
+        dapr = DaprClient.from_settings(settings)
         app.state.history = EventHistory(dapr, limit=settings.history_limit)
         registry.on_gap = app.state.history.backfill
         install_sigterm_handler(registry)
