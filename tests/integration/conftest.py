@@ -34,7 +34,7 @@ def backend_settings(database_url: str, redis_port: int, **overrides: object) ->
         "rate_limit_per_minute": 100_000,
     }
     values.update(overrides)
-    return BackendSettings(**values)
+    return BackendSettings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture
