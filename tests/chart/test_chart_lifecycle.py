@@ -92,66 +92,35 @@ def kube_binaries() -> tuple[Path, Path]:
     return binaries
 
 
-def _openssl(*args: str, cwd: Path) -> None:
+def _openssl(arguments: str, cwd: Path) -> None:
     result = subprocess.run(
-        ["openssl", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=False
+        ["openssl", *arguments.split()],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     if result.returncode != 0:
-        pytest.fail(f"openssl {' '.join(args)} failed:\n{result.stderr}", pytrace=False)
+        pytest.fail(f"openssl {arguments} failed:\n{result.stderr}", pytrace=False)
 
 
 def make_certificates(folder: Path) -> None:
     """ca.crt, server.crt/key for 127.0.0.1, and sa.key (service-account token signing)."""
     if shutil.which("openssl") is None:
         pytest.fail("openssl not found (needed for the test API server's certificates)")
-    ec = ("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes")
-    _openssl(
-        "req",
-        "-x509",
-        *ec,
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=lifecycle-test-ca",
-        cwd=folder,
-    )
-    _openssl(
-        "req",
-        *ec,
-        "-keyout",
-        "server.key",
-        "-out",
-        "server.csr",
-        "-subj",
-        "/CN=kube-apiserver",
-        cwd=folder,
-    )
+    ec = "-newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes"
+    _openssl(f"req -x509 {ec} -keyout ca.key -out ca.crt -days 1 -subj /CN=test-ca", folder)
+    _openssl(f"req {ec} -keyout server.key -out server.csr -subj /CN=kube-apiserver", folder)
     (folder / "server.ext").write_text(
         "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n"
     )
     _openssl(
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-out",
-        "server.crt",
-        "-days",
-        "1",
-        "-extfile",
-        "server.ext",
-        cwd=folder,
+        "x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt"
+        " -days 1 -extfile server.ext",
+        folder,
     )
-    _openssl("genrsa", "-out", "sa.key", "2048", cwd=folder)
+    _openssl("genrsa -out sa.key 2048", folder)
 
 
 @dataclass(frozen=True)
@@ -325,11 +294,12 @@ def without_server_fields(resource: Resource) -> Resource:
     return result
 
 
-def helm_ok(result: subprocess.CompletedProcess[str]) -> str:
-    """stdout of a successful helm call that drew no unknown-field warning from the server."""
-    command = " ".join(str(arg) for arg in result.args[1:4])
-    assert result.returncode == 0, f"helm {command} failed:\n{result.stderr}"
-    assert "unknown field" not in result.stderr, f"helm {command}:\n{result.stderr}"
+def helm_ok(helm: HelmRunner, api: KubeAPI, *args: str) -> str:
+    """stdout of `helm ARGS` against `api` in the release namespace; fails the test when helm
+    fails or the server warned about an unknown field (strict field validation as warnings)."""
+    result = helm(*args, "--namespace", NAMESPACE, "--kubeconfig", str(api.kubeconfig))
+    assert result.returncode == 0, f"helm {' '.join(args[:2])} failed:\n{result.stderr}"
+    assert "unknown field" not in result.stderr, f"helm {' '.join(args[:2])}:\n{result.stderr}"
     return result.stdout
 
 
@@ -345,15 +315,8 @@ def test_crds_for_tests_match_the_chart_dapr_version() -> None:
 def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: HelmRunner) -> None:
     deployments_path = f"/apis/apps/v1/namespaces/{NAMESPACE}/deployments"
     configmaps_path = f"/api/v1/namespaces/{NAMESPACE}/configmaps"
-    common = (
-        "--namespace",
-        NAMESPACE,
-        "--kubeconfig",
-        str(kube_api.kubeconfig),
-        "--values",
-        str(VALUES_FILE),
-        "--no-hooks",  # the migration hook Job would never complete: no kubelet (see above)
-    )
+    chart = (str(CHART_DIR), "--values", str(VALUES_FILE))
+    no_hooks = "--no-hooks"  # the migration hook Job would never complete: no kubelet
 
     def log_levels() -> set[str]:
         release_maps = [
@@ -367,17 +330,8 @@ def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: H
         return {cm["data"]["LOG_LEVEL"] for cm in release_maps}
 
     # Revision 1.
-    helm_ok(
-        helm(
-            "install",
-            RELEASE,
-            str(CHART_DIR),
-            *common,
-            "--create-namespace",
-            "--set",
-            "image.tag=0.1.0",
-        )
-    )
+    helm_ok(helm, kube_api, "install", RELEASE, *chart, no_hooks, "--create-namespace",
+            "--set", "image.tag=0.1.0")  # fmt: skip
     first = kube_api.items(deployments_path)
     assert sorted(first) == sorted(DEPLOYMENTS.values())
     for name, deployment in first.items():
@@ -388,18 +342,8 @@ def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: H
     assert kube_api.items(f"/apis/batch/v1/namespaces/{NAMESPACE}/jobs") == {}
 
     # Revision 2: a new image tag and a config value (LOG_LEVEL, in each service's ConfigMap).
-    helm_ok(
-        helm(
-            "upgrade",
-            RELEASE,
-            str(CHART_DIR),
-            *common,
-            "--set",
-            "image.tag=0.1.1",
-            "--set",
-            "logLevel=DEBUG",
-        )
-    )
+    helm_ok(helm, kube_api, "upgrade", RELEASE, *chart, no_hooks,
+            "--set", "image.tag=0.1.1", "--set", "logLevel=DEBUG")  # fmt: skip
     second = kube_api.items(deployments_path)
     assert sorted(second) == sorted(first)
     for name, deployment in second.items():
@@ -416,18 +360,7 @@ def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: H
     assert log_levels() == {"DEBUG"}
 
     # Revision 3 = rollback to 1: the Deployments are revision 1's again.
-    helm_ok(
-        helm(
-            "rollback",
-            RELEASE,
-            "1",
-            "--namespace",
-            NAMESPACE,
-            "--kubeconfig",
-            str(kube_api.kubeconfig),
-            "--no-hooks",
-        )
-    )
+    helm_ok(helm, kube_api, "rollback", RELEASE, "1", no_hooks)
     third = kube_api.items(deployments_path)
     assert sorted(third) == sorted(first)
     for name, deployment in third.items():
@@ -437,20 +370,7 @@ def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: H
         assert restored == original, name
     assert log_levels() == {"INFO"}
 
-    history = json.loads(
-        helm_ok(
-            helm(
-                "history",
-                RELEASE,
-                "--namespace",
-                NAMESPACE,
-                "--kubeconfig",
-                str(kube_api.kubeconfig),
-                "--output",
-                "json",
-            )
-        )
-    )
+    history = json.loads(helm_ok(helm, kube_api, "history", RELEASE, "--output", "json"))
     assert [(entry["revision"], entry["status"], entry["description"]) for entry in history] == [
         (1, "superseded", "Install complete"),
         (2, "superseded", "Upgrade complete"),
