@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean helm images chart-test helm-schemas
+.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
 
 setup: ## install everything (idempotent)
 	bash scripts/setup.sh
@@ -47,6 +47,9 @@ schemas: ## regenerate docs/events/*.schema.json from the event models
 
 helm: ## build the pinned helm into .tools/helm-<version>/
 	bash tools/helm/install.sh
+
+kube: ## build the pinned kube-apiserver + etcd into .tools/kube-<version>/
+	bash tools/kube/build.sh
 
 images: ## docker build the four images (TAG=…, REGISTRY=…; needs a Docker engine)
 	bash tools/helm/images.sh

@@ -29,6 +29,9 @@ bash tools/dapr/build.sh
 step "helm (pinned, built from the Go module proxy)"
 bash tools/helm/install.sh
 
+step "kube-apiserver + etcd (pinned, built from the Go module proxy; chart lifecycle test)"
+bash tools/kube/build.sh
+
 step "Python environment (.venv)"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
