@@ -158,6 +158,8 @@ def test_slow_client_is_disconnected_without_slowing_the_others(stack: Stack) ->
     before = stats(stack)["slow_disconnects"]
     slow = unread_websocket(stack, user)
     fast = ws_connect(stack, user)
+    fast.send(json.dumps({"type": "ping"}))  # speaking first: live at once, no resume hold
+    assert receive_json(fast)["type"] == "pong"
     received: list[str] = []
     reader = threading.Thread(
         target=lambda: received.extend(read_task_ids(fast)), name="fast-client", daemon=True

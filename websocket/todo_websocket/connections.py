@@ -15,6 +15,7 @@ from fastapi import WebSocket
 logger = structlog.get_logger()
 
 CLOSE_TRY_AGAIN_LATER = 1013
+_SENT_MEMORY = 4096
 
 
 @dataclass(eq=False)
@@ -25,32 +26,52 @@ class ClientConnection:
     last_sent_seq: int = 0
     overflowed: bool = False
     # While a resume replays history, live messages wait here so none jumps ahead of it.
-    resuming: bool = False
+    # A new client starts held: it may be about to ask for a resume (see `release`).
+    resuming: bool = True
+    resume_requested: bool = False
     held: list[tuple[int | None, str]] = field(default_factory=list)
+    sent: set[int] = field(default_factory=set)
+    dropped: int = 0
     overflow: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def release(self) -> None:
+        """Go live: send what was held, in order, and stop holding."""
+        for seq, text in sorted(self.held, key=lambda item: item[0] or 0):
+            self.offer_in_order(text, seq)
+        self.held.clear()
+        self.resuming = False
 
     def has_gap_before(self, seq: int | None) -> bool:
         return seq is not None and self.last_sent_seq > 0 and seq > self.last_sent_seq + 1
 
     def offer_in_order(self, text: str, seq: int | None) -> bool:
-        """Offer a sequenced message unless this client already has it."""
+        """Offer a sequenced message unless this client already has it.
+
+        `last_sent_seq` is the ordering watermark (a resume rewinds it to `after_seq`);
+        `sent` remembers what went out, so a rewind never sends anything twice.
+        """
         if seq is not None:
             if seq <= self.last_sent_seq:
                 return True
             self.last_sent_seq = seq
+            if seq in self.sent:
+                return True
+            self.sent.add(seq)
+            if len(self.sent) > _SENT_MEMORY:
+                self.sent = {s for s in self.sent if s > seq - _SENT_MEMORY // 2}
         return self.offer(text)
 
     def offer(self, text: str) -> bool:
         """Enqueue without waiting; False (and marked overflowed) when the queue is full."""
-        if self.overflowed:
-            return False
-        try:
-            self.queue.put_nowait(text)
-        except asyncio.QueueFull:
-            self.overflowed = True
-            self.overflow.set()
-            return False
-        return True
+        if not self.overflowed:
+            try:
+                self.queue.put_nowait(text)
+                return True
+            except asyncio.QueueFull:
+                self.overflowed = True
+                self.overflow.set()
+        self.dropped += 1
+        return False
 
 
 @dataclass
@@ -90,7 +111,13 @@ class ConnectionRegistry:
         self._by_user[user_id].add(connection)
         return connection
 
+    @property
+    def messages_dropped(self) -> int:
+        return self.stats.messages_dropped + sum(conn.dropped for conn in self.all())
+
     def remove(self, connection: ClientConnection) -> None:
+        self.stats.messages_dropped += connection.dropped
+        connection.dropped = 0
         conns = self._by_user.get(connection.user_id)
         if conns is None:
             return
@@ -114,6 +141,4 @@ class ConnectionRegistry:
                 self.on_gap(connection)
             elif connection.offer_in_order(text, seq):
                 delivered += 1
-            else:
-                self.stats.messages_dropped += 1
         return delivered

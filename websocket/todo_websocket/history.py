@@ -67,8 +67,6 @@ class EventHistory:
                 connection.offer(
                     json.dumps({"type": "error", "data": {"detail": "resume failed: retry"}})
                 )
-                for seq, text in connection.held:
-                    connection.offer_in_order(text, seq)
                 return
             if page.oldest_seq is not None and after_seq + 1 < page.oldest_seq:
                 # Older than the retained window: the client must reload its task list.
@@ -84,8 +82,7 @@ class EventHistory:
             for event in page.events:
                 _, message = message_from_event(event)
                 connection.offer_in_order(message.model_dump_json(), message.seq)
-            for seq, text in connection.held:
-                connection.offer_in_order(text, seq)
+            connection.release()
             if announce:
                 connection.offer(
                     json.dumps(
@@ -99,5 +96,4 @@ class EventHistory:
                 user_id=connection.user_id,
             )
         finally:
-            connection.held.clear()
-            connection.resuming = False
+            connection.release()

@@ -104,7 +104,7 @@ def create_app(settings: WebsocketSettings | None = None) -> FastAPI:
             "active_connections": registry.active_connections,
             "users": registry.users,
             "messages_sent": registry.stats.messages_sent,
-            "messages_dropped": registry.stats.messages_dropped,
+            "messages_dropped": registry.messages_dropped,
             "slow_disconnects": registry.stats.slow_disconnects,
             "refused_full": registry.stats.refused_full,
             "max_connections": settings.max_connections,

@@ -24,6 +24,8 @@ class WebsocketSettings(ServiceSettings):
     idle_timeout_seconds: float = Field(60.0, gt=0)
     alert_warning_connections: int = 400
     alert_critical_connections: int = 480
+    # How long a new client's live messages wait for its `resume` request.
+    resume_grace_seconds: float = Field(1.0, ge=0)
     history_limit: int = Field(1000, ge=1)
     history_ttl_seconds: int = Field(24 * 3600, ge=60)
     pubsub_name: str = Field(

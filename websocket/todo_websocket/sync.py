@@ -56,6 +56,11 @@ async def authenticate(websocket: WebSocket, secret: str) -> CurrentUser | None:
     return user
 
 
+def _go_live_unless_resuming(connection: ClientConnection) -> None:
+    if connection.resuming and not connection.resume_requested:
+        connection.release()
+
+
 async def _pump(connection: ClientConnection, registry: ConnectionRegistry) -> None:
     while True:
         text = await connection.queue.get()
@@ -85,6 +90,9 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
             await _send_error(connection, "message is not JSON")
             continue
         kind = payload.get("type") if isinstance(payload, dict) else None
+        if kind != "resume":
+            # A client that speaks without asking for a resume wants live messages now.
+            _go_live_unless_resuming(connection)
         if kind == "ping":
             connection.offer(json.dumps({"type": "pong"}))
         elif kind == "resume":
@@ -93,6 +101,7 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
             except ValidationError:
                 await _send_error(connection, "resume needs an integer after_seq")
                 continue
+            connection.resume_requested = True
             await resume(connection, request.after_seq)
         else:
             await _send_error(connection, f"unknown message type: {kind!r}")
@@ -116,6 +125,11 @@ async def serve_client(
     logger.info("ws.connected", user_id=user.id, active=registry.active_connections)
     pump = asyncio.create_task(_pump(connection, registry))
     reader = asyncio.create_task(_read(connection, settings, resume))
+    # A reconnecting client sends `resume` first; until it does (or the grace ends) live
+    # messages wait, so none can jump ahead of the replay it is about to ask for.
+    grace = asyncio.get_running_loop().call_later(
+        settings.resume_grace_seconds, _go_live_unless_resuming, connection
+    )
     overflow = asyncio.create_task(connection.overflow.wait())
     close_code, reason = 1000, ""
     try:
@@ -128,6 +142,7 @@ async def serve_client(
             close_code, reason = 1000, "idle timeout"
     finally:
         registry.remove(connection)
+        grace.cancel()
         for task in (pump, reader, overflow):
             task.cancel()
             with suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError, TimeoutError):
