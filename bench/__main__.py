@@ -57,10 +57,11 @@ def rss_mib(stack: Stack, name: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     choices = [*SECTIONS, *STANDALONE]
-    parser.add_argument("sections", nargs="*", default=choices, choices=choices)
+    parser.add_argument("sections", nargs="*", choices=choices, help="default: all")
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
+    args.sections = args.sections or choices
 
     tmp = Path(tempfile.mkdtemp(prefix="todo-chatbot-bench-"))
     tmp.chmod(0o755)  # PostgreSQL runs as `postgres` and must reach its data dir inside
