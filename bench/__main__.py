@@ -57,11 +57,14 @@ def rss_mib(stack: Stack, name: str) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     choices = [*SECTIONS, *STANDALONE]
-    parser.add_argument("sections", nargs="*", choices=choices, help="default: all")
+    parser.add_argument("sections", nargs="*", help=f"any of {', '.join(choices)} (default: all)")
     parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
     args.sections = args.sections or choices
+    unknown = set(args.sections) - set(choices)
+    if unknown:
+        parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
 
     tmp = Path(tempfile.mkdtemp(prefix="todo-chatbot-bench-"))
     tmp.chmod(0o755)  # PostgreSQL runs as `postgres` and must reach its data dir inside
