@@ -48,6 +48,7 @@ async def latency(
     sent_at: dict[str, float] = {}
     latencies: list[float] = []
     received = 0
+    errors = 0
 
     async def reader(ws: ClientConnection) -> None:
         nonlocal received
@@ -69,14 +70,20 @@ async def latency(
     ) as api:
 
         async def change(index: int, intended: float) -> None:
+            nonlocal errors
             user = random.choice(user_ids)
             title = f"ws-bench {index} {uuid.uuid4().hex[:6]}"
             sent_at[title] = intended
-            await api.post(
-                "/api/tasks",
-                json={"title": title},
-                headers={"Authorization": f"Bearer {tokens[user]}"},
-            )
+            try:
+                response = await api.post(
+                    "/api/tasks",
+                    json={"title": title},
+                    headers={"Authorization": f"Bearer {tokens[user]}"},
+                )
+                response.raise_for_status()
+            except httpx.HTTPError:
+                errors += 1
+                del sent_at[title]
 
         begin = time.perf_counter()
         pending = []
@@ -87,7 +94,7 @@ async def latency(
                 await asyncio.sleep(delay)
             pending.append(asyncio.create_task(change(index, intended)))
         await asyncio.gather(*pending)
-        expected = total * clients_per_user
+        expected = (total - errors) * clients_per_user
         deadline = time.perf_counter() + 30
         while received < expected and time.perf_counter() < deadline:
             await asyncio.sleep(0.1)
@@ -98,6 +105,7 @@ async def latency(
         "users": users,
         "connections": len(connections),
         "changes": total,
+        "failed_requests": errors,
         "rate_per_second": rate,
         "expected_deliveries": expected,
         "delivered": received,

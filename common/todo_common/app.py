@@ -22,7 +22,15 @@ def create_service_app(
 ) -> FastAPI:
     configure_logging(settings.service_name, settings.log_level)
     configure_tracing(settings.service_name, settings.otel_exporter, settings.otel_endpoint)
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # FastAPI's own OpenTelemetry instrumentation would trace every request a second time;
+    # TracingMiddleware (which continues Dapr's traceparent) is the one we keep.
+    app = FastAPI(
+        title=title,
+        description=description,
+        version="0.1.0",
+        lifespan=lifespan,
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
     app.state.settings = settings
     app.state.metrics = ServiceMetrics()
     app.state.health = HealthRegistry()
