@@ -1,8 +1,8 @@
 """The outbox relay: publishes committed events through Dapr pub/sub, at least once.
 
-Rows are published in insertion order and marked sent after Dapr accepts them. A crash
-between publish and mark re-publishes the row after restart: consumers dedupe by the
-CloudEvent `id`. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several replicas relay
+Rows are published in insertion order per user and topic (users in parallel) and marked
+sent after Dapr accepts them. A crash between publish and mark re-publishes the row after
+restart: consumers dedupe by the CloudEvent `id`. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several replicas relay
 side by side without publishing the same row concurrently.
 """
 
@@ -11,6 +11,7 @@ import contextlib
 import os
 import signal
 import time
+from collections import defaultdict
 from datetime import timedelta
 
 import structlog
@@ -27,6 +28,7 @@ from todo_common.events import CloudEvent
 logger = structlog.get_logger()
 
 PRUNE_INTERVAL_SECONDS = 600.0
+PUBLISH_CONCURRENCY = 16
 
 
 def backoff_seconds(attempts: int, maximum: float) -> float:
@@ -53,6 +55,7 @@ class OutboxRelay:
         self._retention = retention
         self._fault = fault
         self._wake = asyncio.Event()
+        self._concurrency = asyncio.Semaphore(PUBLISH_CONCURRENCY)
         self._next_prune = 0.0
         self.published_total = 0
 
@@ -84,7 +87,6 @@ class OutboxRelay:
 
     async def publish_pending(self) -> int:
         """Publish one batch of due rows; returns how many were published."""
-        published = 0
         async with self._sessionmaker() as session:
             statement = (
                 select(OutboxEvent)
@@ -98,12 +100,22 @@ class OutboxRelay:
             if session.bind and session.bind.dialect.name == "postgresql":
                 statement = statement.with_for_update(skip_locked=True)
             rows = (await session.execute(statement)).scalars().all()
+            # One stream of rows per (topic, user), published concurrently with the others:
+            # order matters within a user's stream only.
+            streams: dict[tuple[str, str | None], list[OutboxEvent]] = defaultdict(list)
             for row in rows:
-                if not await self._publish(row):
-                    break  # keep per-user order: nothing overtakes a row that must retry
-                published += 1
+                streams[(row.topic, row.user_id)].append(row)
+            counts = await asyncio.gather(*(self._publish_in_order(s) for s in streams.values()))
+            published = sum(counts)
             await session.commit()
         return published
+
+    async def _publish_in_order(self, rows: list[OutboxEvent]) -> int:
+        async with self._concurrency:
+            for done, row in enumerate(rows):
+                if not await self._publish(row):
+                    return done  # nothing of this user overtakes a row that must retry
+            return len(rows)
 
     async def _publish(self, row: OutboxEvent) -> bool:
         event = CloudEvent.model_validate_json(row.payload)
