@@ -59,7 +59,7 @@ async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
         holds_at_100 = percentile(at_100, 99) * 1000 <= SLO_P99_MS
         highest_ok = 100 if holds_at_100 else 0
         # Search upwards from 100/s when it holds there, downwards when it does not.
-        candidates = [150, 200, 300, 400] if holds_at_100 else [50, 25, 10]
+        candidates = [150, 200, 300, 400] if holds_at_100 else [75, 50, 25, 10]
         for rate in [] if quick else candidates:
             latencies, errors = await open_arrivals(rate, 10, turn)
             p99 = percentile(latencies, 99) * 1000
