@@ -2,8 +2,8 @@
 
 Rows are published in insertion order per user and topic (users in parallel) and marked
 sent after Dapr accepts them. A crash between publish and mark re-publishes the row after
-restart: consumers dedupe by the CloudEvent `id`. On PostgreSQL, `FOR UPDATE SKIP LOCKED` lets several replicas relay
-side by side without publishing the same row concurrently.
+restart: consumers dedupe by the CloudEvent `id`. On PostgreSQL, `FOR UPDATE SKIP LOCKED`
+lets several replicas relay side by side without publishing the same row concurrently.
 """
 
 import asyncio
