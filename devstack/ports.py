@@ -7,10 +7,19 @@ from dataclasses import dataclass
 SERVICES = ("backend", "websocket", "reminders", "notification")
 
 
+# Ports this process has handed out: the kernel may offer a just-closed port again, and
+# two parts of one stack (an app and some sidecar's metrics port) must never share one.
+_handed_out: set[int] = set()
+
+
 def free_port() -> int:
-    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    while True:
+        with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def is_listening(port: int, host: str = "127.0.0.1") -> bool:
