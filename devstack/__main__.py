@@ -12,9 +12,8 @@ from devstack.infra import REPO_ROOT, StackError
 from devstack.ports import PortPlan
 from devstack.processes import print_prefixed
 from devstack.stack import DEV_JWT_SECRET, Stack, StackConfig
+from todo_backend.settings import DEFAULT_DATABASE_URL
 from todo_common.auth import create_token
-
-DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///.data/todo.db"
 
 
 def run(args: argparse.Namespace) -> int:

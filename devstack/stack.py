@@ -16,6 +16,7 @@ import httpx
 from devstack.infra import REPO_ROOT, StackError, dapr_binary, start_redis, wait_until
 from devstack.ports import PortPlan, SidecarPorts, free_port, free_sidecar_ports, is_listening
 from devstack.processes import LineSink, ManagedProcess
+from todo_common.settings import DEVELOPMENT_JWT_SECRET
 
 APP_MODULES = {
     "backend": "todo_backend.main:app",
@@ -23,7 +24,8 @@ APP_MODULES = {
     "reminders": "todo_reminders.main:app",
     "notification": "todo_notification.main:app",
 }
-DEV_JWT_SECRET = "dev-secret-change-me-0123456789abcdef"
+# The development secret every service defaults to; tests and `make token` sign with it.
+DEV_JWT_SECRET = DEVELOPMENT_JWT_SECRET
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """What every service's `create_app` starts from: logging, tracing, errors, health, metrics."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
 from fastapi import FastAPI
@@ -14,7 +14,6 @@ from todo_common.settings import ServiceSettings
 from todo_common.telemetry import TracingMiddleware, configure_tracing
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
-LifespanIterator = AsyncIterator[None]
 
 
 def create_service_app(

@@ -32,20 +32,12 @@ class NotFoundError(DomainError):
     status_code = 404
 
 
-class ConflictError(DomainError):
-    status_code = 409
-
-
 class InvalidInputError(DomainError):
     status_code = 422
 
 
 class RateLimitedError(DomainError):
     status_code = 429
-
-
-class PayloadTooLargeError(DomainError):
-    status_code = 413
 
 
 _SOURCES = {"body", "query", "path", "header", "cookie"}
