@@ -44,7 +44,7 @@ def decode_token(token: str, secret: str) -> CurrentUser:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def get_current_user(
+async def get_current_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> CurrentUser:

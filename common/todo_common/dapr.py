@@ -4,6 +4,7 @@ Component names live here, and only here, in Python; `dapr/components/` and the 
 chart use the same names.
 """
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,9 +30,21 @@ SMTP_BINDING = "notification-smtp"
 
 class DaprError(Exception):
     def __init__(self, operation: str, status_code: int | None, detail: str) -> None:
-        super().__init__(f"dapr {operation} failed ({status_code}): {detail}")
+        super().__init__(f"dapr {operation} failed ({status_code}): {detail[:500]}")
         self.operation = operation
         self.status_code = status_code
+        self.detail = detail
+
+
+def _failed_bulk_entries(detail: str) -> dict[str, str] | None:
+    """The `failedEntries` of a bulk publish error response, or None when it has none."""
+    try:
+        entries = json.loads(detail).get("failedEntries")
+    except (ValueError, AttributeError):
+        return None
+    if not entries:
+        return None
+    return {str(e.get("entryId")): str(e.get("error", "failed")) for e in entries}
 
 
 class StateConflictError(DaprError):
@@ -74,7 +87,7 @@ def subscription_router(subscriptions: Sequence[Subscription]) -> APIRouter:
     return router
 
 
-def require_dapr_caller(request: Request) -> None:
+async def require_dapr_caller(request: Request) -> None:
     """Dependency for routes only the sidecar may call (subscriptions, jobs, internal APIs)."""
     expected: str | None = request.app.state.settings.app_api_token
     if expected and request.headers.get("dapr-api-token") != expected:
@@ -123,7 +136,7 @@ class DaprClient:
         except httpx.HTTPError as exc:
             raise DaprError(operation, None, repr(exc)) from exc
         if response.status_code >= 400:
-            raise DaprError(operation, response.status_code, response.text[:500])
+            raise DaprError(operation, response.status_code, response.text[:20_000])
         return response
 
     async def publish(self, pubsub: str, topic: str, event: CloudEvent) -> None:
@@ -135,6 +148,42 @@ class DaprClient:
             content=event.model_dump_json(exclude_none=True),
             headers={"Content-Type": "application/cloudevents+json"},
         )
+
+    async def publish_bulk(
+        self, pubsub: str, topic: str, events: Sequence[tuple[str, str]]
+    ) -> dict[str, str]:
+        """Publish serialized CloudEvents `(id, json)` in one call; returns {id: error} of
+        the ones that failed (Dapr's bulk publish is not transactional).
+
+        `rawPayload` makes daprd forward each event byte for byte (our id, type, correlation
+        and trace context included) instead of re-wrapping it; subscribers still receive a
+        CloudEvent. Entries are published concurrently: callers must not put two events
+        whose relative order matters into one call.
+        """
+        body = (
+            "["
+            + ",".join(
+                f'{{"entryId":{json.dumps(event_id)},"event":{payload},'
+                '"contentType":"application/cloudevents+json"}'
+                for event_id, payload in events
+            )
+            + "]"
+        )
+        try:
+            await self._request(
+                "bulk publish",
+                "POST",
+                f"/v1.0-alpha1/publish/bulk/{pubsub}/{topic}",
+                params={"metadata.rawPayload": "true"},
+                content=body,
+                headers={"Content-Type": "application/json"},
+            )
+        except DaprError as exc:
+            failed = _failed_bulk_entries(exc.detail)
+            if failed is None:  # the call itself failed: nothing is known to be published
+                return {event_id: str(exc) for event_id, _ in events}
+            return failed
+        return {}
 
     async def get_state(self, store: str, key: str) -> Any | None:
         response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")

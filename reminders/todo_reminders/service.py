@@ -120,6 +120,10 @@ class ReminderService:
         return TrackedTask.model_validate(entry.value), entry.etag
 
     async def _track(self, event: CloudEvent, data: TaskEventData) -> None:
+        if event.type == TaskEventType.CREATED and data.task.remind_at is None:
+            # Nothing to schedule, and every later change of the task has a higher seq:
+            # plain tasks (most of them) need no record and cost no sidecar call.
+            return
         key = task_key(data.task.id)
         grace = timedelta(seconds=self._settings.past_reminder_grace_seconds)
         for _ in range(_WRITE_ATTEMPTS):

@@ -9,7 +9,7 @@ from todo_backend.ratelimit import RateLimitedUser
 from todo_backend.tasks.routes import ERRORS, TaskServiceDep
 
 
-def get_chat_service(request: Request, tasks: TaskServiceDep) -> ChatService:
+async def get_chat_service(request: Request, tasks: TaskServiceDep) -> ChatService:
     state = request.app.state
     return ChatService(
         tasks=tasks,

@@ -31,3 +31,6 @@ class OutboxEvent(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
+
+
+OUTBOX_TABLE = SQLModel.metadata.tables["outbox_event"]

@@ -1,9 +1,9 @@
 """The outbox relay: publishes committed events through Dapr pub/sub, at least once.
 
-Rows are published in insertion order per user and topic (users in parallel) and marked
-sent after Dapr accepts them. A crash between publish and mark re-publishes the row after
-restart: consumers dedupe by the CloudEvent `id`. On PostgreSQL, `FOR UPDATE SKIP LOCKED`
-lets several replicas relay side by side without publishing the same row concurrently.
+Rows are published in insertion order per user and topic, many users per Dapr bulk
+publish call, and marked sent after Dapr accepts them. A crash between publish and mark
+re-publishes the row after restart: consumers dedupe by the CloudEvent `id`. On
+PostgreSQL an advisory lock lets one replica relay at a time; the others stand by.
 """
 
 import asyncio
@@ -11,24 +11,24 @@ import contextlib
 import os
 import signal
 import time
-from collections import defaultdict
+from collections import defaultdict, deque
 from datetime import timedelta
+from typing import NamedTuple
 
 import structlog
+from sqlalchemy import func, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from todo_backend.db import utcnow
 from todo_backend.outbox.event_log import prune_event_log
-from todo_backend.outbox.models import OutboxEvent
-from todo_common.correlation import correlation_scope
-from todo_common.dapr import PUBSUB, DaprClient, DaprError
-from todo_common.events import CloudEvent
+from todo_backend.outbox.models import OUTBOX_TABLE, OutboxEvent
+from todo_common.dapr import PUBSUB, DaprClient
 
 logger = structlog.get_logger()
 
 PRUNE_INTERVAL_SECONDS = 600.0
-PUBLISH_CONCURRENCY = 16
 
 
 def backoff_seconds(attempts: int, maximum: float) -> float:
@@ -55,7 +55,6 @@ class OutboxRelay:
         self._retention = retention
         self._fault = fault
         self._wake = asyncio.Event()
-        self._concurrency = asyncio.Semaphore(PUBLISH_CONCURRENCY)
         self._next_prune = 0.0
         self.published_total = 0
 
@@ -88,8 +87,10 @@ class OutboxRelay:
     async def publish_pending(self) -> int:
         """Publish one batch of due rows; returns how many were published."""
         async with self._sessionmaker() as session:
+            if not await _take_relay_lock(session):
+                return 0  # another replica is relaying
             statement = (
-                select(OutboxEvent)
+                sa_select(*_ROW_COLUMNS)
                 .where(
                     col(OutboxEvent.published_at).is_(None),
                     col(OutboxEvent.next_attempt_at) <= utcnow(),
@@ -97,49 +98,102 @@ class OutboxRelay:
                 .order_by(col(OutboxEvent.id))
                 .limit(self._batch_size)
             )
-            if session.bind and session.bind.dialect.name == "postgresql":
-                statement = statement.with_for_update(skip_locked=True)
-            rows = (await session.execute(statement)).scalars().all()
-            # One stream of rows per (topic, user), published concurrently with the others:
-            # order matters within a user's stream only.
-            streams: dict[tuple[str, str | None], list[OutboxEvent]] = defaultdict(list)
-            for row in rows:
-                streams[(row.topic, row.user_id)].append(row)
-            counts = await asyncio.gather(*(self._publish_in_order(s) for s in streams.values()))
-            published = sum(counts)
-            await session.commit()
-        return published
-
-    async def _publish_in_order(self, rows: list[OutboxEvent]) -> int:
-        async with self._concurrency:
-            for done, row in enumerate(rows):
-                if not await self._publish(row):
-                    return done  # nothing of this user overtakes a row that must retry
-            return len(rows)
-
-    async def _publish(self, row: OutboxEvent) -> bool:
-        event = CloudEvent.model_validate_json(row.payload)
-        with correlation_scope(event.correlationid):
-            try:
-                await self._dapr.publish(PUBSUB, row.topic, event)
-            except DaprError as exc:
-                row.attempts += 1
-                row.last_error = str(exc)[:500]
-                delay = backoff_seconds(row.attempts, self._max_backoff)
-                row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+            rows = [PendingRow(*row) for row in (await session.execute(statement)).all()]
+            published, failed = await self._publish_rows(rows)
+            now = utcnow()
+            if published:
+                await session.execute(
+                    update(OutboxEvent)
+                    .where(col(OutboxEvent.id).in_([row.id for row in published]))
+                    .values(published_at=now, attempts=col(OutboxEvent.attempts) + 1)
+                )
+            for row, error in failed:
+                delay = backoff_seconds(row.attempts + 1, self._max_backoff)
+                await session.execute(
+                    update(OutboxEvent)
+                    .where(col(OutboxEvent.id) == row.id)
+                    .values(
+                        attempts=row.attempts + 1,
+                        last_error=error[:500],
+                        next_attempt_at=now + timedelta(seconds=delay),
+                    )
+                )
                 logger.warning(
                     "outbox.publish_failed",
                     event_id=row.event_id,
                     topic=row.topic,
-                    attempts=row.attempts,
+                    attempts=row.attempts + 1,
                     retry_in_s=delay,
-                    error=row.last_error,
+                    error=error[:500],
                 )
-                return False
-            if self._fault == "crash_after_publish":
+            await session.commit()
+        self.published_total += len(published)
+        if published:
+            logger.info("outbox.published", events=len(published))
+        return len(published)
+
+    async def _publish_rows(
+        self, rows: list["PendingRow"]
+    ) -> tuple[list["PendingRow"], list[tuple["PendingRow", str]]]:
+        """Publish in rounds: each round takes the oldest unpublished row of every
+        (topic, user) stream, one bulk call per topic. A user's next row goes out only after
+        the previous one was accepted, and a failed row stops its stream (nothing overtakes
+        a row that must be retried)."""
+        streams: dict[tuple[str, str | None], deque[PendingRow]] = defaultdict(deque)
+        for row in rows:
+            streams[(row.topic, row.user_id)].append(row)
+        published: list[PendingRow] = []
+        failed: list[tuple[PendingRow, str]] = []
+        while streams:
+            by_topic: dict[str, list[PendingRow]] = defaultdict(list)
+            for stream in streams.values():
+                by_topic[stream[0].topic].append(stream[0])
+            topics = list(by_topic)
+            failures = await asyncio.gather(
+                *(
+                    self._dapr.publish_bulk(
+                        PUBSUB, topic, [(row.event_id, row.payload) for row in by_topic[topic]]
+                    )
+                    for topic in topics
+                )
+            )
+            if self._fault == "crash_after_publish" and any(
+                len(f) < len(by_topic[t]) for t, f in zip(topics, failures, strict=True)
+            ):
                 os.kill(os.getpid(), signal.SIGKILL)
-            row.published_at = utcnow()
-            row.attempts += 1
-            self.published_total += 1
-            logger.info("outbox.published", event_id=row.event_id, topic=row.topic, type=event.type)
-            return True
+            for topic, topic_failures in zip(topics, failures, strict=True):
+                for row in by_topic[topic]:
+                    key = (row.topic, row.user_id)
+                    if row.event_id in topic_failures:
+                        failed.append((row, topic_failures[row.event_id]))
+                        del streams[key]
+                        continue
+                    published.append(row)
+                    streams[key].popleft()
+                    if not streams[key]:
+                        del streams[key]
+        return published, failed
+
+
+class PendingRow(NamedTuple):
+    id: int
+    event_id: str
+    topic: str
+    user_id: str | None
+    payload: str
+    attempts: int
+
+
+_ROW_COLUMNS = [OUTBOX_TABLE.c[name] for name in PendingRow._fields]
+# Any constant shared by all replicas: the key of the PostgreSQL advisory lock.
+_RELAY_LOCK_KEY = 0x70D0_0B0C
+
+
+async def _take_relay_lock(session: AsyncSession) -> bool:
+    """One relay at a time across replicas and workers (held until this transaction ends),
+    so two relays never publish one user's events side by side out of order. SQLite is
+    embedded in a single process, which runs one relay."""
+    if not session.bind or session.bind.dialect.name != "postgresql":
+        return True
+    statement = select(func.pg_try_advisory_xact_lock(_RELAY_LOCK_KEY))
+    return bool((await session.execute(statement)).scalar_one())

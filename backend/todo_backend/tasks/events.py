@@ -1,10 +1,15 @@
 """What the task domain publishes: one CloudEvent per change, into the outbox."""
 
+from functools import cache
+
+from sqlalchemy import bindparam, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import ReturningInsert
 from sqlmodel import col
 
-from todo_backend.outbox.models import OutboxEvent
+from todo_backend.db import utcnow
+from todo_backend.outbox.models import OUTBOX_TABLE
 from todo_backend.tasks.models import Task, UserSequence
 from todo_backend.tasks.schemas import TaskPublic
 from todo_common.correlation import current_correlation_id
@@ -23,23 +28,28 @@ EVENT_SOURCE = "todo-chatbot/backend"
 TOPICS = (TASK_EVENTS_TOPIC, TASK_UPDATES_TOPIC)
 
 
-async def next_seq(session: AsyncSession, *, user_id: str) -> int:
-    """Atomically take the user's next event sequence number inside the current transaction."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
+@cache
+def _next_seq_statement(dialect: str) -> ReturningInsert[int]:
     upsert_insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
+    return (
         upsert_insert(UserSequence)
-        .values(user_id=user_id, last_seq=1)
+        .values(user_id=bindparam("user_id"), last_seq=1)
         .on_conflict_do_update(
             index_elements=["user_id"], set_={"last_seq": UserSequence.last_seq + 1}
         )
         .returning(col(UserSequence.last_seq))
     )
-    return int((await session.execute(statement)).scalar_one())
+
+
+async def next_seq(session: AsyncSession, *, user_id: str) -> int:
+    """Atomically take the user's next event sequence number inside the current transaction."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    result = await session.execute(_next_seq_statement(dialect), {"user_id": user_id})
+    return int(result.scalar_one())
 
 
 def task_snapshot(task: Task) -> TaskSnapshot:
-    return TaskSnapshot.model_validate(TaskPublic.model_validate(task).model_dump())
+    return TaskSnapshot.model_validate(TaskPublic.model_validate(task), from_attributes=True)
 
 
 async def record_task_event(
@@ -66,10 +76,19 @@ async def record_task_event(
         data=data.model_dump(mode="json"),
     )
     payload = event.model_dump_json(exclude_none=True)
-    session.add_all(
-        OutboxEvent(
-            event_id=event.id, topic=topic, payload=payload, user_id=data.user_id, seq=data.seq
-        )
+    now = utcnow()
+    rows = [
+        {
+            "event_id": event.id,
+            "topic": topic,
+            "payload": payload,
+            "user_id": data.user_id,
+            "seq": data.seq,
+            "created_at": now,
+            "next_attempt_at": now,
+            "attempts": 0,
+        }
         for topic in TOPICS
-    )
+    ]
+    await session.execute(insert(OUTBOX_TABLE), rows)
     return event

@@ -67,3 +67,8 @@ class UserSequence(SQLModel, table=True):
 
     user_id: str = Field(primary_key=True, max_length=128)
     last_seq: int = 0
+
+
+# The tables themselves, for Core statements on hot paths.
+TASK_TABLE = SQLModel.metadata.tables["task"]
+TASK_TAG_TABLE = SQLModel.metadata.tables["task_tag"]

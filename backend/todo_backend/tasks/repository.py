@@ -2,17 +2,31 @@
 
 from typing import Any
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func, insert, or_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from todo_backend.tasks.models import Task, TaskTag
+from todo_backend.tasks.models import TASK_TABLE, TASK_TAG_TABLE, Task, TaskTag
 from todo_backend.tasks.schemas import PRIORITY_RANK, SortField, SortOrder, StatusFilter, TaskQuery
 
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+async def insert_task(session: AsyncSession, task: Task) -> None:
+    """Insert a new task and its tags with plain INSERTs (no unit-of-work flush: the
+    create path is the API's hottest write). `task` stays a transient object."""
+    # Parameters passed separately, so SQLAlchemy compiles each statement once and caches it.
+    await session.execute(
+        insert(TASK_TABLE),
+        {column.name: getattr(task, column.name) for column in TASK_TABLE.columns},
+    )
+    if task.tag_rows:
+        await session.execute(
+            insert(TASK_TAG_TABLE), [{"task_id": task.id, "tag": row.tag} for row in task.tag_rows]
+        )
 
 
 async def get_task(session: AsyncSession, *, owner_id: str, task_id: str) -> Task | None:

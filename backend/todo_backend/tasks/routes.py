@@ -24,7 +24,7 @@ ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 
-def get_task_service(request: Request, session: SessionDep) -> TaskService:
+async def get_task_service(request: Request, session: SessionDep) -> TaskService:
     return TaskService(session, on_commit=request.app.state.outbox_relay.wake)
 
 

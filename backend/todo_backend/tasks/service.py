@@ -51,8 +51,7 @@ class TaskService:
         )
         task.set_tags(data.tags)
         _check_recurrence_has_due_date(task)
-        self.session.add(task)
-        await self.session.flush()
+        await repository.insert_task(self.session, task)
         await record_task_event(self.session, event_type=TaskEventType.CREATED, task=task)
         await self._commit()
         return task

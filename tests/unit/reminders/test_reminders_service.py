@@ -264,3 +264,18 @@ async def test_a_newer_change_landing_during_our_job_operation_wins() -> None:
         ("delete", reminder_job_name(TASK_ID)),
     ]
     assert reminder_job_name(TASK_ID) not in dapr.jobs
+
+
+async def test_a_plain_new_task_needs_no_record_until_it_gets_a_reminder() -> None:
+    dapr = FakeDapr()
+    service = make_service(dapr)
+
+    outcome = await service.handle_task_event(task_event(TaskEventType.CREATED, 1))
+
+    assert outcome is Outcome.DONE
+    assert task_key(TASK_ID) not in dapr.state
+    assert dapr.job_log == []
+    remind_at = datetime.now(UTC) + timedelta(minutes=5)
+    await service.handle_task_event(task_event(TaskEventType.UPDATED, 2, remind_at=remind_at))
+    assert TrackedTask.model_validate(dapr.state[task_key(TASK_ID)][0]).seq == 2
+    assert dapr.job_log == [("schedule", reminder_job_name(TASK_ID))]
