@@ -120,6 +120,8 @@ async def test_list_sorts_and_paginates(client_for: ClientFactory) -> None:
         body = page.json()
         assert body["total"] == 4 and body["limit"] == 2 and body["offset"] == 1
         assert [t["title"] for t in body["items"]] == ["bravo", "charlie"]
+        past_the_end = (await client.get("/api/tasks", params={"offset": 10})).json()
+        assert past_the_end["items"] == [] and past_the_end["total"] == 4
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from todo_backend.tasks.models import Task
+from todo_backend.tasks.schemas import TaskPublic
 
 MATCH_THRESHOLD = 70.0
 CLEAR_WINNER_MARGIN = 12.0
@@ -16,8 +16,8 @@ _ORDINALS = {
 
 @dataclass(frozen=True)
 class Resolution:
-    task: Task | None
-    candidates: list[Task]
+    task: TaskPublic | None
+    candidates: list[TaskPublic]
 
 
 def _normalise(text: str) -> str:
@@ -28,7 +28,7 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
-def resolve_reference(reference: str, tasks: list[Task]) -> Resolution:
+def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
     """One task when the reference clearly names it; otherwise the plausible candidates."""
     wanted = _normalise(reference)
     exact = [task for task in tasks if _normalise(task.title) == wanted]
@@ -52,7 +52,7 @@ def resolve_reference(reference: str, tasks: list[Task]) -> Resolution:
     )
 
 
-def pick_candidate(answer: str, candidates: list[Task]) -> Task | None:
+def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | None:
     """Resolve an answer to "which one?": a number, an ordinal, or (part of) a title."""
     words = _normalise(answer).replace(".", " ").split()
     for word in words:

@@ -3,7 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from todo_backend.tasks.models import Task
+from todo_backend.tasks.schemas import TaskPublic
 
 HELP_TEXT = (
     'I can add tasks ("add buy milk tomorrow at 5pm #home"), set reminders ("remind me to '
@@ -27,7 +27,7 @@ def when(moment: datetime | None, tz: ZoneInfo, now: datetime) -> str:
     return f"{day} {local:%H:%M}"
 
 
-def describe(task: Task, tz: ZoneInfo, now: datetime) -> str:
+def describe(task: TaskPublic, tz: ZoneInfo, now: datetime) -> str:
     parts = [f'"{task.title}"']
     if task.due_at:
         parts.append(f"due {when(task.due_at, tz, now)}")
@@ -42,7 +42,7 @@ def describe(task: Task, tz: ZoneInfo, now: datetime) -> str:
     return ", ".join(parts)
 
 
-def listing(tasks: list[Task], total: int, tz: ZoneInfo, now: datetime) -> str:
+def listing(tasks: list[TaskPublic], total: int, tz: ZoneInfo, now: datetime) -> str:
     if not tasks:
         return "No tasks match."
     lines = [f"{i}. {describe(task, tz, now)}" for i, task in enumerate(tasks[:MAX_LISTED], 1)]
@@ -51,6 +51,6 @@ def listing(tasks: list[Task], total: int, tz: ZoneInfo, now: datetime) -> str:
     return f"{total} {noun}:\n" + "\n".join(lines) + more
 
 
-def clarify(candidates: list[Task], action: str) -> str:
+def clarify(candidates: list[TaskPublic], action: str) -> str:
     options = "; ".join(f'{i}. "{task.title}"' for i, task in enumerate(candidates, 1))
     return f"Which one should I {action}? {options} (answer with the number)"

@@ -18,7 +18,6 @@ from todo_backend.chat.references import pick_candidate, resolve_reference
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.models import Task
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
 from todo_backend.tasks.service import TaskService
 from todo_common.errors import DomainError
@@ -38,7 +37,7 @@ class Turn:
     """What one message did: the reply and the tasks it touched or listed."""
 
     reply: str
-    tasks: list[Task] = field(default_factory=list)
+    tasks: list[TaskPublic] = field(default_factory=list)
     pending: PendingClarification | None = None
 
 
@@ -130,7 +129,7 @@ class ChatService:
 
     async def _target(
         self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext
-    ) -> Task | Turn:
+    ) -> TaskPublic | Turn:
         if entities.reference:
             status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
             tasks, _ = await self._tasks.list(
@@ -154,7 +153,7 @@ class ChatService:
             return remembered[0]
         return Turn('Which task do you mean? Name it, e.g. "mark buy milk as done".')
 
-    async def _existing(self, user_id: str, task_ids: list[str]) -> list[Task]:
+    async def _existing(self, user_id: str, task_ids: list[str]) -> list[TaskPublic]:
         found = []
         for task_id in task_ids:
             try:
@@ -164,7 +163,7 @@ class ChatService:
         return found
 
     async def _apply(
-        self, intent: Intent, task: Task, entities: Entities, user_id: str,
+        self, intent: Intent, task: TaskPublic, entities: Entities, user_id: str,
         now: datetime, tz: ZoneInfo,
     ) -> Turn:  # fmt: skip
         if intent is Intent.COMPLETE_TASK:
@@ -183,7 +182,7 @@ class ChatService:
         return Turn(f"Updated {replies.describe(updated, tz, now)}.", [updated])
 
     @staticmethod
-    def _changes(task: Task, entities: Entities) -> TaskUpdate:
+    def _changes(task: TaskPublic, entities: Entities) -> TaskUpdate:
         values: dict[str, object] = {}
         if entities.new_title:
             values["title"] = entities.new_title

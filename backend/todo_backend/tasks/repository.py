@@ -1,14 +1,22 @@
 """Queries over the task tables; every query is scoped to one owner."""
 
+from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, insert, or_
+from sqlalchemy import Select, case, func, insert, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
-from sqlmodel.sql.expression import SelectOfScalar
 
 from todo_backend.tasks.models import TASK_TABLE, TASK_TAG_TABLE, Task, TaskTag
-from todo_backend.tasks.schemas import PRIORITY_RANK, SortField, SortOrder, StatusFilter, TaskQuery
+from todo_backend.tasks.schemas import (
+    PRIORITY_RANK,
+    SortField,
+    SortOrder,
+    StatusFilter,
+    TaskPublic,
+    TaskQuery,
+)
 
 
 def _escape_like(text: str) -> str:
@@ -43,9 +51,7 @@ async def get_task_by_occurrence_key(
     return (await session.execute(statement)).scalar_one_or_none()
 
 
-def _filtered(
-    statement: SelectOfScalar[Task], *, owner_id: str, query: TaskQuery
-) -> SelectOfScalar[Task]:
+def _filtered(statement: Select[Any], *, owner_id: str, query: TaskQuery) -> Select[Any]:
     statement = statement.where(col(Task.owner_id) == owner_id)
     if query.status is StatusFilter.PENDING:
         statement = statement.where(col(Task.completed).is_(False))
@@ -81,17 +87,40 @@ def _sort_key(field: SortField) -> Any:
 
 async def list_tasks(
     session: AsyncSession, *, owner_id: str, query: TaskQuery
-) -> tuple[list[Task], int]:
-    matching = _filtered(select(Task), owner_id=owner_id, query=query).subquery()
-    total = (await session.execute(select(func.count()).select_from(matching))).scalar_one()
-
+) -> tuple[list[TaskPublic], int]:
+    """One page and the total count, read as plain rows (no ORM objects: a page is built
+    on every list call)."""
     key = _sort_key(query.sort)
     ordered = key.desc() if query.order is SortOrder.DESC else key.asc()
+    total_column = func.count().over().label("total")  # counted before LIMIT applies
     statement = (
-        _filtered(select(Task), owner_id=owner_id, query=query)
+        _filtered(sa_select(*_PUBLIC_COLUMNS, total_column), owner_id=owner_id, query=query)
         .order_by(ordered.nulls_last(), col(Task.created_at), col(Task.id))
         .limit(query.limit)
         .offset(query.offset)
     )
-    tasks = list((await session.execute(statement)).scalars().all())
-    return tasks, total
+    rows = (await session.execute(statement)).all()
+    if rows:
+        total = int(rows[0].total)
+    else:  # past the last page (or nothing at all): the window saw no row to count
+        matching = _filtered(sa_select(col(Task.id)), owner_id=owner_id, query=query).subquery()
+        total = (await session.execute(sa_select(func.count()).select_from(matching))).scalar_one()
+    tags = await _tags_by_task(session, [row.id for row in rows])
+    page = [TaskPublic.model_validate({**row._mapping, "tags": tags[row.id]}) for row in rows]
+    return page, total
+
+
+async def _tags_by_task(session: AsyncSession, task_ids: list[str]) -> defaultdict[str, list[str]]:
+    tags: defaultdict[str, list[str]] = defaultdict(list)
+    if task_ids:
+        statement = (
+            sa_select(TASK_TAG_TABLE.c.task_id, TASK_TAG_TABLE.c.tag)
+            .where(TASK_TAG_TABLE.c.task_id.in_(task_ids))
+            .order_by(TASK_TAG_TABLE.c.tag)
+        )
+        for task_id, tag in (await session.execute(statement)).all():
+            tags[task_id].append(tag)
+    return tags
+
+
+_PUBLIC_COLUMNS = [TASK_TABLE.c[name] for name in TaskPublic.model_fields if name != "tags"]

@@ -38,30 +38,24 @@ async def list_tasks(
     user: RateLimitedUser, tasks: TaskServiceDep, query: Annotated[TaskQuery, Query()]
 ) -> TaskList:
     items, total = await tasks.list(user_id=user.id, query=query)
-    return TaskList(
-        items=[TaskPublic.model_validate(t) for t in items],
-        total=total,
-        limit=query.limit,
-        offset=query.offset,
-    )
+    return TaskList(items=items, total=total, limit=query.limit, offset=query.offset)
 
 
 @router.post("", response_model=TaskPublic, status_code=status.HTTP_201_CREATED)
 async def create_task(user: RateLimitedUser, tasks: TaskServiceDep, body: TaskCreate) -> TaskPublic:
-    return TaskPublic.model_validate(await tasks.create(user_id=user.id, data=body))
+    return await tasks.create(user_id=user.id, data=body)
 
 
 @router.get("/{task_id}", response_model=TaskPublic)
 async def read_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
-    return TaskPublic.model_validate(await tasks.get(user_id=user.id, task_id=task_id))
+    return await tasks.get(user_id=user.id, task_id=task_id)
 
 
 @router.patch("/{task_id}", response_model=TaskPublic)
 async def update_task(
     user: RateLimitedUser, tasks: TaskServiceDep, task_id: str, body: TaskUpdate
 ) -> TaskPublic:
-    task = await tasks.update(user_id=user.id, task_id=task_id, changes=body)
-    return TaskPublic.model_validate(task)
+    return await tasks.update(user_id=user.id, task_id=task_id, changes=body)
 
 
 @router.delete("/{task_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -72,7 +66,7 @@ async def delete_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str
 
 @router.post("/{task_id}/complete", response_model=TaskPublic)
 async def complete_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: str) -> TaskPublic:
-    return TaskPublic.model_validate(await tasks.complete(user_id=user.id, task_id=task_id))
+    return await tasks.complete(user_id=user.id, task_id=task_id)
 
 
 internal_router = APIRouter(
@@ -87,4 +81,4 @@ async def create_occurrence(
     """Reached only through Dapr service invocation (NetworkPolicy + app API token)."""
     task, created = await tasks.create_occurrence(body)
     response.status_code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
-    return TaskPublic.model_validate(task)
+    return task

@@ -9,7 +9,13 @@ from todo_backend.db import utcnow
 from todo_backend.tasks import repository
 from todo_backend.tasks.events import record_task_event
 from todo_backend.tasks.models import Task
-from todo_backend.tasks.schemas import OccurrenceCreate, TaskCreate, TaskQuery, TaskUpdate
+from todo_backend.tasks.schemas import (
+    OccurrenceCreate,
+    TaskCreate,
+    TaskPublic,
+    TaskQuery,
+    TaskUpdate,
+)
 from todo_common.errors import InvalidInputError, NotFoundError
 from todo_common.events import TaskEventType
 
@@ -32,18 +38,21 @@ class TaskService:
         await self.session.commit()
         self._on_commit()
 
-    async def get(self, *, user_id: str, task_id: str) -> Task:
+    async def get(self, *, user_id: str, task_id: str) -> TaskPublic:
+        return TaskPublic.model_validate(await self._load(user_id=user_id, task_id=task_id))
+
+    async def _load(self, *, user_id: str, task_id: str) -> Task:
         task = await repository.get_task(self.session, owner_id=user_id, task_id=task_id)
         if task is None:  # also for other users' tasks: never reveal that they exist
             raise NotFoundError(f"task {task_id} not found")
         return task
 
-    async def list(self, *, user_id: str, query: TaskQuery) -> tuple[list[Task], int]:
+    async def list(self, *, user_id: str, query: TaskQuery) -> tuple[list[TaskPublic], int]:
         return await repository.list_tasks(self.session, owner_id=user_id, query=query)
 
     async def create(
         self, *, user_id: str, data: TaskCreate, occurrence_key: str | None = None
-    ) -> Task:
+    ) -> TaskPublic:
         task = Task(
             owner_id=user_id,
             occurrence_key=occurrence_key,
@@ -54,15 +63,15 @@ class TaskService:
         await repository.insert_task(self.session, task)
         await record_task_event(self.session, event_type=TaskEventType.CREATED, task=task)
         await self._commit()
-        return task
+        return TaskPublic.model_validate(task)
 
-    async def create_occurrence(self, data: OccurrenceCreate) -> tuple[Task, bool]:
+    async def create_occurrence(self, data: OccurrenceCreate) -> tuple[TaskPublic, bool]:
         """Create the next occurrence once per key; returns (task, created)."""
         existing = await repository.get_task_by_occurrence_key(
             self.session, owner_id=data.user_id, occurrence_key=data.occurrence_key
         )
         if existing is not None:
-            return existing, False
+            return TaskPublic.model_validate(existing), False
         try:
             task = await self.create(
                 user_id=data.user_id, data=data, occurrence_key=data.occurrence_key
@@ -74,11 +83,11 @@ class TaskService:
             )
             if existing is None:
                 raise
-            return existing, False
+            return TaskPublic.model_validate(existing), False
         return task, True
 
-    async def update(self, *, user_id: str, task_id: str, changes: TaskUpdate) -> Task:
-        task = await self.get(user_id=user_id, task_id=task_id)
+    async def update(self, *, user_id: str, task_id: str, changes: TaskUpdate) -> TaskPublic:
+        task = await self._load(user_id=user_id, task_id=task_id)
         requested = changes.model_dump(exclude_unset=True)
         if requested.get("title", "") is None:
             raise InvalidInputError("title cannot be null")
@@ -101,23 +110,23 @@ class TaskService:
             if completed:
                 event_type = TaskEventType.COMPLETED
         if not changed:
-            return task
+            return TaskPublic.model_validate(task)
         _check_recurrence_has_due_date(task)
         task.updated_at = utcnow()
         await record_task_event(
             self.session, event_type=event_type, task=task, changed_fields=changed
         )
         await self._commit()
-        return task
+        return TaskPublic.model_validate(task)
 
-    async def complete(self, *, user_id: str, task_id: str) -> Task:
+    async def complete(self, *, user_id: str, task_id: str) -> TaskPublic:
         """Idempotent: completing a completed task changes and publishes nothing."""
         return await self.update(
             user_id=user_id, task_id=task_id, changes=TaskUpdate(completed=True)
         )
 
     async def delete(self, *, user_id: str, task_id: str) -> None:
-        task = await self.get(user_id=user_id, task_id=task_id)
+        task = await self._load(user_id=user_id, task_id=task_id)
         await record_task_event(self.session, event_type=TaskEventType.DELETED, task=task)
         await self.session.delete(task)
         await self._commit()
