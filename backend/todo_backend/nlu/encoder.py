@@ -245,6 +245,9 @@ class OnnxSentenceEncoder(Encoder):
         options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
         options.inter_op_num_threads = 1
+        # The arena would keep the peak of the start-up batches (about 20 MiB) for good;
+        # one short sentence at a time is no faster with it.
+        options.enable_cpu_mem_arena = False
         if threads:
             options.intra_op_num_threads = threads
         # Idle pool threads would otherwise spin on a core between requests.
