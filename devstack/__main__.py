@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
         database_url=os.environ.get("DATABASE_URL", DEFAULT_DATABASE_URL),
         jwt_secret=os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
         websocket_replicas=args.websocket_replicas,
+        backend_workers=args.backend_workers,
         log_dir=data_dir / "logs",
         sink=print_prefixed,
     )
@@ -66,6 +67,9 @@ def main() -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     run_parser = sub.add_parser("run", help="start everything in the foreground")
     run_parser.add_argument("--websocket-replicas", type=int, default=1)
+    run_parser.add_argument(
+        "--backend-workers", type=int, default=1, help="uvicorn workers (PostgreSQL only)"
+    )
     token_parser = sub.add_parser("token", help="print a JWT for a user (JWT_SECRET from env)")
     token_parser.add_argument("user")
     token_parser.add_argument("--hours", type=float, default=12.0)

@@ -6,6 +6,7 @@ Redis, PostgreSQL and data folder, so they never collide with a running `make ru
 
 import os
 import secrets
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -36,6 +37,9 @@ class StackConfig:
     jwt_secret: str = DEV_JWT_SECRET
     app_api_token: str = field(default_factory=lambda: secrets.token_hex(16))
     websocket_replicas: int = 1
+    # Uvicorn worker processes of the backend (PostgreSQL only: its advisory lock keeps
+    # one outbox relay at a time; an embedded SQLite file is for one process).
+    backend_workers: int = 1
     services: tuple[str, ...] = tuple(APP_MODULES)
     components_dir: Path = REPO_ROOT / "dapr" / "components"
     config_file: Path = REPO_ROOT / "dapr" / "config.yaml"
@@ -104,6 +108,10 @@ class Stack:
             raise
 
     def _start(self) -> None:
+        if self.config.backend_workers > 1 and not self.config.database_url.startswith(
+            "postgresql"
+        ):
+            raise StackError("several backend workers need PostgreSQL (DATABASE_URL)")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         if self.config.log_dir:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -225,7 +233,16 @@ class Stack:
             "--ws-ping-timeout", "20",
             "--timeout-graceful-shutdown", "5",
         ]  # fmt: skip
-        instance.app = self._process(name, argv, self._app_env(instance), REPO_ROOT)
+        env = self._app_env(instance)
+        if instance.service == "backend" and self.config.backend_workers > 1:
+            # Migrate once, here, rather than racing in every worker's start-up.
+            migrate = [sys.executable, "-m", "todo_backend.migrate"]
+            done = subprocess.run(migrate, env=env, cwd=REPO_ROOT, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise StackError(f"backend migration failed:\n{done.stderr[-2000:]}")
+            env["BACKEND_MIGRATE_ON_STARTUP"] = "false"
+            argv += ["--workers", str(self.config.backend_workers)]
+        instance.app = self._process(name, argv, env, REPO_ROOT)
 
     def start_daprd(self, name: str) -> None:
         instance = self.instances[name]

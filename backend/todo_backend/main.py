@@ -47,7 +47,11 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         app.state.rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
         # The model loads in a thread: a few seconds of CPU the event loop need not wait on.
-        nlu = await asyncio.to_thread(NluPipeline.create, model_path=settings.nlu_model_path)
+        nlu = await asyncio.to_thread(
+            NluPipeline.create,
+            model_path=settings.nlu_model_path,
+            inference_threads=settings.nlu_inference_threads,
+        )
         app.state.nlu = nlu
         app.state.sessionmaker = sessionmaker
         app.state.dapr = dapr

@@ -66,9 +66,16 @@ class Subscription:
     route: str
     dead_letter_topic: str | None = None
     metadata: dict[str, str] = field(default_factory=dict)
+    # A CEL expression over the CloudEvent: daprd acknowledges events that do not match
+    # without calling the app at all.
+    match: str | None = None
 
     def as_dapr(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"pubsubname": self.pubsub, "topic": self.topic, "route": self.route}
+        body: dict[str, Any] = {"pubsubname": self.pubsub, "topic": self.topic}
+        if self.match:
+            body["routes"] = {"rules": [{"match": self.match, "path": self.route}]}
+        else:
+            body["route"] = self.route
         if self.dead_letter_topic:
             body["deadLetterTopic"] = self.dead_letter_topic
         if self.metadata:

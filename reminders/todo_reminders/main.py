@@ -9,7 +9,7 @@ from todo_common.app import create_service_app
 from todo_common.dapr import DaprClient, Subscription, subscription_router
 from todo_common.events import TASK_EVENTS_TOPIC
 from todo_reminders.metrics import RemindersMetrics
-from todo_reminders.routes import TASK_EVENTS_ROUTE
+from todo_reminders.routes import TASK_EVENTS_ROUTE, TASK_EVENTS_WANTED
 from todo_reminders.routes import router as reminders_router
 from todo_reminders.service import ReminderService
 from todo_reminders.settings import RemindersSettings
@@ -56,7 +56,11 @@ def create_app(settings: RemindersSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     metrics = RemindersMetrics(app.state.metrics.registry)
-    subscriptions = [Subscription(settings.pubsub_name, TASK_EVENTS_TOPIC, TASK_EVENTS_ROUTE)]
+    subscriptions = [
+        Subscription(
+            settings.pubsub_name, TASK_EVENTS_TOPIC, TASK_EVENTS_ROUTE, match=TASK_EVENTS_WANTED
+        )
+    ]
     app.include_router(subscription_router(subscriptions))
     app.include_router(reminders_router)
     return app

@@ -11,6 +11,9 @@ from todo_common.events import CloudEvent
 from todo_reminders.service import Outcome, ReminderService
 
 TASK_EVENTS_ROUTE = "/events/task-events"
+# Every task event except the creation of a task without a reminder (most tasks), which
+# ReminderService would ignore anyway: daprd drops those before they reach the app.
+TASK_EVENTS_WANTED = 'event.type != "task.created" || event.data.task.remind_at != null'
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
 

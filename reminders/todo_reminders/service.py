@@ -123,6 +123,10 @@ class ReminderService:
         if event.type == TaskEventType.CREATED and data.task.remind_at is None:
             # Nothing to schedule, and every later change of the task has a higher seq:
             # plain tasks (most of them) need no record and cost no sidecar call.
+            # (The subscription's rule normally keeps these events away from us.)
+            logger.info(
+                "reminders.task_ignored", event_id=event.id, type=event.type, task_id=data.task.id
+            )
             return
         key = task_key(data.task.id)
         grace = timedelta(seconds=self._settings.past_reminder_grace_seconds)

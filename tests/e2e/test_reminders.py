@@ -361,3 +361,31 @@ def test_reminder_for_a_task_that_no_longer_exists_is_dropped_with_a_log_line(
     assert line["reason"] == "task_unknown"
     assert line["level"] == "warning"
     assert not job_exists(stack, ghost)
+
+
+def test_daprd_keeps_plain_task_creations_away_from_reminders(stack: Stack) -> None:
+    """The subscription's CEL rule: a task created without a reminder never reaches the
+    app; the same task's later changes, and tasks created with a reminder, do."""
+    user = f"plain-{uuid.uuid4().hex[:6]}"
+    with api_client(stack, user) as api:
+        plain = create_task(api, title="water plants")
+        renamed = api.patch(f"/api/tasks/{plain['id']}", json={"title": "water the plants"})
+        assert renamed.status_code == 200
+        in_an_hour = iso(datetime.now(UTC) + timedelta(hours=1))
+        with_reminder = create_task(api, title="call mom", remind_at=in_an_hour)
+
+    def seen() -> list[tuple[str, str]]:
+        lines = log_lines(stack, "reminders")
+        return [
+            (line["type"], line["event"])
+            for line in lines
+            if line.get("task_id") in (plain["id"], with_reminder["id"])
+            and line["event"] in ("reminders.task_tracked", "reminders.task_ignored")
+        ]
+
+    # One user's events leave the outbox in order: the plain creation went out first.
+    eventually(lambda: len(seen()) >= 2, timeout=15)
+    assert sorted(seen()) == [
+        ("task.created", "reminders.task_tracked"),  # the one with a reminder
+        ("task.updated", "reminders.task_tracked"),
+    ]

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import structlog
 from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from todo_backend.db import utcnow
@@ -29,6 +29,7 @@ from todo_common.dapr import PUBSUB, DaprClient
 logger = structlog.get_logger()
 
 PRUNE_INTERVAL_SECONDS = 600.0
+NOTIFY_CHANNEL = "outbox_event"
 
 
 def backoff_seconds(attempts: int, maximum: float) -> float:
@@ -63,6 +64,34 @@ class OutboxRelay:
         self._wake.set()
 
     async def run(self) -> None:
+        listener = asyncio.create_task(self._listen_for_commits(), name="outbox-listener")
+        try:
+            await self._relay_forever()
+        finally:
+            listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await listener
+
+    async def _listen_for_commits(self) -> None:
+        """On PostgreSQL, wake on every commit that wrote events, in any replica or worker
+        (the `outbox_event` trigger of migration 0002): the replica holding the relay lock
+        publishes them at once instead of at its next poll."""
+        engine = self._sessionmaker.kw.get("bind")
+        if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
+            return
+        while True:
+            try:
+                async with engine.connect() as connection:
+                    driver = (await connection.get_raw_connection()).driver_connection
+                    assert driver is not None
+                    await driver.add_listener(NOTIFY_CHANNEL, lambda *_: self.wake())
+                    while not driver.is_closed():
+                        await asyncio.sleep(self._poll_seconds)
+            except Exception as exc:  # PostgreSQL restarting: polling covers the gap
+                logger.warning("outbox.listen_failed", error=repr(exc)[:300])
+            await asyncio.sleep(self._poll_seconds)
+
+    async def _relay_forever(self) -> None:
         while True:
             try:
                 published = await self.publish_pending()

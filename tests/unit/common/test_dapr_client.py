@@ -1,10 +1,10 @@
-"""DaprClient.publish_bulk against a mocked sidecar: request shape and failed entries."""
+"""DaprClient against a mocked sidecar (bulk publish), and subscription wiring."""
 
 import json
 
 import httpx
 
-from todo_common.dapr import DaprClient
+from todo_common.dapr import DaprClient, Subscription
 
 EVENTS = [("e1", '{"id":"e1","specversion":"1.0"}'), ("e2", '{"id":"e2","specversion":"1.0"}')]
 
@@ -51,3 +51,15 @@ async def test_a_failed_call_fails_every_entry() -> None:
     client = client_answering(httpx.Response(500, json={"errorCode": "ERR_PUBSUB_NOT_FOUND"}), [])
 
     assert set(await client.publish_bulk("pubsub", "t", EVENTS)) == {"e1", "e2"}
+
+
+def test_a_subscription_with_a_match_becomes_a_routing_rule_without_default() -> None:
+    plain = Subscription("pubsub", "task-events", "/events")
+    filtered = Subscription("pubsub", "task-events", "/events", match='event.type == "x"')
+
+    assert plain.as_dapr() == {"pubsubname": "pubsub", "topic": "task-events", "route": "/events"}
+    assert filtered.as_dapr() == {
+        "pubsubname": "pubsub",
+        "topic": "task-events",
+        "routes": {"rules": [{"match": 'event.type == "x"', "path": "/events"}]},
+    }
