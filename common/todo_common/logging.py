@@ -54,5 +54,3 @@ def configure_logging(service: str, level: str = "INFO") -> None:
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
-    # One line per sidecar call would drown the service's own events (and cost CPU).
-    logging.getLogger("httpx").setLevel(max(root.level, logging.WARNING))

@@ -8,7 +8,6 @@ It is read through Dapr service invocation.
 import asyncio
 import json
 
-import httpx
 import structlog
 from pydantic import BaseModel
 
@@ -40,7 +39,8 @@ class EventHistory:
             "GET",
             f"internal/users/{user_id}/events?after_seq={after_seq}&limit={self._limit}",
         )
-        response.raise_for_status()
+        if not response.is_success:
+            raise DaprError("invoke", response.status_code, response.text[:500])
         return EventLogPage.model_validate_json(response.content)
 
     def backfill(self, connection: ClientConnection) -> None:
@@ -62,7 +62,7 @@ class EventHistory:
         try:
             try:
                 page = await self.fetch(connection.user_id, after_seq)
-            except (DaprError, httpx.HTTPError, ValueError) as exc:
+            except (DaprError, ValueError) as exc:
                 logger.warning("ws.resume_failed", error=repr(exc)[:200])
                 connection.offer(
                     json.dumps({"type": "error", "data": {"detail": "resume failed: retry"}})

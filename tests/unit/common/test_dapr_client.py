@@ -1,36 +1,62 @@
-"""DaprClient against a mocked sidecar (bulk publish), and subscription wiring."""
+"""DaprClient against a stand-in sidecar (an aiohttp server on loopback), and
+subscription wiring."""
 
 import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
-import httpx
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from todo_common.dapr import DaprClient, Subscription
 
 EVENTS = [("e1", '{"id":"e1","specversion":"1.0"}'), ("e2", '{"id":"e2","specversion":"1.0"}')]
 
-
-def client_answering(response: httpx.Response, seen: list[httpx.Request]) -> DaprClient:
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return response
-
-    client = DaprClient("http://sidecar")
-    client._http = httpx.AsyncClient(
-        base_url="http://sidecar", transport=httpx.MockTransport(handler)
-    )
-    return client
+Answer = Callable[[web.Request], web.Response]
 
 
-async def test_events_go_verbatim_in_one_call_and_success_reports_no_failures() -> None:
-    seen: list[httpx.Request] = []
-    client = client_answering(httpx.Response(204), seen)
+class Sidecar:
+    def __init__(self) -> None:
+        self.requests: list[tuple[web.Request, bytes]] = []
+        self.answer: Answer = lambda _: web.Response(status=204)
+
+    async def handle(self, request: web.Request) -> web.Response:
+        self.requests.append((request, await request.read()))
+        return self.answer(request)
+
+
+@pytest.fixture
+async def sidecar() -> AsyncIterator[tuple[Sidecar, DaprClient]]:
+    fake = Sidecar()
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", fake.handle)
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    client = DaprClient(str(server.make_url("")).rstrip("/"), api_token="secret")
+    try:
+        yield fake, client
+    finally:
+        await client.aclose()
+        await server.close()
+
+
+def json_response(status: int, body: Any) -> Answer:
+    return lambda _: web.json_response(body, status=status)
+
+
+async def test_events_go_verbatim_in_one_call_and_success_reports_no_failures(
+    sidecar: tuple[Sidecar, DaprClient],
+) -> None:
+    fake, client = sidecar
 
     assert await client.publish_bulk("pubsub", "task-updates", EVENTS) == {}
 
-    (request,) = seen
-    assert request.url.path == "/v1.0-alpha1/publish/bulk/pubsub/task-updates"
-    assert request.url.params["metadata.rawPayload"] == "true"
-    assert json.loads(request.content) == [
+    ((request, body),) = fake.requests
+    assert request.path == "/v1.0-alpha1/publish/bulk/pubsub/task-updates"
+    assert request.query["metadata.rawPayload"] == "true"
+    assert request.headers["dapr-api-token"] == "secret"
+    assert json.loads(body) == [
         {
             "entryId": event_id,
             "event": json.loads(payload),
@@ -40,17 +66,41 @@ async def test_events_go_verbatim_in_one_call_and_success_reports_no_failures() 
     ]
 
 
-async def test_partial_failure_names_only_the_failed_entries() -> None:
+async def test_partial_failure_names_only_the_failed_entries(
+    sidecar: tuple[Sidecar, DaprClient],
+) -> None:
+    fake, client = sidecar
     body = {"failedEntries": [{"entryId": "e2", "error": "redis down"}], "errorCode": "ERR"}
-    client = client_answering(httpx.Response(500, json=body), [])
+    fake.answer = json_response(500, body)
 
     assert await client.publish_bulk("pubsub", "t", EVENTS) == {"e2": "redis down"}
 
 
-async def test_a_failed_call_fails_every_entry() -> None:
-    client = client_answering(httpx.Response(500, json={"errorCode": "ERR_PUBSUB_NOT_FOUND"}), [])
+async def test_a_failed_call_fails_every_entry(sidecar: tuple[Sidecar, DaprClient]) -> None:
+    fake, client = sidecar
+    fake.answer = json_response(500, {"errorCode": "ERR_PUBSUB_NOT_FOUND"})
 
     assert set(await client.publish_bulk("pubsub", "t", EVENTS)) == {"e1", "e2"}
+
+
+async def test_state_entries_come_back_with_their_etag(
+    sidecar: tuple[Sidecar, DaprClient],
+) -> None:
+    fake, client = sidecar
+    fake.answer = lambda _: web.json_response({"n": 1}, headers={"ETag": "7"})
+
+    entry = await client.get_state_entry("statestore", "user:a b")
+
+    assert (entry.value, entry.etag) == ({"n": 1}, "7")
+    assert fake.requests[0][0].path == "/v1.0/state/statestore/user:a b"
+
+
+async def test_an_unreachable_sidecar_is_reported_unhealthy() -> None:
+    client = DaprClient("http://127.0.0.1:1")
+    try:
+        assert await client.is_healthy() is False
+    finally:
+        await client.aclose()
 
 
 def test_a_subscription_with_a_match_becomes_a_routing_rule_without_default() -> None:
