@@ -51,6 +51,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             NluPipeline.create,
             model_path=settings.nlu_model_path,
             inference_threads=settings.nlu_inference_threads,
+            encode_cache_size=settings.nlu_encode_cache_size,
         )
         app.state.nlu = nlu
         app.state.sessionmaker = sessionmaker

@@ -43,6 +43,8 @@ class BackendSettings(ServiceSettings):
     )
     # Intra-op threads per encode: one short sentence gains nothing from a second core.
     nlu_inference_threads: int = Field(1, ge=1)
+    # Embeddings of recent messages ("show my tasks" comes back often); 0 turns it off.
+    nlu_encode_cache_size: int = Field(1024, ge=0)
     chat_context_ttl_seconds: int = 3600
 
     @property
