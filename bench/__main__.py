@@ -88,7 +88,11 @@ def main() -> None:
             database_url=postgres.create_database("bench"),
             log_dir=tmp / "logs",
             app_env={
-                "backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "100000000", "LOG_LEVEL": "WARNING"},
+                "backend": {
+                    "BACKEND_RATE_LIMIT_PER_MINUTE": "100000000",
+                    "BACKEND_NLU_ENCODE_CACHE_SIZE": "0",
+                    "LOG_LEVEL": "WARNING",
+                },
                 "websocket": {"WEBSOCKET_MAX_CONNECTIONS": "12000", "LOG_LEVEL": "WARNING"},
             },
         )

@@ -2,9 +2,7 @@
 
 from typing import Any
 
-import httpx
-
-from bench.load import closed_loop
+from bench.load import api_session, closed_loop
 from bench.stats import summary_ms
 from devstack.stack import Stack
 from todo_common.auth import create_token
@@ -18,28 +16,19 @@ async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
     base = stack.instances["backend"].base_url
     secret = stack.config.jwt_secret
     tokens = [create_token(f"bench-rest-{i}", secret) for i in range(CLIENTS)]
-    limits = httpx.Limits(max_connections=CLIENTS, max_keepalive_connections=CLIENTS)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    async with api_session(base, CLIENTS) as client:
 
         async def create(worker: int, i: int) -> None:
-            response = await client.post(
-                "/api/tasks",
-                json={
-                    "title": f"task {i}",
-                    "priority": "high" if i % 3 else "low",
-                    "tags": ["bench"],
-                },
-                headers={"Authorization": f"Bearer {tokens[worker]}"},
-            )
-            response.raise_for_status()
+            body = {"title": f"task {i}", "priority": "high" if i % 3 else "low", "tags": ["bench"]}
+            headers = {"Authorization": f"Bearer {tokens[worker]}"}
+            async with client.post("/api/tasks", json=body, headers=headers) as response:
+                await response.read()
 
         async def list_page(worker: int, i: int) -> None:
-            response = await client.get(
-                "/api/tasks",
-                params={"status": "pending", "sort": "priority", "order": "desc", "limit": 50},
-                headers={"Authorization": f"Bearer {tokens[worker]}"},
-            )
-            response.raise_for_status()
+            params = {"status": "pending", "sort": "priority", "order": "desc", "limit": "50"}
+            headers = {"Authorization": f"Bearer {tokens[worker]}"}
+            async with client.get("/api/tasks", params=params, headers=headers) as response:
+                await response.read()
 
         await closed_loop(CLIENTS, 2, create)  # warm-up: connections, caches
         create_latencies, create_wall = await closed_loop(CLIENTS, per_client, create)

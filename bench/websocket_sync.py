@@ -10,10 +10,12 @@ import time
 import uuid
 from typing import Any
 
+import aiohttp
 import httpx
 import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
+from bench.load import api_session
 from bench.stats import summary_ms
 from devstack.stack import Stack
 from todo_common.auth import create_token
@@ -28,9 +30,13 @@ async def _connect_many(
 
     async def one(token: str) -> ClientConnection:
         async with gate:
-            return await connect(
+            ws = await connect(
                 f"{url}?token={token}", open_timeout=60, ping_interval=None, max_queue=None
             )
+            # As docs/api.md asks of a client that does not resume: say something, and the
+            # server goes live at once (instead of holding messages for the resume grace).
+            await ws.send('{"type": "ping"}')
+            return ws
 
     return list(await asyncio.gather(*(one(t) for t in tokens)))
 
@@ -71,24 +77,18 @@ async def latency(
     readers = [asyncio.create_task(reader(ws)) for ws in connections]
     readers += [asyncio.create_task(keep_alive(ws)) for ws in connections]
     total = int(rate * duration)
-    limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
-    async with httpx.AsyncClient(
-        base_url=stack.instances["backend"].base_url, limits=limits, timeout=30
-    ) as api:
+    async with api_session(stack.instances["backend"].base_url, 100) as api:
 
         async def change(index: int, intended: float) -> None:
             nonlocal errors
             user = random.choice(user_ids)
             title = f"ws-bench {index} {uuid.uuid4().hex[:6]}"
             sent_at[title] = intended
+            headers = {"Authorization": f"Bearer {tokens[user]}"}
             try:
-                response = await api.post(
-                    "/api/tasks",
-                    json={"title": title},
-                    headers={"Authorization": f"Bearer {tokens[user]}"},
-                )
-                response.raise_for_status()
-            except httpx.HTTPError:
+                async with api.post("/api/tasks", json={"title": title}, headers=headers) as r:
+                    await r.read()
+            except aiohttp.ClientError:
                 errors += 1
                 del sent_at[title]
 
@@ -148,15 +148,21 @@ async def idle_capacity(stack: Stack, *, connections: int) -> dict[str, Any]:
 
 async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
     users = 50 if quick else 500
+    rates = [50, 200] if quick else [50, 100, 150, 200]  # 200/s: the load
+    by_rate = {
+        f"create_to_websocket_{rate}_per_second": await latency(
+            stack, users=users, clients_per_user=2, rate=rate, duration=5 if quick else 20
+        )
+        for rate in rates
+    }
+    holding = [
+        rate
+        for rate, result in zip(rates, by_rate.values(), strict=True)
+        if result["lost"] == 0 and result["latency"]["p99_ms"] <= TARGETS["p99_ms"]
+    ]
     return {
-        # A rate the backend sustains on this machine: the path's own latency.
-        "create_to_websocket_50_per_second": await latency(
-            stack, users=users, clients_per_user=2, rate=50, duration=5 if quick else 20
-        ),
-        # The load: above what one backend process creates here, so it queues.
-        "create_to_websocket_200_per_second": await latency(
-            stack, users=users, clients_per_user=2, rate=200, duration=5 if quick else 20
-        ),
+        **by_rate,
+        "highest_rate_with_p99_within_target": max(holding, default=0),
         "idle": await idle_capacity(stack, connections=500 if quick else 10_000),
         "targets": TARGETS,
     }
