@@ -6,8 +6,10 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
 from sqlalchemy import DateTime, TypeDecorator, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -48,7 +50,10 @@ def create_engine(database_url: str) -> AsyncEngine:
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=20, max_overflow=10, pool_pre_ping=True)
+        # No pre-ping (a round trip per request): after a PostgreSQL restart the first
+        # request on a dead connection fails with 503 (see database_unavailable) and the
+        # whole pool is recycled at once.
+        kwargs.update(pool_size=20, max_overflow=10)
     engine = create_async_engine(url, **kwargs)
     if url.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
@@ -75,3 +80,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]
+
+
+async def database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    """A lost connection (PostgreSQL restarting) is the client's cue to retry, not a 500:
+    the transaction did not commit, so nothing was acknowledged."""
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return JSONResponse(
+            {"detail": "the database connection was lost; retry the request"},
+            status_code=503,
+            headers={"Retry-After": "1"},
+        )
+    raise exc

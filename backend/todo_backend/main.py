@@ -8,10 +8,11 @@ from datetime import timedelta
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from todo_backend.chat.metrics import ChatMetrics
 from todo_backend.chat.routes import router as chat_router
-from todo_backend.db import create_engine, create_sessionmaker
+from todo_backend.db import create_engine, create_sessionmaker, database_unavailable
 from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.outbox.relay import OutboxRelay
@@ -96,6 +97,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(DBAPIError, database_unavailable)
     app.state.chat_metrics = ChatMetrics(app.state.metrics.registry)
     app.include_router(tasks_router)
     app.include_router(chat_router)
