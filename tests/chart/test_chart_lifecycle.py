@@ -173,7 +173,8 @@ def _install_crds(api: KubeAPI) -> None:
     deadline = time.monotonic() + 30
     for name in names:
         while True:
-            conditions = api.get(f"{path}/{name}").get("status", {}).get("conditions", [])
+            status = api.get(f"{path}/{name}").get("status") or {}
+            conditions = status.get("conditions") or []  # null right after creation
             if any(c["type"] == "Established" and c["status"] == "True" for c in conditions):
                 break
             assert time.monotonic() < deadline, f"CRD {name} not Established: {conditions}"
