@@ -93,6 +93,9 @@ class OutboxRelay:
 
     async def _relay_forever(self) -> None:
         while True:
+            # Cleared before the batch, not after: a commit that lands while we publish
+            # (or while another relay holds the lock) must wake us again.
+            self._wake.clear()
             try:
                 published = await self.publish_pending()
                 await self._prune_now_and_then()
@@ -100,7 +103,6 @@ class OutboxRelay:
                 logger.exception("outbox.relay_failed")
                 published = 0
             if published < self._batch_size:
-                self._wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), self._poll_seconds)
 
