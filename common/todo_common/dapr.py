@@ -244,8 +244,7 @@ class DaprClient:
         return {}
 
     async def get_state(self, store: str, key: str) -> Any | None:
-        response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")
-        return response.json() if response.status_code == 200 and response.content else None
+        return (await self.get_state_entry(store, key)).value
 
     async def get_state_entry(self, store: str, key: str) -> StateEntry:
         response = await self._request("get state", "GET", f"/v1.0/state/{store}/{quote(key)}")
