@@ -32,6 +32,11 @@ bash tools/helm/install.sh
 step "kube-apiserver + etcd (pinned, built from the Go module proxy; chart lifecycle test)"
 bash tools/kube/build.sh
 
+step "Kafka broker (pinned jars from Maven Central; PUBSUB=kafka make run and the Kafka tests)"
+command -v java >/dev/null 2>&1 || apt_install default-jre-headless
+command -v mvn >/dev/null 2>&1 || apt_install maven
+bash tools/kafka/fetch.sh >/dev/null
+
 step "Python environment (.venv)"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
