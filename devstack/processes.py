@@ -92,11 +92,13 @@ class ManagedProcess:
         if self._process:
             self._process.wait(timeout=10)
 
-    def stop(self, timeout: float = 10.0) -> None:
+    def stop(self, timeout: float = 10.0, sig: signal.Signals = signal.SIGTERM) -> None:
+        """`sig` to the group (PostgreSQL wants SIGINT for a fast shutdown), SIGKILL after
+        `timeout`."""
         if not self._process:
             return
         if self._process.poll() is None:
-            self._signal_group(signal.SIGTERM)
+            self._signal_group(sig)
             try:
                 self._process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
