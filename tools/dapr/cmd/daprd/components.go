@@ -5,6 +5,7 @@ import (
 	"github.com/dapr/components-contrib/bindings/smtp"
 	"github.com/dapr/components-contrib/nameresolution/mdns"
 	nrsqlite "github.com/dapr/components-contrib/nameresolution/sqlite"
+	pubsubkafka "github.com/dapr/components-contrib/pubsub/kafka"
 	pubsubredis "github.com/dapr/components-contrib/pubsub/redis"
 	"github.com/dapr/components-contrib/secretstores/local/env"
 	"github.com/dapr/components-contrib/secretstores/local/file"
@@ -17,9 +18,11 @@ import (
 )
 
 // The same registrations as github.com/dapr/dapr/cmd/daprd/components, limited
-// to what dapr/components/ and the chart's local profile reference.
+// to what dapr/components/ and the chart reference (Kafka: PUBSUB=kafka locally, the
+// DOKS values in production).
 func init() {
 	pubsubLoader.DefaultRegistry.RegisterComponent(pubsubredis.NewRedisStreams, "redis")
+	pubsubLoader.DefaultRegistry.RegisterComponent(pubsubkafka.NewKafka, "kafka")
 	stateLoader.DefaultRegistry.RegisterComponent(stateredis.NewRedisStateStore, "redis")
 	bindingsLoader.DefaultRegistry.RegisterOutputBinding(http.NewHTTP, "http")
 	bindingsLoader.DefaultRegistry.RegisterOutputBinding(smtp.NewSMTP, "smtp")
