@@ -21,6 +21,7 @@ from todo_backend.ratelimit import RateLimiter
 from todo_backend.settings import BackendSettings
 from todo_backend.tasks.routes import internal_router
 from todo_backend.tasks.routes import router as tasks_router
+from todo_backend.web.routes import add_web_client
 from todo_common.app import create_service_app
 from todo_common.dapr import DaprClient
 from todo_common.limits import BodySizeLimitMiddleware
@@ -103,6 +104,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
     app.include_router(chat_router)
     app.include_router(internal_router)
     app.include_router(event_log_router)
+    add_web_client(app, settings)
     return app
 
 

@@ -1,3 +1,4 @@
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field
@@ -46,6 +47,13 @@ class BackendSettings(ServiceSettings):
     # Embeddings of recent messages ("show my tasks" comes back often); 0 turns it off.
     nlu_encode_cache_size: int = Field(1024, ge=0)
     chat_context_ttl_seconds: int = 3600
+
+    # The web client (web/): its folder (the image sets it), and where its page finds the
+    # WebSocket service: `web_websocket_url` when set, else `/ws` on the page's origin
+    # outside development, else ws://<page host>:<websocket_port>/ws.
+    web_dir: str = str(Path(__file__).resolve().parents[2] / "web")
+    web_websocket_url: str | None = None
+    websocket_port: int = 8001
 
     @property
     def should_migrate_on_startup(self) -> bool:

@@ -1,0 +1,1 @@
+"""The web chat client: the page at `/`, its static modules, its configuration, dev sign-in."""
