@@ -15,7 +15,17 @@ from pathlib import Path
 import httpx
 
 from devstack.infra import REPO_ROOT, StackError, dapr_binary, start_redis, wait_until
-from devstack.ports import PortPlan, SidecarPorts, free_port, free_sidecar_ports, is_listening
+from devstack.ports import (
+    PortChange,
+    PortPlan,
+    PortsBusyError,
+    SidecarPorts,
+    free_port,
+    free_sidecar_ports,
+    is_listening,
+    settle_ports,
+    settle_sidecar,
+)
 from devstack.processes import LineSink, ManagedProcess
 from todo_common.settings import DEVELOPMENT_JWT_SECRET
 
@@ -79,6 +89,8 @@ class Stack:
         self.redis: ManagedProcess | None = None
         self.scheduler: ManagedProcess | None = None
         self.instances: dict[str, Instance] = {}
+        # Internal ports moved off a busy default at start-up (also printed to the sink).
+        self.port_changes: list[PortChange] = []
         for service in config.services:
             self._add_instance(
                 service, service, config.ports.apps[service], config.ports.sidecars[service]
@@ -115,6 +127,7 @@ class Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         if self.config.log_dir:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
+        self._settle_ports()
         if self.config.start_redis and not is_listening(self.config.ports.redis):
             self.redis = start_redis(
                 self.config.ports.redis,
@@ -135,6 +148,30 @@ class Stack:
             self.scheduler.stop()
         if self.redis:
             self.redis.stop()
+
+    def _settle_ports(self) -> None:
+        """Every port checked before anything starts (see devstack.ports)."""
+        # A Redis already listening on the port is used, not started (`make run`).
+        check_redis = self.config.start_redis and not is_listening(self.config.ports.redis)
+        try:
+            plan, changes = settle_ports(self.config.ports, check_redis=check_redis)
+        except PortsBusyError as exc:
+            raise StackError(str(exc)) from None
+        self.config.ports = plan
+        for instance in self.instances.values():
+            if instance.name == instance.service:
+                instance.app_port = plan.apps[instance.service]
+                instance.sidecar = plan.sidecars[instance.service]
+        self._report_port_changes(changes)
+
+    def _report_port_changes(self, changes: list[PortChange]) -> None:
+        self.port_changes += changes
+        for change in changes:
+            line = f"{change}\n"
+            if self.config.sink:
+                self.config.sink("devstack", line)
+            else:
+                sys.stderr.write(f"[devstack] {line}")
 
     # -- pieces ----------------------------------------------------------------------
 
@@ -246,6 +283,10 @@ class Stack:
 
     def start_daprd(self, name: str) -> None:
         instance = self.instances[name]
+        # Seconds may have passed since the plan was checked: its ephemeral-range ports
+        # again (the app addresses only the HTTP port).
+        instance.sidecar, changes = settle_sidecar(instance.sidecar, f"{name} sidecar")
+        self._report_port_changes(changes)
         sidecar = instance.sidecar
         argv = [
             str(dapr_binary("daprd")),
@@ -300,6 +341,60 @@ class Stack:
         self.stop_instance(name)
         self.start_instance(name)
         self.wait_ready(name)
+
+    # -- one process at a time (fault injection) --------------------------------------
+
+    def process_names(self) -> list[str]:
+        """What `stop_process`/`start_process` accept: every app (by instance name), every
+        sidecar (`<instance>-daprd`), `scheduler`, and `redis` when this stack started it."""
+        names = [n for i in self.instances.values() for n in (i.name, f"{i.name}-daprd")]
+        return [*names, "scheduler", *(["redis"] if self.redis else [])]
+
+    def stop_process(self, name: str, *, kill: bool = True) -> None:
+        """SIGKILL (as a crash would) or, with `kill=False`, stop one process gracefully."""
+        process = self._named_process(name)
+        if process is None:
+            return
+        if kill:
+            process.kill()
+        else:
+            process.stop()
+
+    def start_process(self, name: str) -> None:
+        """Start one process again with the same ports and configuration; returns once it
+        (and, for an app or a sidecar, its instance) is ready."""
+        if name == "scheduler":
+            self.start_scheduler()
+        elif name == "redis":
+            if self.redis is None:
+                raise StackError("this stack did not start Redis, so it cannot restart it")
+            self.redis.start()
+            port = self.config.ports.redis
+            wait_until(lambda: is_listening(port), 15, f"redis on port {port}")
+        elif name.endswith("-daprd") and name.removesuffix("-daprd") in self.instances:
+            instance = name.removesuffix("-daprd")
+            self.start_daprd(instance)
+            self.wait_ready(instance)
+        elif name in self.instances:
+            self.start_app(name)
+            self.wait_ready(name)
+        else:
+            raise StackError(f"no process {name!r}; one of {', '.join(self.process_names())}")
+
+    def restart_process(self, name: str, *, kill: bool = True) -> None:
+        self.stop_process(name, kill=kill)
+        self.start_process(name)
+
+    def _named_process(self, name: str) -> ManagedProcess | None:
+        if name == "scheduler":
+            return self.scheduler
+        if name == "redis":
+            return self.redis
+        if name.endswith("-daprd") and name.removesuffix("-daprd") in self.instances:
+            return self.instances[name.removesuffix("-daprd")].daprd
+        if name in self.instances:
+            return self.instances[name].app
+        raise StackError(f"no process {name!r}; one of {', '.join(self.process_names())}")
 
     # -- readiness -------------------------------------------------------------------
 
