@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from devstack.infra import REPO_ROOT, StackError
+from devstack.kafka import KafkaPorts
 from devstack.ports import PortPlan
 from devstack.processes import print_prefixed
 from devstack.stack import DEV_JWT_SECRET, Stack, StackConfig
@@ -25,6 +26,9 @@ def run(args: argparse.Namespace) -> int:
         jwt_secret=os.environ.get("JWT_SECRET", DEV_JWT_SECRET),
         websocket_replicas=args.websocket_replicas,
         backend_workers=args.backend_workers,
+        # PUBSUB=kafka: a local Kafka broker behind the pub/sub components.
+        pubsub=os.environ.get("PUBSUB", "redis"),
+        kafka_ports=KafkaPorts.defaults(),
         log_dir=data_dir / "logs",
         sink=print_prefixed,
     )

@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from devstack.infra import REPO_ROOT, StackError, dapr_binary, start_redis, wait_until
+from devstack.kafka import KafkaBroker, KafkaPorts, merged_components, start_kafka, wait_for_groups
 from devstack.ports import (
     PortChange,
     PortPlan,
@@ -35,6 +36,8 @@ APP_MODULES = {
     "reminders": "todo_reminders.main:app",
     "notification": "todo_notification.main:app",
 }
+# `StackConfig.pubsub`: the brokers behind the `pubsub` and `websocket-pubsub` components.
+PUBSUB_BROKERS = ("redis", "kafka")
 # The development secret every service defaults to; tests and `make token` sign with it.
 DEV_JWT_SECRET = DEVELOPMENT_JWT_SECRET
 
@@ -54,6 +57,10 @@ class StackConfig:
     components_dir: Path = REPO_ROOT / "dapr" / "components"
     config_file: Path = REPO_ROOT / "dapr" / "config.yaml"
     start_redis: bool = True
+    # The pub/sub broker: "redis" (Redis Streams) or "kafka" (a local KRaft broker on
+    # `kafka_ports`, started unless one listens there; Redis stays for state and rate limits).
+    pubsub: str = "redis"
+    kafka_ports: KafkaPorts = field(default_factory=KafkaPorts.free)
     log_dir: Path | None = None
     sink: LineSink | None = None
     ready_timeout: float = 90.0
@@ -88,6 +95,8 @@ class Stack:
         self.config = config
         self.redis: ManagedProcess | None = None
         self.scheduler: ManagedProcess | None = None
+        self.kafka: KafkaBroker | None = None
+        self.components_dir = config.components_dir
         self.instances: dict[str, Instance] = {}
         # Internal ports moved off a busy default at start-up (also printed to the sink).
         self.port_changes: list[PortChange] = []
@@ -124,6 +133,9 @@ class Stack:
             "postgresql"
         ):
             raise StackError("several backend workers need PostgreSQL (DATABASE_URL)")
+        if self.config.pubsub not in PUBSUB_BROKERS:
+            brokers = ", ".join(PUBSUB_BROKERS)
+            raise StackError(f"PUBSUB={self.config.pubsub!r}: use one of {brokers}")
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         if self.config.log_dir:
             self.config.log_dir.mkdir(parents=True, exist_ok=True)
@@ -135,6 +147,8 @@ class Stack:
                 self.config.sink,
                 self._log_file("redis"),
             )
+        if self.config.pubsub == "kafka":
+            self._start_kafka()
         self.start_scheduler()
         for instance in self.instances.values():
             self.start_instance(instance.name)
@@ -146,6 +160,8 @@ class Stack:
             self.stop_instance(instance.name)
         if self.scheduler:
             self.scheduler.stop()
+        if self.kafka:
+            self.kafka.stop()
         if self.redis:
             self.redis.stop()
 
@@ -186,6 +202,16 @@ class Stack:
         )
         process.start()
         return process
+
+    def _start_kafka(self) -> None:
+        ports = self.config.kafka_ports
+        if not is_listening(ports.broker):  # `make run` uses a broker already listening
+            self.kafka = start_kafka(
+                ports, self.config.data_dir / "kafka", self.config.sink, self._log_file("kafka")
+            )
+        self.components_dir = merged_components(
+            self.config.components_dir, self.config.data_dir / "components-kafka"
+        )
 
     def start_scheduler(self) -> None:
         ports = self.config.ports.scheduler
@@ -251,6 +277,8 @@ class Stack:
                 "DAPR_HOST_IP": "127.0.0.1",
             }
         )
+        if self.config.pubsub == "kafka":
+            env["KAFKA_BROKERS"] = f"127.0.0.1:{self.config.kafka_ports.broker}"
         env.update(self.config.sidecar_env)
         return env
 
@@ -299,16 +327,18 @@ class Stack:
             "--dapr-listen-addresses", "127.0.0.1",
             "--metrics-port", str(sidecar.metrics),
             "--enable-metrics",
-            "--resources-path", str(self.config.components_dir),
+            "--resources-path", str(self.components_dir),
             "--config", str(self.config.config_file),
             "--scheduler-host-address", f"127.0.0.1:{self.config.ports.scheduler.grpc}",
             "--placement-host-address", "",
             "--log-as-json",
             "--log-level", os.environ.get("DAPR_LOG_LEVEL", "info"),
         ]  # fmt: skip
-        instance.daprd = self._process(
-            f"{name}-daprd", argv, self._daprd_env(), self.config.data_dir
-        )
+        # POD_NAME is what `{podName}` in a component means: websocket-pubsub names the
+        # replica's consumer group after it, stable across restarts (as the app's
+        # WEBSOCKET_REPLICA_ID, the same instance name).
+        env = {**self._daprd_env(), "POD_NAME": name}
+        instance.daprd = self._process(f"{name}-daprd", argv, env, self.config.data_dir)
 
     def stop_instance(self, name: str) -> None:
         instance = self.instances[name]
@@ -409,6 +439,26 @@ class Stack:
         except httpx.HTTPError:
             return False
 
+    def _wait_subscribed(self, instance: Instance, deadline: float) -> None:
+        """On Kafka, ready also waits for the instance's consumer groups to be assigned
+        their topics (see devstack.kafka.wait_for_groups)."""
+        if self.config.pubsub != "kafka":
+            return
+        token = self._daprd_env().get("DAPR_API_TOKEN")
+        response = httpx.get(
+            f"http://127.0.0.1:{instance.sidecar.http}/v1.0/metadata",
+            headers={"dapr-api-token": token} if token else {},
+            timeout=5.0,
+        )
+        groups: dict[str, set[str]] = {}
+        for subscription in response.json().get("subscriptions") or []:
+            # websocket-pubsub groups per replica ({podName}); pubsub per app id.
+            per_replica = subscription["pubsubname"] == "websocket-pubsub"
+            group = instance.name if per_replica else instance.service
+            groups.setdefault(group, set()).add(subscription["topic"])
+        remaining = max(deadline - time.monotonic(), 10.0)
+        wait_for_groups(f"127.0.0.1:{self.config.kafka_ports.broker}", groups, remaining)
+
     def wait_ready(self, name: str) -> None:
         instance = self.instances[name]
         deadline = time.monotonic() + self.config.ready_timeout
@@ -422,6 +472,7 @@ class Stack:
                     )
             try:
                 if httpx.get(url, timeout=2.0).status_code == 200:
+                    self._wait_subscribed(instance, deadline)
                     return
             except httpx.HTTPError:
                 pass

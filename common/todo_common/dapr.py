@@ -208,7 +208,12 @@ class DaprClient:
         )
 
     async def publish_bulk(
-        self, pubsub: str, topic: str, events: Sequence[tuple[str, str]]
+        self,
+        pubsub: str,
+        topic: str,
+        events: Sequence[tuple[str, str]],
+        *,
+        partition_keys: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Publish serialized CloudEvents `(id, json)` in one call; returns {id: error} of
         the ones that failed (Dapr's bulk publish is not transactional).
@@ -217,12 +222,22 @@ class DaprClient:
         and trace context included) instead of re-wrapping it; subscribers still receive a
         CloudEvent. Entries are published concurrently: callers must not put two events
         whose relative order matters into one call.
+
+        `partition_keys` ({id: key}) become each entry's `partitionKey` metadata: on Kafka the
+        message key, so one key's events share a partition and keep their order (Redis
+        Streams ignores it).
         """
+        keys = partition_keys or {}
         body = (
             "["
             + ",".join(
                 f'{{"entryId":{json.dumps(event_id)},"event":{payload},'
-                '"contentType":"application/cloudevents+json"}'
+                '"contentType":"application/cloudevents+json"'
+                + (
+                    f',"metadata":{{"partitionKey":{json.dumps(keys[event_id])}}}}}'
+                    if event_id in keys
+                    else "}"
+                )
                 for event_id, payload in events
             )
             + "]"

@@ -2,7 +2,7 @@
 (the end-to-end path through real daprd is in tests/e2e)."""
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from fastapi import FastAPI
@@ -20,13 +20,20 @@ class BulkSidecar:
 
     def __init__(self, failing: Sequence[str] = ()) -> None:
         self.calls: list[tuple[str, list[dict[str, Any]]]] = []
+        self.partition_keys: dict[str, str] = {}
         self.failing = set(failing)
 
     async def publish_bulk(
-        self, pubsub: str, topic: str, events: Sequence[tuple[str, str]]
+        self,
+        pubsub: str,
+        topic: str,
+        events: Sequence[tuple[str, str]],
+        *,
+        partition_keys: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         decoded = [json.loads(payload) for _, payload in events]
         self.calls.append((topic, decoded))
+        self.partition_keys.update(partition_keys or {})
         return {
             event["id"]: "broker unavailable"
             for event in decoded
@@ -69,6 +76,22 @@ async def test_each_bulk_call_carries_one_event_per_user_so_users_stay_in_order(
         ]
         assert rounds == [[("alice", 1), ("bob", 1)], [("alice", 2)], [("alice", 3)]]
     assert all(row.published_at is not None for row in await outbox_rows(backend_app))
+
+
+async def test_every_event_is_keyed_by_its_user_so_kafka_keeps_a_user_on_one_partition(
+    backend_app: FastAPI, client_for: ClientFactory
+) -> None:
+    await create_tasks(client_for, "alice", ["a1", "a2"])
+    await create_tasks(client_for, "bob", ["b1"])
+    sidecar = BulkSidecar()
+
+    assert await relay_for(backend_app, sidecar).publish_pending() == 6
+
+    events = [event for _, call in sidecar.calls for event in call]
+    assert len(events) == 6
+    assert {event["id"]: sidecar.partition_keys[event["id"]] for event in events} == {
+        event["id"]: event["data"]["user_id"] for event in events
+    }
 
 
 async def test_a_failed_event_holds_back_its_user_only_and_is_retried_later(

@@ -183,7 +183,14 @@ class OutboxRelay:
             failures = await asyncio.gather(
                 *(
                     self._dapr.publish_bulk(
-                        PUBSUB, topic, [(row.event_id, row.payload) for row in by_topic[topic]]
+                        PUBSUB,
+                        topic,
+                        [(row.event_id, row.payload) for row in by_topic[topic]],
+                        # Kafka: a user's events share a partition, so consumers see them
+                        # in this order.
+                        partition_keys={
+                            r.event_id: r.user_id for r in by_topic[topic] if r.user_id
+                        },
                     )
                     for topic in topics
                 )

@@ -66,6 +66,17 @@ async def test_events_go_verbatim_in_one_call_and_success_reports_no_failures(
     ]
 
 
+async def test_partition_keys_go_as_entry_metadata(sidecar: tuple[Sidecar, DaprClient]) -> None:
+    fake, client = sidecar
+
+    await client.publish_bulk("pubsub", "task-events", EVENTS, partition_keys={"e1": "alice"})
+
+    ((_, body),) = fake.requests
+    entries = json.loads(body)
+    assert entries[0]["metadata"] == {"partitionKey": "alice"}
+    assert "metadata" not in entries[1]
+
+
 async def test_partial_failure_names_only_the_failed_entries(
     sidecar: tuple[Sidecar, DaprClient],
 ) -> None:
