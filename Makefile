@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test test-unit test-e2e bench token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
+.PHONY: setup run test test-unit test-e2e bench bench-report token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
 
 setup: ## install everything (idempotent)
 	bash scripts/setup.sh
@@ -21,8 +21,11 @@ test-unit:
 test-e2e:
 	$(PY) -m pytest -q -m e2e
 
-bench: ## benchmarks against the real system; writes bench/results/latest.json
-	$(PY) -m bench
+bench: ## benchmarks beside their same-run floors; writes bench/results/latest.json (QUICK=1: short)
+	$(PY) -m bench $(if $(QUICK),--quick)
+
+bench-report: ## docs/performance.md and its plots from bench/results/latest.json
+	$(PY) -m bench.report
 
 nlu-eval: ## NLU report: per-intent precision/recall, confusion, due-date accuracy; fails below 95%
 	$(PY) -m todo_backend.nlu.evaluate

@@ -1,7 +1,9 @@
 """`make bench`: start the real system (PostgreSQL, Redis, daprd, scheduler, apps) on free
-ports, run each benchmark section against it, and write bench/results/latest.json.
+ports beside the same-run floors, run each section, write bench/results/latest.json.
 
-Every figure comes from one run on this machine; quote medians and ratios, not absolutes.
+Every figure comes from one run on this machine and sits beside the floor it could at best
+reach, measured in the same run: quote ratios, not absolutes. `make bench-report` turns the
+JSON into docs/performance.md with plots.
 """
 
 import argparse
@@ -13,107 +15,192 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Coroutine
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import psutil
 
-from bench import chat, rest, websocket_sync
+from bench import capacity, chat, growth, outbox_growth, rest, websocket_sync
+from bench.context import Bench
+from bench.cpu import stack_account
+from bench.records import Figure, Floor, git_commit
 from devstack.infra import PostgresCluster
 from devstack.ports import PortPlan, free_port
 from devstack.stack import Stack, StackConfig
 
 RESULTS = Path(__file__).parent / "results"
-# websocket first: the REST section leaves an outbox backlog behind it.
-SECTIONS = {
+Section = Callable[[Bench], Coroutine[Any, Any, list[Figure]]]
+# websocket first: the REST section leaves an outbox backlog behind it; outbox last.
+SECTIONS: dict[str, Section] = {
     "websocket": websocket_sync.run,
     "rest": rest.run,
     "chat": chat.run,
+    "growth": growth.run,
+    "capacity": capacity.run,
 }
 # Runs on a system of its own (it needs a quiet scheduler): bench/reminder_lateness.py.
-STANDALONE = ("reminders",)
+STANDALONE = ("outbox", "reminders")
+LATENESS_TARGET_P99_MS = 1000.0
 
 
-def reminder_lateness(tmp: Path, *, quick: bool) -> dict[str, Any]:
+def outbox_retention_seconds(quick: bool) -> float:
+    return 15.0 if quick else 60.0
+
+
+def reminder_figures(tmp: Path, *, quick: bool) -> list[Figure]:
     output = tmp / "reminder_lateness.json"
-    command = [sys.executable, str(Path(__file__).with_name("reminder_lateness.py")), str(output)]
+    command = [sys.executable, "-m", "bench.reminder_lateness", str(output)]
     if quick:
-        command += ["--reminders", "100", "--window", "10"]
-    subprocess.run(command, check=True)
+        command += ["--reminders", "100", "--window", "10", "--lead", "15", "--grace", "10"]
+    subprocess.run(command, check=False, cwd=Path(__file__).parents[1])
     result: dict[str, Any] = json.loads(output.read_text())
-    return result
-
-
-def rss_mib(stack: Stack, name: str) -> float:
-    app = stack.instances[name].app
-    assert app is not None and app.pid is not None
-    process = psutil.Process(app.pid)
-    total = process.memory_info().rss + sum(
-        c.memory_info().rss for c in process.children(recursive=True)
+    seconds = result["lateness_seconds"]
+    fired = result["received"]
+    per_reminder = result["cpu_ms_per_fired_reminder"]
+    figure = Figure(
+        "reminders.lateness",
+        "ms",
+        p50=None if seconds["p50"] is None else round(seconds["p50"] * 1000, 1),
+        p99=None if seconds["p99"] is None else round(seconds["p99"] * 1000, 1),
+        max=None if seconds["max"] is None else round(seconds["max"] * 1000, 1),
+        rate=result["jobs_scheduled_per_second"],
+        cpu_ms_per_op={
+            **per_reminder,
+            "system": round(sum(v for k, v in per_reminder.items() if k != "loadgen"), 3),
+        },
+        rss_mib=result["rss_mib"],
+        parameters={
+            k: result[k]
+            for k in (
+                "reminders",
+                "users",
+                "window_seconds",
+                "received",
+                "missing",
+                "duplicates",
+                "lateness_samples_seconds",
+            )
+        },
     )
-    return round(total / 2**20, 1)
+    if figure.p99 is not None:
+        figure.against(figure.p99, Floor("target p99 ms", LATENESS_TARGET_P99_MS), 1.0)
+        figure.parameters["fired"] = fired
+    return [figure]
+
+
+def run_sections(bench: Bench, names: list[str]) -> None:
+    for name in names:
+        print(f"== {name}", flush=True)
+        started = time.perf_counter()
+        figures = asyncio.run(SECTIONS[name](bench))
+        for figure in figures:
+            figure.parameters.setdefault("section", name)
+            figure.parameters["section_seconds"] = round(time.perf_counter() - started, 1)
+        bench.figures += figures
+        print(f"   {len(figures)} figures in {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def start_system(cleanup: ExitStack, tmp: Path, *, quick: bool) -> tuple[Stack, PostgresCluster]:
+    postgres = PostgresCluster(tmp / "postgres", free_port())
+    postgres.start()
+    cleanup.callback(postgres.stop)
+    retention_hours = outbox_retention_seconds(quick) / 3600
+    config = StackConfig(
+        ports=PortPlan.free(),
+        data_dir=tmp / "data",
+        database_url=postgres.create_database("bench"),
+        log_dir=tmp / "logs",
+        app_env={
+            "backend": {
+                "BACKEND_RATE_LIMIT_PER_MINUTE": "100000000",
+                "BACKEND_NLU_ENCODE_CACHE_SIZE": "0",
+                "BACKEND_EVENT_LOG_RETENTION_HOURS": f"{retention_hours:.6f}",
+                "LOG_LEVEL": "WARNING",
+            },
+            "websocket": {"WEBSOCKET_MAX_CONNECTIONS": "12000", "LOG_LEVEL": "WARNING"},
+        },
+    )
+    stack = Stack(config)
+    stack.start()
+    cleanup.callback(stack.stop)
+    return stack, postgres
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     choices = [*SECTIONS, *STANDALONE]
     parser.add_argument("sections", nargs="*", help=f"any of {', '.join(choices)} (default: all)")
-    parser.add_argument("--quick", action="store_true", help="smaller runs (a smoke test)")
+    parser.add_argument("--quick", action="store_true", help="every section, short")
     parser.add_argument("--output", type=Path, default=RESULTS / "latest.json")
     args = parser.parse_args()
-    args.sections = args.sections or choices
-    unknown = set(args.sections) - set(choices)
+    sections: list[str] = args.sections or choices
+    unknown = set(sections) - set(choices)
     if unknown:
         parser.error(f"unknown sections: {', '.join(sorted(unknown))}")
 
+    started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix="todo-chatbot-bench-"))
     tmp.chmod(0o755)  # PostgreSQL runs as `postgres` and must reach its data dir inside
-    postgres = PostgresCluster(tmp / "postgres", free_port())
-    report: dict[str, Any] = {
+    figures: list[Figure] = []
+    with ExitStack() as cleanup:
+        cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
+        stack, postgres = start_system(cleanup, tmp, quick=args.quick)
+        assert postgres.process is not None
+        bench = Bench(
+            stack=stack,
+            account=stack_account(stack, postgres_pid=postgres.process.pid),
+            postgres=postgres,
+            quick=args.quick,
+            tmp=tmp,
+            cleanup=cleanup,
+        )
+        bench.figures.append(
+            Figure(
+                "system.idle_rss",
+                "MiB",
+                rss_mib=bench.account.rss_mib(),
+                parameters={"section": "idle"},
+            )
+        )
+        run_sections(bench, [s for s in sections if s in SECTIONS])
+        if "outbox" in sections:
+            print("== outbox", flush=True)
+            retention = outbox_retention_seconds(args.quick)
+            bench.figures += asyncio.run(outbox_growth.run(bench, retention_seconds=retention))
+        bench.figures.append(
+            Figure(
+                "system.loaded_rss",
+                "MiB",
+                rss_mib=bench.account.rss_mib(),
+                parameters={"section": "after all sections"},
+            )
+        )
+        figures = bench.figures
+    if "reminders" in sections:
+        print("== reminders", flush=True)
+        with tempfile.TemporaryDirectory() as folder:
+            figures += reminder_figures(Path(folder), quick=args.quick)
+
+    commit = git_commit()
+    report = {
         "started_at": datetime.now(UTC).isoformat(),
+        "seconds": round(time.perf_counter() - started, 1),
+        "quick": args.quick,
         "machine": {
-            "cpus": psutil.cpu_count(),
+            "cores": psutil.cpu_count(),
             "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "python": platform.python_version(),
+            "load_average_at_end": [round(x, 2) for x in psutil.getloadavg()],
         },
-        "quick": args.quick,
-        "sections": {},
+        "git_commit": commit,
+        "records": [figure.as_record(commit) for figure in figures],
     }
-    try:
-        postgres.start()
-        config = StackConfig(
-            ports=PortPlan.free(),
-            data_dir=tmp / "data",
-            database_url=postgres.create_database("bench"),
-            log_dir=tmp / "logs",
-            app_env={
-                "backend": {
-                    "BACKEND_RATE_LIMIT_PER_MINUTE": "100000000",
-                    "BACKEND_NLU_ENCODE_CACHE_SIZE": "0",
-                    "LOG_LEVEL": "WARNING",
-                },
-                "websocket": {"WEBSOCKET_MAX_CONNECTIONS": "12000", "LOG_LEVEL": "WARNING"},
-            },
-        )
-        with Stack(config) as stack:
-            for name in [s for s in args.sections if s in SECTIONS]:
-                print(f"== {name}", flush=True)
-                started = time.perf_counter()
-                section = asyncio.run(SECTIONS[name](stack, quick=args.quick))
-                section["seconds"] = round(time.perf_counter() - started, 1)
-                report["sections"][name] = section
-                print(json.dumps(section, indent=2), flush=True)
-            report["rss_mib"] = {name: rss_mib(stack, name) for name in stack.instances}
-        if "reminders" in args.sections:
-            print("== reminders", flush=True)
-            report["sections"]["reminders"] = reminder_lateness(tmp, quick=args.quick)
-    finally:
-        postgres.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {args.output}")
+    print(f"wrote {args.output} ({len(figures)} records, {report['seconds']:.0f} s)")
 
 
 if __name__ == "__main__":

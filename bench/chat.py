@@ -1,76 +1,132 @@
-"""Chat turn latency: one user alone, an open arrival rate, and the highest rate holding the SLO."""
+"""Chat turns, one user alone, against the encode floor; open arrivals in the full run.
+
+Messages: the NLU development set (varied phrasing of every intent), with the backend's
+embedding cache off, so every turn pays for one encode. The floor is one ONNX encode of
+the same messages in a process of its own (bench/floors/encode.py).
+"""
 
 import asyncio
 import itertools
 import json
 import random
+import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 import todo_backend.nlu
+from bench.context import Bench
 from bench.load import api_session, open_arrivals
+from bench.records import REPO_ROOT, Figure, Floor, latency_figure
 from bench.stats import percentile, summary_ms
-from devstack.stack import Stack
 from todo_common.auth import create_token
 
-# Varied phrasing of every intent: the labelled evaluation set (the stack runs with the
-# embedding cache off, so every turn pays for the model).
-EVALUATION_SET = Path(todo_backend.nlu.__file__).parent / "data" / "evaluation.jsonl"
-MESSAGES = [json.loads(line)["text"] for line in EVALUATION_SET.read_text().splitlines()]
+TARGET_CPU_RATIO = 2.0
 SLO_P99_MS = 800
-TARGETS = {"p99_ms_at_100_per_second": 50, "backend_rss_mib": 600}
 
 
-async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
-    secret = stack.config.jwt_secret
-    users = [f"bench-chat-{uuid.uuid4().hex[:6]}-{i}" for i in range(50)]
-    headers = {u: {"Authorization": f"Bearer {create_token(u, secret)}"} for u in users}
-    messages = itertools.cycle(random.Random(7).sample(MESSAGES, len(MESSAGES)))
+def messages() -> list[str]:
+    data = Path(todo_backend.nlu.__file__).parent / "data"
+    for name in ("dev.jsonl", "evaluation.jsonl", "training.jsonl"):
+        if (data / name).exists():
+            lines = (data / name).read_text().splitlines()
+            return [json.loads(line)["text"] for line in lines if line.strip()]
+    raise FileNotFoundError(f"no NLU data under {data}")
+
+
+def encode_floor(texts: list[str], tmp: Path) -> dict[str, Any]:
+    path = tmp / "floor-messages.json"
+    path.write_text(json.dumps(texts))
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.floors.encode", str(path)],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+async def run(bench: Bench) -> list[Figure]:
+    stack = bench.stack
+    texts = random.Random(7).sample(messages(), len(messages()))
+    turns = 60 if bench.quick else 300
+    sample = list(itertools.islice(itertools.cycle(texts), turns))
+    user = f"bench-chat-{uuid.uuid4().hex[:6]}"
+    headers = {"Authorization": f"Bearer {create_token(user, stack.config.jwt_secret)}"}
+    figures = []
     async with api_session(stack.instances["backend"].base_url, 200) as api:
 
-        async def turn(index: int) -> None:
-            user = users[index % len(users)]
-            body = {"message": next(messages)}
-            async with api.post("/api/chat", json=body, headers=headers[user]) as response:
-                await response.read()
+        async def turn(message: str, who: dict[str, str] = headers) -> None:
+            # A conversation per turn: the message is read as a new request, not a follow-up.
+            async with api.post("/api/chat", json={"message": message}, headers=who) as r:
+                await r.read()
 
-        for i in range(20):  # warm-up
-            await turn(i)
+        for message in texts[:20]:  # warm-up
+            await turn(message)
         alone = []
-        for _ in range(50 if quick else 200):
-            started = time.perf_counter()
-            await turn(0)
-            alone.append(time.perf_counter() - started)
+        with bench.account.measure() as cpu:
+            for message in sample:
+                started = time.perf_counter()
+                await turn(message)
+                alone.append(time.perf_counter() - started)
+        floor = encode_floor(sample, bench.tmp)
+        one_user = latency_figure(
+            "chat.turn.one_user",
+            summary_ms(alone),
+            cpu_ms_per_op={
+                **cpu.per_op_ms(turns),
+                "system": cpu.total_per_op_ms(turns, exclude=("loadgen",)),
+            },
+            rss_mib=bench.account.rss_mib(),
+            parameters={"turns": turns, "encode_cache": 0},
+        )
+        backend_ms = cpu.per_op_ms(turns)["backend"]
+        one_user.against(
+            backend_ms,
+            Floor("floor.encode cpu_ms_per_encode", floor["cpu_ms_per_encode"]),
+            TARGET_CPU_RATIO,
+        )
+        one_user.parameters["compared"] = "backend CPU ms per chat turn"
+        figures += [
+            one_user,
+            latency_figure(
+                "floor.encode",
+                floor["wall"],
+                cpu_ms_per_op={"floor": floor["cpu_ms_per_encode"]},
+                rss_mib={"floor": floor["rss_mib"]},
+                parameters={"encodes": floor["encodes"]},
+            ),
+        ]
+        if bench.quick:
+            return figures
 
-        duration = 5 if quick else 20
-        at_100, errors_100 = await open_arrivals(100, duration, turn)
-        steps = []
-        holds_at_100 = percentile(at_100, 99) * 1000 <= SLO_P99_MS
-        highest_ok = 100 if holds_at_100 else 0
-        # Search upwards from 100/s when it holds there, downwards when it does not.
-        candidates = [150, 200, 300, 400] if holds_at_100 else [75, 50, 25, 10]
-        for rate in [] if quick else candidates:
-            latencies, errors = await open_arrivals(rate, 10, turn)
-            p99 = percentile(latencies, 99) * 1000
-            steps.append({"rate": rate, "p99_ms": round(p99, 1), "errors": errors})
-            ok = p99 <= SLO_P99_MS and not errors
-            if ok:
-                highest_ok = max(highest_ok, rate)
-            if ok != holds_at_100:
-                break
-            await asyncio.sleep(5)  # let the backlog of the last step drain
-
-    app = stack.instances["backend"].app
-    assert app is not None and app.pid is not None
-    return {
-        "one_user_sequential": summary_ms(alone),
-        "open_arrival_100_per_second": {**summary_ms(at_100), "errors": errors_100},
-        "rate_steps": steps,
-        "highest_rate_with_p99_under_800ms": highest_ok,
-        "backend_rss_mib_model_loaded": round(psutil.Process(app.pid).memory_info().rss / 2**20, 1),
-        "targets": TARGETS,
-    }
+        users = [
+            {"Authorization": f"Bearer {create_token(f'{user}-{i}', stack.config.jwt_secret)}"}
+            for i in range(50)
+        ]
+        cycle = itertools.cycle(texts)
+        for rate in (25, 50, 75, 100):
+            with bench.account.measure() as rate_cpu:
+                latencies, errors = await open_arrivals(
+                    rate, 10, lambda i: turn(next(cycle), users[i % len(users)])
+                )
+            done = len(latencies)
+            figures.append(
+                latency_figure(
+                    f"chat.turn.open_arrivals.{rate}_per_second",
+                    summary_ms(latencies),
+                    rate=rate,
+                    cpu_ms_per_op=rate_cpu.per_op_ms(done),
+                    parameters={
+                        "errors": errors,
+                        "seconds": 10,
+                        "within_slo": percentile(latencies, 99) * 1000 <= SLO_P99_MS,
+                    },
+                )
+            )
+            await asyncio.sleep(3)  # let the backlog drain
+    return figures

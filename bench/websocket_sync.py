@@ -1,4 +1,4 @@
-"""REST create → WebSocket receive latency through the whole path, and idle capacity.
+"""REST create → WebSocket receive latency through the whole path, versus rate and clients.
 
 Path: HTTP create → PostgreSQL commit (+ outbox row) → relay → daprd → Redis Streams →
 daprd (websocket-pubsub) → websocket app → client.
@@ -11,16 +11,17 @@ import uuid
 from typing import Any
 
 import aiohttp
-import httpx
-import psutil
 from websockets.asyncio.client import ClientConnection, connect
 
+from bench.context import Bench
+from bench.floors.event_hop import redis_round_trips
 from bench.load import api_session
+from bench.records import Figure, Floor, latency_figure
 from bench.stats import summary_ms
 from devstack.stack import Stack
 from todo_common.auth import create_token
 
-TARGETS = {"p99_ms": 50, "lost": 0, "idle_rss_mib": 1024}
+REPORTED_TARGETS = {"p99_ms": 50, "lost": 0}
 
 
 async def _connect_many(
@@ -42,10 +43,16 @@ async def _connect_many(
 
 
 async def latency(
-    stack: Stack, *, users: int, clients_per_user: int, rate: float, duration: float
+    stack: Stack,
+    *,
+    users: int,
+    clients_per_user: int,
+    rate: float,
+    duration: float,
+    instance: str = "websocket",
 ) -> dict[str, Any]:
     secret = stack.config.jwt_secret
-    ws_url = f"ws://127.0.0.1:{stack.instances['websocket'].app_port}/ws"
+    ws_url = f"ws://127.0.0.1:{stack.instances[instance].app_port}/ws"
     user_ids = [f"bench-ws-{uuid.uuid4().hex[:6]}-{i}" for i in range(users)]
     tokens = {u: create_token(u, secret) for u in user_ids}
     connections = await _connect_many(
@@ -121,48 +128,55 @@ async def latency(
     }
 
 
-async def idle_capacity(stack: Stack, *, connections: int) -> dict[str, Any]:
-    app = stack.instances["websocket"].app
-    assert app is not None and app.pid is not None
-    process = psutil.Process(app.pid)
-    before = process.memory_info().rss
-    secret = stack.config.jwt_secret
-    ws_url = f"ws://127.0.0.1:{stack.instances['websocket'].app_port}/ws"
-    tokens = [create_token(f"idle-{i}", secret) for i in range(connections)]
-    started = time.perf_counter()
-    opened = await _connect_many(ws_url, tokens)
-    connect_seconds = time.perf_counter() - started
-    await asyncio.sleep(3)
-    stats = httpx.get(f"{stack.instances['websocket'].base_url}/stats").json()
-    rss = process.memory_info().rss
-    await asyncio.gather(*(ws.close() for ws in opened), return_exceptions=True)
-    return {
-        "connections": len(opened),
-        "server_reported_active": stats["active_connections"],
-        "connect_seconds": round(connect_seconds, 1),
-        "rss_mib": round(rss / 2**20, 1),
-        "rss_mib_before": round(before / 2**20, 1),
-        "kib_per_connection": round((rss - before) / 1024 / max(1, len(opened)), 1),
-    }
+async def _measured(bench: Bench, name: str, **kwargs: Any) -> Figure:
+    with bench.account.measure() as cpu:
+        result = await latency(bench.stack, **kwargs)
+    delivered = max(1, result["delivered"])
+    return latency_figure(
+        name,
+        result["latency"],
+        rate=kwargs["rate"],
+        cpu_ms_per_op={
+            **cpu.per_op_ms(delivered),
+            "system": cpu.total_per_op_ms(delivered, exclude=("loadgen",)),
+        },
+        rss_mib=bench.account.rss_mib(),
+        parameters={k: v for k, v in result.items() if k != "latency"},
+    )
 
 
-async def run(stack: Stack, *, quick: bool = False) -> dict[str, Any]:
-    users = 50 if quick else 500
-    rates = [50, 200] if quick else [50, 100, 150, 200]  # 200/s: the issue's load
-    by_rate = {
-        f"create_to_websocket_{rate}_per_second": await latency(
-            stack, users=users, clients_per_user=2, rate=rate, duration=5 if quick else 20
+async def run(bench: Bench) -> list[Figure]:
+    """create → WebSocket latency versus offered rate, then versus connected clients; the
+    raw Redis Streams hop at the lowest rate is the floor of the event part of the path."""
+    quick = bench.quick
+    duration = 5 if quick else 20
+    rates = [50, 150] if quick else [50, 100, 150, 200]
+    figures = [
+        await _measured(
+            bench,
+            f"websocket.create_to_client.rate.{rate}",
+            users=50 if quick else 500,
+            clients_per_user=2,
+            rate=rate,
+            duration=duration,
         )
         for rate in rates
-    }
-    holding = [
-        rate
-        for rate, result in zip(rates, by_rate.values(), strict=True)
-        if result["lost"] == 0 and result["latency"]["p99_ms"] <= TARGETS["p99_ms"]
     ]
-    return {
-        **by_rate,
-        "highest_rate_with_p99_within_target": max(holding, default=0),
-        "idle": await idle_capacity(stack, connections=500 if quick else 10_000),
-        "targets": TARGETS,
-    }
+    hop = await redis_round_trips(bench.redis_url, count=250 if quick else 1000, rate=rates[0])
+    hop_figure = latency_figure("floor.redis_stream_hop", hop["latency"], rate=rates[0])
+    figures.append(hop_figure)
+    assert hop_figure.p50 is not None and figures[0].p50 is not None
+    figures[0].against(figures[0].p50, Floor("floor.redis_stream_hop p50", hop_figure.p50))
+    figures[0].parameters["compared"] = "p50 ms (the path adds an HTTP create and two sidecars)"
+    for clients in [100, 500] if quick else [100, 1000, 5000]:
+        figures.append(
+            await _measured(
+                bench,
+                f"websocket.create_to_client.clients.{clients}",
+                users=max(1, clients // 2),
+                clients_per_user=2,
+                rate=50,
+                duration=duration,
+            )
+        )
+    return figures
