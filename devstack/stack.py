@@ -265,6 +265,10 @@ class Stack:
         env.update(self.config.app_env.get(instance.name, {}))
         return env
 
+    def _app_setting(self, instance: Instance, name: str, default: str = "20") -> str:
+        """`WEBSOCKET_<name>` as the app will see it (a test's or the caller's override)."""
+        return self._app_env(instance).get(f"WEBSOCKET_{name}", default)
+
     def _daprd_env(self) -> dict[str, str]:
         env = dict(os.environ)
         env.update(
@@ -294,8 +298,9 @@ class Stack:
             "--port", str(instance.app_port),
             "--no-access-log",
             "--log-level", "warning",
-            "--ws-ping-interval", "20",
-            "--ws-ping-timeout", "20",
+            # Protocol ping/pong is the websocket service's liveness (see its settings).
+            "--ws-ping-interval", self._app_setting(instance, "PING_INTERVAL_SECONDS"),
+            "--ws-ping-timeout", self._app_setting(instance, "PING_TIMEOUT_SECONDS"),
             "--timeout-graceful-shutdown", "5",
         ]  # fmt: skip
         env = self._app_env(instance)

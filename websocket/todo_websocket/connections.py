@@ -5,8 +5,9 @@ full it is disconnected (1013) and must resume, which loses nothing.
 """
 
 import asyncio
+import json
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import structlog
@@ -18,11 +19,18 @@ CLOSE_TRY_AGAIN_LATER = 1013
 _SENT_MEMORY = 4096
 
 
+GapHandler = Callable[["ClientConnection"], None]
+
+
 @dataclass(eq=False)
 class ClientConnection:
+    """One client: its send queue and its resume state, changed only through its methods."""
+
     user_id: str
     websocket: WebSocket
     queue: asyncio.Queue[str]
+    # Called when a live event skips ahead: fetch the missing ones first (history.py).
+    on_gap: GapHandler | None = None
     last_sent_seq: int = 0
     overflowed: bool = False
     # While a resume replays history, live messages wait here so none jumps ahead of it.
@@ -33,6 +41,61 @@ class ClientConnection:
     sent: set[int] = field(default_factory=set)
     dropped: int = 0
     overflow: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def deliver(self, text: str, seq: int | None) -> bool:
+        """A live message: held during a resume or a gap, else offered in order."""
+        if self.resuming:
+            self.held.append((seq, text))
+            return False
+        if self.has_gap_before(seq) and self.on_gap:
+            # An event overtook another (a publish retried later): fetch the missing
+            # ones from the log first, then this one, so the client sees no hole.
+            self.held.append((seq, text))
+            self.on_gap(self)
+            return False
+        return self.offer_in_order(text, seq)
+
+    def go_live_unless_resuming(self) -> None:
+        """A client that did not ask for a resume (in time, or at all) gets live messages."""
+        if self.resuming and not self.resume_requested:
+            self.release()
+
+    def begin_resume(self) -> None:
+        self.resuming = True
+
+    def begin_backfill(self) -> bool:
+        """Start holding for a silent backfill; False when a resume already runs."""
+        if self.resuming:
+            return False
+        self.resuming = True
+        return True
+
+    def replay(
+        self, messages: Sequence[tuple[int | None, str]], *, after_seq: int, oldest_seq: int | None
+    ) -> None:
+        """Offer history after `after_seq` (rewinding the watermark); held ones follow on
+        `release`."""
+        if oldest_seq is not None and after_seq + 1 < oldest_seq:
+            # Older than the retained window: the client must reload its task list.
+            self.offer(
+                json.dumps(
+                    {
+                        "type": "resume.gap",
+                        "data": {"after_seq": after_seq, "oldest_seq": oldest_seq},
+                    }
+                )
+            )
+        self.last_sent_seq = after_seq
+        for seq, text in messages:
+            self.offer_in_order(text, seq)
+
+    def announce_resumed(self) -> None:
+        self.offer(
+            json.dumps({"type": "resume.complete", "data": {"last_seq": self.last_sent_seq}})
+        )
+
+    def offer_error(self, detail: str) -> None:
+        self.offer(json.dumps({"type": "error", "data": {"detail": detail}}))
 
     def release(self) -> None:
         """Go live: send what was held, in order, and stop holding."""
@@ -80,16 +143,14 @@ class ConnectionStats:
     messages_dropped: int = 0
     slow_disconnects: int = 0
     refused_full: int = 0
-
-
-GapHandler = Callable[[ClientConnection], None]
+    gaps: int = 0
 
 
 class ConnectionRegistry:
     def __init__(
         self, *, max_connections: int, queue_size: int, on_gap: GapHandler | None = None
     ) -> None:
-        self.on_gap = on_gap
+        self._on_gap = on_gap
         self._by_user: dict[str, set[ClientConnection]] = defaultdict(set)
         self._max_connections = max_connections
         self._queue_size = queue_size
@@ -107,9 +168,15 @@ class ConnectionRegistry:
         return self.active_connections >= self._max_connections
 
     def add(self, user_id: str, websocket: WebSocket) -> ClientConnection:
-        connection = ClientConnection(user_id, websocket, asyncio.Queue(self._queue_size))
+        on_gap = self._counted_gap if self._on_gap else None
+        connection = ClientConnection(user_id, websocket, asyncio.Queue(self._queue_size), on_gap)
         self._by_user[user_id].add(connection)
         return connection
+
+    def _counted_gap(self, connection: ClientConnection) -> None:
+        self.stats.gaps += 1
+        assert self._on_gap is not None
+        self._on_gap(connection)
 
     @property
     def messages_dropped(self) -> int:
@@ -129,16 +196,6 @@ class ConnectionRegistry:
         return [conn for conns in self._by_user.values() for conn in conns]
 
     def deliver(self, user_id: str, text: str, seq: int | None) -> int:
-        """Enqueue a message for each of the user's live connections; returns how many."""
-        delivered = 0
-        for connection in list(self._by_user.get(user_id, ())):
-            if connection.resuming:
-                connection.held.append((seq, text))
-            elif connection.has_gap_before(seq) and self.on_gap:
-                # An event overtook another (a publish retried later): fetch the missing
-                # ones from the log first, then this one, so the client sees no hole.
-                connection.held.append((seq, text))
-                self.on_gap(connection)
-            elif connection.offer_in_order(text, seq):
-                delivered += 1
-        return delivered
+        """Hand a message to each of the user's live connections; returns how many took it
+        at once (the others hold it for a resume or a backfill)."""
+        return sum(conn.deliver(text, seq) for conn in list(self._by_user.get(user_id, ())))

@@ -6,7 +6,6 @@ It is read through Dapr service invocation.
 """
 
 import asyncio
-import json
 
 import structlog
 from pydantic import BaseModel
@@ -44,10 +43,9 @@ class EventHistory:
         return EventLogPage.model_validate_json(response.content)
 
     def backfill(self, connection: ClientConnection) -> None:
-        """Fill a gap in the live stream, silently, in the background."""
-        if connection.resuming:
+        """The gap handler: fill a hole in the live stream, silently, in the background."""
+        if not connection.begin_backfill():
             return
-        connection.resuming = True  # hold live messages from now on
         task = asyncio.create_task(
             self.resume(connection, connection.last_sent_seq, announce=False)
         )
@@ -58,42 +56,27 @@ class EventHistory:
         self, connection: ClientConnection, after_seq: int, *, announce: bool = True
     ) -> None:
         """Replay events after `after_seq`, then what arrived live meanwhile, in order."""
-        connection.resuming = True
+        connection.begin_resume()
+        replayed: int | None = None
         try:
-            try:
-                page = await self.fetch(connection.user_id, after_seq)
-            except (DaprError, ValueError) as exc:
-                logger.warning("ws.resume_failed", error=repr(exc)[:200])
-                connection.offer(
-                    json.dumps({"type": "error", "data": {"detail": "resume failed: retry"}})
-                )
-                return
-            if page.oldest_seq is not None and after_seq + 1 < page.oldest_seq:
-                # Older than the retained window: the client must reload its task list.
-                connection.offer(
-                    json.dumps(
-                        {
-                            "type": "resume.gap",
-                            "data": {"after_seq": after_seq, "oldest_seq": page.oldest_seq},
-                        }
-                    )
-                )
-            connection.last_sent_seq = after_seq
-            for event in page.events:
-                _, message = message_from_event(event)
-                connection.offer_in_order(message.model_dump_json(), message.seq)
-            connection.release()
-            if announce:
-                connection.offer(
-                    json.dumps(
-                        {"type": "resume.complete", "data": {"last_seq": connection.last_sent_seq}}
-                    )
-                )
-            logger.info(
-                "ws.resumed",
-                after_seq=after_seq,
-                replayed=len(page.events),
-                user_id=connection.user_id,
-            )
+            page = await self.fetch(connection.user_id, after_seq)
+            messages = [_message(event) for event in page.events]
+            connection.replay(messages, after_seq=after_seq, oldest_seq=page.oldest_seq)
+            replayed = len(messages)
+        except (DaprError, ValueError) as exc:
+            logger.warning("ws.resume_failed", error=repr(exc)[:200])
+            connection.offer_error("resume failed: retry")
         finally:
-            connection.release()
+            connection.release()  # once, whatever happened: live again, held ones first
+        if replayed is None:
+            return
+        if announce:
+            connection.announce_resumed()
+        logger.info(
+            "ws.resumed", after_seq=after_seq, replayed=replayed, user_id=connection.user_id
+        )
+
+
+def _message(event: CloudEvent) -> tuple[int | None, str]:
+    _, message = message_from_event(event)
+    return message.seq, message.model_dump_json()

@@ -20,8 +20,11 @@ class WebsocketSettings(ServiceSettings):
     max_connections: int = Field(5000, ge=1)
     send_queue_size: int = Field(256, ge=1)
     max_message_bytes: int = Field(4096, ge=64)
+    # Liveness is the protocol's ping/pong, sent by uvicorn (`--ws-ping-interval` and
+    # `--ws-ping-timeout`, which devstack and the image take from these two): a client
+    # that answers pings stays connected however quiet it is; one that does not is closed.
     ping_interval_seconds: float = Field(20.0, gt=0)
-    idle_timeout_seconds: float = Field(60.0, gt=0)
+    ping_timeout_seconds: float = Field(20.0, gt=0)
     alert_warning_connections: int = 400
     alert_critical_connections: int = 480
     # How long a new client's live messages wait for its `resume` request.
@@ -31,3 +34,13 @@ class WebsocketSettings(ServiceSettings):
     pubsub_name: str = Field(
         "websocket-pubsub", validation_alias=AliasChoices("WEBSOCKET_PUBSUB_NAME")
     )
+    # With Redis Streams pub/sub the app keeps its consumer group (`ws-replica-<replica_id>`,
+    # the component's `consumerID: ws-replica-{podName}`) at the stream's end on start-up
+    # and removes the groups of replicas that are gone (see stream_group.py). Off for a
+    # broker that is not Redis (Kafka: a consumer group per replica, initialOffset newest).
+    redis_stream_group: bool = True
+    redis_url: str = Field(
+        "redis://127.0.0.1:6379/0",
+        validation_alias=AliasChoices("REDIS_URL", "WEBSOCKET_REDIS_URL"),
+    )
+    stream_maintenance_seconds: float = Field(5.0, gt=0)

@@ -56,11 +56,6 @@ async def authenticate(websocket: WebSocket, secret: str) -> CurrentUser | None:
     return user
 
 
-def _go_live_unless_resuming(connection: ClientConnection) -> None:
-    if connection.resuming and not connection.resume_requested:
-        connection.release()
-
-
 async def _pump(connection: ClientConnection, registry: ConnectionRegistry) -> None:
     while True:
         text = await connection.queue.get()
@@ -68,14 +63,12 @@ async def _pump(connection: ClientConnection, registry: ConnectionRegistry) -> N
         registry.stats.messages_sent += 1
 
 
-async def _send_error(connection: ClientConnection, detail: str) -> None:
-    connection.offer(json.dumps({"type": "error", "data": {"detail": detail}}))
-
-
 async def _read(connection: ClientConnection, settings: WebsocketSettings, resume: Resume) -> None:
     websocket = connection.websocket
     while True:
-        message = await asyncio.wait_for(websocket.receive(), timeout=settings.idle_timeout_seconds)
+        # No application-level idle limit: a quiet client that answers the server's
+        # protocol pings is healthy; one that stops answering is closed by uvicorn.
+        message = await websocket.receive()
         if message["type"] == "websocket.disconnect":
             return
         text = message.get("text")
@@ -87,24 +80,24 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
         try:
             payload = json.loads(text)
         except json.JSONDecodeError:
-            await _send_error(connection, "message is not JSON")
+            connection.offer_error("message is not JSON")
             continue
         kind = payload.get("type") if isinstance(payload, dict) else None
         if kind != "resume":
             # A client that speaks without asking for a resume wants live messages now.
-            _go_live_unless_resuming(connection)
+            connection.go_live_unless_resuming()
         if kind == "ping":
             connection.offer(json.dumps({"type": "pong"}))
         elif kind == "resume":
             try:
                 request = ResumeRequest.model_validate(payload)
             except ValidationError:
-                await _send_error(connection, "resume needs an integer after_seq")
+                connection.offer_error("resume needs an integer after_seq")
                 continue
             connection.resume_requested = True
             await resume(connection, request.after_seq)
         else:
-            await _send_error(connection, f"unknown message type: {kind!r}")
+            connection.offer_error(f"unknown message type: {kind!r}")
 
 
 async def serve_client(
@@ -128,7 +121,7 @@ async def serve_client(
     # A reconnecting client sends `resume` first; until it does (or the grace ends) live
     # messages wait, so none can jump ahead of the replay it is about to ask for.
     grace = asyncio.get_running_loop().call_later(
-        settings.resume_grace_seconds, _go_live_unless_resuming, connection
+        settings.resume_grace_seconds, connection.go_live_unless_resuming
     )
     overflow = asyncio.create_task(connection.overflow.wait())
     close_code, reason = 1000, ""
@@ -138,8 +131,6 @@ async def serve_client(
             # The pump may be blocked on a full socket: drop it rather than wait.
             registry.stats.slow_disconnects += 1
             close_code, reason = CLOSE_TRY_AGAIN_LATER, "too slow: reconnect and resume"
-        elif reader.done() and isinstance(reader.exception(), TimeoutError):
-            close_code, reason = 1000, "idle timeout"
     finally:
         registry.remove(connection)
         grace.cancel()
