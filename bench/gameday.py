@@ -453,14 +453,21 @@ def webhook_latency(seconds: float, delay: float = 8.0) -> Fault:
     async def run(ctx: Context) -> None:
         started = time.time()
         ctx.webhook.delay = delay
-        await asyncio.sleep(seconds)
-        breaker = await sidecar_metrics(ctx.stack, "notification", "resiliency")
+        open_seconds = 0.0
+        first_open: float | None = None
+        while time.time() < started + seconds:
+            await asyncio.sleep(1.0)
+            if await breaker_open(ctx.stack, "notification", "Binding_notification-webhook"):
+                open_seconds += 1.0
+                first_open = first_open or time.time() - started
         ctx.webhook.delay = 0.0
         ended = time.time()
         ctx.notes["webhook latency"] = {
             "delay_seconds": delay,
+            "fault_seconds": seconds,
             "webhook_attempts_during_fault": ctx.webhook.attempts_between(started, ended),
-            "notification_sidecar_resiliency_metrics": breaker,
+            "breaker_first_open_after_seconds": first_open,
+            "breaker_open_seconds_sampled": open_seconds,
         }
 
     return Fault(f"webhook latency {delay:g}s for {seconds:g}s", run)
@@ -480,6 +487,14 @@ async def sidecar_metrics(stack: Stack, instance: str, needle: str) -> list[str]
     return [line for line in text.splitlines() if needle in line and not line.startswith("#")]
 
 
+async def breaker_open(stack: Stack, instance: str, target: str) -> bool:
+    """Whether daprd reports the circuit breaker of `target` open (dapr_resiliency_cb_state)."""
+    for line in await sidecar_metrics(stack, instance, "dapr_resiliency_cb_state"):
+        if 'status="open"' in line and f'target="{target}"' in line:
+            return line.rsplit(" ", 1)[-1] not in ("0", "0.0")
+    return False
+
+
 def broker_process(stack: Stack) -> str:
     """The pub/sub broker's process name: a Kafka broker when the stack runs one."""
     names = stack.process_names()
@@ -495,7 +510,8 @@ def faults_for(stack: Stack, plan: Plan, *, short: bool) -> list[Fault]:
     faults.append(stop_postgres(plan.outage))
     if not short:
         faults.append(restart_scheduler())
-    faults.append(webhook_latency(plan.outage))
+    # Long enough for three timed-out calls (5 s each, one reminder due every 2 s) to trip it.
+    faults.append(webhook_latency(max(plan.outage, 20.0)))
     return faults
 
 
