@@ -74,10 +74,20 @@ _PARTS_OF_DAY = {
     "midnight": time(23, 59),
 }
 
+_HOUR_NAMES = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_HOUR_WORDS = "|".join(sorted(_HOUR_NAMES, key=len, reverse=True))
+_MINUTE_NAMES = {"fifteen": 15, "thirty": 30, "forty-five": 45, "forty five": 45, "oh five": 5}
+_MINUTE_WORDS = "forty[- ]five|fifteen|thirty"
+_PM_WORDS = ("p", "afternoon", "evening", "night", "tonight")
+
 _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
     "relative_day": re.compile(
         r"\b(?:the\s+)?day\s+after\s+(?:tomorrow|tmrw)\b"
-        r"|\b(?:today|tomorrow|tmrw|tmr|tomorow|tommorow|tommorrow|tonight|tonite)\b",
+        r"|\b(?:today|tdy|2day|tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow|tomorrw|tomoro"
+        r"|tomorro|2morrow|2morow|2moro|2mrw|tonight|tonite|2nite|tonigt)\b",
         re.I,
     ),
     "weekday": re.compile(
@@ -109,13 +119,17 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
 }
 _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     "clock": re.compile(
-        r"(?<![\w:.])(?P<h>\d{1,2})(?:[:.](?P<m>[0-5]\d))?\s*(?P<ampm>a\.?m\.?|p\.?m\.?)(?!\w)",
+        rf"(?<![\w:.])(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:[:.](?P<m>[0-5]\d)|\s+(?P<mw>{_MINUTE_WORDS}))?"
+        r"\s*(?:o'?clock\s*)?(?P<ampm>a\.?m\.?|p\.?m\.?|(?:in\s+the\s+)?(?:morning|afternoon|evening)"
+        r"|at\s+night|tonight)(?!\w)",
         re.I,
     ),
     "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
     "bare_hour": re.compile(
-        r"\b(?:at|@|around|by)\s+(?P<h>\d{1,2})(?:\s*o'?clock)?(?![\w:.%/])"
-        r"|\b(?P<h2>\d{1,2})\s*o'?clock\b",
+        rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*o'?clock)?(?![\w:.%/])"
+        r"(?!\s*(?:a\.?m|p\.?m|%|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|people"
+        r"|items?|things?|of|times)\b)"
+        rf"|\b(?P<h2>\d{{1,2}}|{_HOUR_WORDS})\s*o'?clock\b",
         re.I,
     ),
     "part_of_day": re.compile(
@@ -329,12 +343,18 @@ def _parse_date(
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "part_of_day":
         return _PARTS_OF_DAY[match["pod"].lower()]
-    hour = int(match["h"] if match["h"] is not None else match["h2"])
+    raw_hour = (match["h"] if match["h"] is not None else match["h2"]).lower()
+    hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_NAMES[raw_hour]
     minute = int(match.groupdict().get("m") or 0)
+    if match.groupdict().get("mw"):
+        minute = _MINUTE_NAMES[re.sub(r"\s+", " ", match["mw"].lower().replace("-", " "))]
     if kind == "clock":
         if not 1 <= hour <= 12:
             return None
-        pm = match["ampm"].lower().startswith("p")
+        marker = match["ampm"].lower()
+        pm = any(word in marker for word in _PM_WORDS[1:]) or marker.startswith("p")
+        if pm and "night" in marker and hour == 12:
+            pm = False  # "12 at night" is midnight
         hour = hour % 12 + (12 if pm else 0)
     elif kind == "bare_hour":
         if not 1 <= hour <= 12:

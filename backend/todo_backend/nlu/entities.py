@@ -20,6 +20,7 @@ from todo_backend.nlu.dates import (
 )
 from todo_backend.nlu.filters import list_filters
 from todo_backend.nlu.intents import Entities, Intent, StatusFilter
+from todo_backend.nlu.lists import take_list
 from todo_backend.nlu.recurrence import Recurrence, find_recurrence
 from todo_backend.nlu.task_fields import (
     extract_priority,
@@ -27,7 +28,7 @@ from todo_backend.nlu.task_fields import (
     extract_tags,
     take_reminder_cue,
 )
-from todo_backend.nlu.text import Utterance, clean_fragment, normalize
+from todo_backend.nlu.text import Message, Utterance, clean_fragment
 from todo_backend.nlu.wording import EDGE_CONNECTORS, finish, fragments, strip_lead
 
 _I = re.I
@@ -36,19 +37,28 @@ _I = re.I
 _ADD_LEAD = re.compile(
     r"^(?:(?:add|create|insert|enter|save|record|new|make|put|set\s+up|jot\s+down|note\s+down"
     r"|write\s+down|schedule|start)\s+(?:(?:a|an|the|another|one\s+more|new|quick)\s+)*"
-    r"(?:task|todo|to-do|to\s+do|item|entry|reminder|note|one|thing)s?\b\s*(?:called|named|titled"
-    r"|that\s+says|saying|for\s+me\s+to|to|for|about|:|-)?"
+    r"(?:task|todo|to-do|to\s+do|item|entry|reminder|note|one|thing)s?\b\s*(?:(?:called|named|titled"
+    r"|that\s+says|saying|for\s+me\s+to|to|for|about)\b|:|-)?"
     r"|(?:add|create|insert|new|jot\s+down|note\s+down|write\s+down|note)\b(?:\s*:|\s+-)?"
     r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)\b)"
-    r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*:"
+    r"|(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)\s+(?:to|for|about|called|named)\b"
+    r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*[:-]"
     r"|(?:i|we)\s+(?:really\s+)?(?:need|have|got|ought|want|plan|still\s+need|still\s+have)\s+to"
     r"|(?:i|we)\s+(?:must|should|gotta|'ve\s+got\s+to|have\s+got\s+to)"
     r"|i've\s+got\s+to|i'll\s+need\s+to|(?:need|have|got)\s+to|gotta|must"
     r"|(?:don't|do\s+not|dont)\s+(?:let\s+me\s+)?forget\s+(?:to|about)"
     r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
-    r"|there's\s+(?:a\s+)?(?:task|something)\s+to)\s*",
+    r"|there's\s+(?:a\s+)?(?:task|something)\s+to)(?:(?<=[:\-])|\b)\s*",
     _I,
 )
+# "I need hot dogs added (to my shopping list)": the list phrase is gone by now.
+_NEEDS_ADDING = re.compile(
+    r"^(?:(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)|please\s+get)\s+(?P<x>.+?)"
+    r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there))?\s*$",
+    _I,
+)
+_LIST_VERB = re.compile(r"^(?:put|stick|include|pop|throw|place|get|write|jot)\s+(?:down\s+)?", _I)
+_ADDED_TAIL = re.compile(r"\s+(?:added|put\s+(?:on|in)|included|listed)\s*$", _I)
 _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
@@ -101,6 +111,7 @@ _COMMAND_VERB = re.compile(
 )
 _UPDATE_LEAD = re.compile(
     r"^(?:change|update|edit|modify|set|make|move|reschedule|postpone|push(?:\s+back)?|delay|bump"
+    r"|lower|raise|increase|decrease|reduce|boost|drop"
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring\s+forward|prioriti[sz]e"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
@@ -143,8 +154,13 @@ _REFERENCE_ARTICLES = re.compile(
 _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
 
 
-def extract_title(leftover: str) -> str | None:
+def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
     text = strip_lead(fragments(leftover), _ADD_LEAD)
+    if on_a_list:
+        needs = _NEEDS_ADDING.match(text)
+        if needs is not None:
+            text = needs["x"]
+        text = strip_lead(_ADDED_TAIL.sub("", text), _ADD_LEAD, _LIST_VERB)
     text = _LIST_SUFFIX.sub("", text)
     return finish(text)
 
@@ -201,18 +217,14 @@ def _bulk_status(utterance: Utterance) -> StatusFilter | None:
     return "all"
 
 
-def _when(matches: list[TemporalMatch]) -> When | None:
-    return combine(matches)
-
-
 def _split_reminder(
     matches: list[TemporalMatch], cue: int | None
 ) -> tuple[When | None, When | None]:
     if cue is None:
-        return _when(matches), None
+        return combine(matches), None
     due = [m for m in matches if m.start < cue]
     remind = [m for m in matches if m.start >= cue]
-    return _when(due), _when(remind)
+    return combine(due), combine(remind)
 
 
 def _resolve(
@@ -248,10 +260,11 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
         tags=extract_tags(utterance),
         priority=extract_priority(utterance),
     )
+    when = combine(matches)
+    if when is not None and when.date_part is None and recurrence is None:
+        details = replace(details, time_only=True)
     if mode == "reminder":
-        remind_at = _resolve(
-            _when(matches), recurrence, now=now, default_time=REMINDER_DEFAULT_TIME
-        )
+        remind_at = _resolve(when, recurrence, now=now, default_time=REMINDER_DEFAULT_TIME)
         return replace(details, remind_at=remind_at)
     due_when, remind_when = _split_reminder(matches, cue)
     due_at = _resolve(due_when, recurrence, now=now, default_time=DUE_DEFAULT_TIME)
@@ -268,12 +281,18 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
 
 
 _REMINDER_LEAD = re.compile(
-    r"^(?:(?:please\s+)?(?:remind|alert|notify|ping|nudge|warn|tell)\s+me|(?:set|create|add|make|schedule"
-    r"|put\s+in|i\s+(?:want|need)|give\s+me)\s+(?:a|an|me\s+a)\s+(?:new\s+)?(?:reminder|alarm|alert"
-    r"|notification)|(?:new\s+)?reminder\s*:?|(?:don't|do\s+not)\s+let\s+me\s+forget)\b\s*",
+    r"^(?:(?:please\s+)?(?:remind|alert|notify|ping|nudge|warn|tell)(?:\s+(?:me|us))?"
+    r"|(?:set|create|add|make|schedule|put\s+in|i\s+(?:want|need|would\s+like|'d\s+like)|give\s+me"
+    r"|get\s+me|i\s+want|can\s+i\s+(?:get|have))\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an|the)?\s*(?:new\s+)?"
+    r"(?:reminder|alarm|alert|notification)(?:\s+for\s+(?:me|us)(?=\s+to\b))?"
+    r"|(?:new\s+)?reminder\s*:?|(?:don'?t|do\s+not)\s+let\s+me\s+forget)\b\s*",
     _I,
 )
-_REMINDER_NEW = re.compile(r"^(?:to|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i)\s+", _I)
+_REMINDER_NEW = re.compile(
+    r"^(?:(?:for\s+(?:me|us)\s+)?(?:to|2)|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
+    r"|i\s+(?:need|have)\s+to)\s+",
+    _I,
+)
 _REMINDER_EXISTING = re.compile(r"^(?:about|of|for|regarding|on|re:?)\s+", _I)
 
 
@@ -294,8 +313,9 @@ def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:
         title=title,
         reference=reference,
         refers_to_context=context,
-        # "remind me to X at 5" creates X, due when the reminder fires
-        due_at=details.remind_at if new_task is not None else None,
+        # "remind me to X at 5" creates X, due when the reminder fires; so does a repeating
+        # one (a recurrence counts from the due date)
+        due_at=details.remind_at if new_task is not None or details.recurrence else None,
     )
 
 
@@ -319,12 +339,50 @@ def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
     return replace(details, reference=reference, refers_to_context=context, new_title=new_title)
 
 
-def extract_entities(message: str, intent: Intent, *, now: datetime) -> Entities:
+# The clause beside "mark it done" that says which task "it" is.
+_REPORT_LEAD = re.compile(
+    r"^(?:i(?:'ve|\s+have|'m|\s+am)?\s+(?:just\s+|already\s+|finally\s+|now\s+)*"
+    r"(?:(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want|have)\s+to\s+)?"
+    r"|we(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)*)",
+    _I,
+)
+_REPORT_TAIL = re.compile(
+    r"(?:\s+(?:is|are|was|were|got|has\s+been|have\s+been)\s+(?:cancell?ed|done|finished|off"
+    r"|postponed|called\s+off|sorted|not\s+happening|over)|\s+(?:anymore|any\s+more|already|now"
+    r"|today|finally))+\s*$",
+    _I,
+)
+
+
+def _reference_hint(leftover: str, lead: re.Pattern[str]) -> str | None:
+    """In "I've booked the flights, mark it done": "booked the flights"."""
+    clauses = [c.strip() for c in _CLAUSE_BREAK.split(fragments(leftover)) if c.strip()]
+    others = [c for c in clauses if not _COMMAND_VERB.match(strip_lead(c))]
+    if len(clauses) < 2 or not others:
+        return None
+    text = _REPORT_TAIL.sub("", strip_lead(others[0], _REPORT_LEAD))
+    reference, context = _reference(text)
+    return None if context else reference
+
+
+def extract_entities(message: Message | str, intent: Intent, *, now: datetime) -> Entities:
     """Entities for `intent` from `message`; `now` is timezone-aware in the user's timezone."""
-    utterance = Utterance(normalize(message))
+    if isinstance(message, str):
+        message = Message(message)
+    utterance = Utterance(message.text)
+    on_a_list, list_tag = take_list(utterance)
+    entities = _entities(utterance, intent, now=now, on_a_list=on_a_list)
+    if list_tag is None:
+        return entities
+    return replace(
+        entities, list_tag=list_tag, tags=tuple(dict.fromkeys((*entities.tags, list_tag)))
+    )
+
+
+def _entities(utterance: Utterance, intent: Intent, *, now: datetime, on_a_list: bool) -> Entities:
     if intent is Intent.ADD_TASK:
         details = _task_details(utterance, now=now, mode="add")
-        return replace(details, title=extract_title(utterance.leftover()))
+        return replace(details, title=extract_title(utterance.leftover(), on_a_list=on_a_list))
     if intent is Intent.SET_REMINDER:
         return _reminder_entities(utterance, now=now)
     if intent is Intent.UPDATE_TASK:
@@ -341,5 +399,8 @@ def extract_entities(message: str, intent: Intent, *, now: datetime) -> Entities
             else (_DELETE_LEAD, _DELETE_TAIL)
         )
         reference, context = _reference_for(utterance.leftover(), lead, tail)
+        hint = _reference_hint(utterance.leftover(), lead) if context else None
+        if hint is not None:
+            return Entities(refers_to_context=True, reference_hint=hint)
         return Entities(reference=reference, refers_to_context=context)
     return Entities()

@@ -85,8 +85,20 @@ def _search_text(utterance: Utterance) -> str | None:
     return query
 
 
+# "everything I haven't done yet" is pending, however "everything" reads alone.
+_NOT_DONE = re.compile(
+    r"\b(?:(?:have\s+not|haven't|havent|did\s+not|didn't|not)\s+(?:yet\s+)?(?:done|finished|completed"
+    r"|checked\s+off|gotten\s+to)|still\s+(?:open|pending|to\s+do|undone))(?:\s+yet)?\b",
+    _I,
+)
+
+
 def _status_filter(utterance: Utterance) -> StatusFilter | None:
     masked = utterance.masked
+    not_done = _NOT_DONE.search(masked)
+    if not_done is not None:
+        utterance.consume(not_done.start(), not_done.end())
+        return "pending"
     for status, pattern in _STATUS_PATTERNS:
         match = pattern.search(masked)
         if match is not None:

@@ -20,12 +20,13 @@ class Intent(StrEnum):
     GREETING = "greeting"
     HELP = "help"
     OUT_OF_SCOPE = "out_of_scope"
+    UNDO = "undo"
 
 
-# Intents that name an existing task (by `reference` or by conversation context).
-TASK_REFERENCING_INTENTS = frozenset(
-    {Intent.COMPLETE_TASK, Intent.DELETE_TASK, Intent.UPDATE_TASK, Intent.SET_REMINDER}
-)
+# Intents that change tasks; on a message that is not a task command any of them is a false
+# action, and the destructive ones (they change or remove an existing task) are the worst.
+DESTRUCTIVE_INTENTS = frozenset({Intent.COMPLETE_TASK, Intent.DELETE_TASK, Intent.UPDATE_TASK})
+ACTION_INTENTS = DESTRUCTIVE_INTENTS | {Intent.ADD_TASK, Intent.SET_REMINDER, Intent.UNDO}
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,10 @@ class Entities:
     message points back ("it", "that", "the last one", or names nothing) `refers_to_context`
     is True and `reference` is None. For `set_reminder`, "remind me to X" gives only `title`,
     while "remind me about X" gives both `title` and `reference` (remind on X if it exists,
-    else create it).
+    else create it). `list_tag` is the list a message names ("add eggs to my shopping list":
+    `shopping`, also in `tags`). `time_only` says the date-time came from a time of day alone
+    ("change it to 7pm"), so a change keeps the task's own day. `reference_hint` is the task a
+    clause beside an "it" names ("I've booked the flights, mark it done").
     """
 
     title: str | None = None
@@ -49,6 +53,9 @@ class Entities:
     recurrence: str | None = None
     priority: Priority | None = None
     tags: tuple[str, ...] = ()
+    list_tag: str | None = None
+    time_only: bool = False
+    reference_hint: str | None = None
     status_filter: StatusFilter | None = None
     search_text: str | None = None
     due_before: datetime | None = None
@@ -68,6 +75,34 @@ class Entities:
             else:
                 out[name] = value
         return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> "Entities":
+        """The inverse of `as_json` (a remembered request, parsed once, applied later)."""
+        values: dict[str, object] = {}
+        for name, value in data.items():
+            if name not in cls.__dataclass_fields__ or value is None:
+                continue
+            if name in _DATETIME_FIELDS:
+                values[name] = datetime.fromisoformat(str(value))
+            elif name == "remind_before":
+                values[name] = timedelta(seconds=float(str(value)))
+            elif name == "tags":
+                values[name] = tuple(str(tag) for tag in value)  # type: ignore[attr-defined]
+            else:
+                values[name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+_DATETIME_FIELDS = frozenset({"due_at", "remind_at", "due_before", "due_after"})
+
+
+@dataclass(frozen=True)
+class IntentDecision:
+    intent: Intent
+    confidence: float
+    fallback: bool
+    source: DecisionSource
 
 
 @dataclass(frozen=True)

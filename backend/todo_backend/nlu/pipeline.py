@@ -5,7 +5,6 @@
 """
 
 import time
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,9 +14,10 @@ import structlog
 from todo_backend.nlu.classifier import TRAINING_PATH, IntentClassifier, load_examples
 from todo_backend.nlu.encoder import Encoder, default_model_path, load_encoder
 from todo_backend.nlu.entities import extract_entities
-from todo_backend.nlu.intents import DecisionSource, Entities, Intent, NluResult
-from todo_backend.nlu.rules import RuleMatch, match_rules
-from todo_backend.nlu.text import normalize
+from todo_backend.nlu.intents import Entities, Intent, IntentDecision, NluResult
+from todo_backend.nlu.questions import not_a_command_gate
+from todo_backend.nlu.rules import Rule, match_rules
+from todo_backend.nlu.text import Message
 
 logger = structlog.get_logger(__name__)
 
@@ -32,16 +32,11 @@ RULE_CONFIDENCE = {True: 0.9, False: 0.6}
 MAX_MESSAGE_CHARS = 1000
 
 
+_NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
+
+
 def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "todo-chatbot" / "nlu"
-
-
-@dataclass(frozen=True)
-class IntentDecision:
-    intent: Intent
-    confidence: float
-    fallback: bool
-    source: DecisionSource
 
 
 class NluPipeline:
@@ -110,13 +105,15 @@ class NluPipeline:
     def encoder(self) -> Encoder | None:
         return self._classifier.encoder if self._classifier is not None else None
 
-    def classify(self, message: str) -> IntentDecision:
+    def classify(self, message: Message | str) -> IntentDecision:
+        if isinstance(message, str):
+            message = Message(message)
         rule = match_rules(message)
-        if not normalize(message):
+        if not message.text:
             return self._fall_back(message, rule, reason="empty_message")
         if self._classifier is None:
             return self._fall_back(message, rule, reason="model_unavailable")
-        intent, confidence, similarity, _ = self._classifier.predict(message)
+        intent, confidence, similarity, _ = self._classifier.predict(message.text)
         if (
             rule is not None
             and rule.strong
@@ -124,20 +121,27 @@ class NluPipeline:
             and (rule.decisive or confidence < MODEL_OVERRIDES_RULES)
         ):
             return IntentDecision(rule.intent, RULE_CONFIDENCE[True], False, "rules_override")
-        if similarity < NOVELTY_SIMILARITY:
-            return self._fall_back(
-                message, rule, reason="unfamiliar_message", model=(intent, confidence)
+        unsure = similarity < NOVELTY_SIMILARITY or confidence < self.confidence_threshold
+        if not unsure:
+            return IntentDecision(intent, confidence, False, "model")
+        if rule is not None and rule.intent is intent:
+            # The rules confirm the model's own first choice: the model did decide.
+            return IntentDecision(
+                intent, max(confidence, RULE_CONFIDENCE[rule.strong]), False, "model"
             )
-        if confidence < self.confidence_threshold:
-            return self._fall_back(
-                message, rule, reason="low_confidence", model=(intent, confidence)
-            )
-        return IntentDecision(intent, confidence, False, "model")
+        if rule is None or (not rule.strong and intent in _NOT_COMMANDS):
+            # Out of scope as the model's own call: unlike the training data, or a weak rule
+            # ("... today" in a statement) against a model that reads no command in it.
+            return IntentDecision(Intent.OUT_OF_SCOPE, 1 - confidence, False, "model")
+        return self._fall_back(
+            message, rule, reason="unfamiliar_message" if similarity < NOVELTY_SIMILARITY
+            else "low_confidence", model=(intent, confidence),
+        )  # fmt: skip
 
     def _fall_back(
         self,
-        message: str,
-        rule: RuleMatch | None,
+        message: Message,
+        rule: Rule | None,
         *,
         reason: str,
         model: tuple[Intent, float] | None = None,
@@ -146,10 +150,10 @@ class NluPipeline:
         confidence = RULE_CONFIDENCE[rule.strong] if rule is not None else 0.0
         logger.info(
             "NLU_FALLBACK_TRIGGERED",
-            message_length=len(message),
+            message_length=len(message.raw),
             intent=intent.value,
             reason=reason,
-            rule=rule.reason if rule is not None else None,
+            rule=rule.name if rule is not None else None,
             model_intent=model[0].value if model else None,
             model_confidence=round(model[1], 4) if model else None,
         )
@@ -161,12 +165,12 @@ class NluPipeline:
         A naive `now` is taken to be wall-clock time in `timezone`.
         """
         local_now = now.replace(tzinfo=timezone) if now.tzinfo is None else now.astimezone(timezone)
-        text = message[:MAX_MESSAGE_CHARS]
-        decision = self.classify(text)
+        parsed = Message(message[:MAX_MESSAGE_CHARS])
+        decision = not_a_command_gate(parsed, self.classify(parsed))
         entities = (
             Entities()
-            if decision.intent in (Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE)
-            else extract_entities(text, decision.intent, now=local_now)
+            if decision.intent in _NOT_COMMANDS
+            else extract_entities(parsed, decision.intent, now=local_now)
         )
         return NluResult(
             intent=decision.intent,

@@ -84,7 +84,18 @@ _PART_OF_DAY_TIMES = {
     "nightly": time(20, 0),
 }
 
+_NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
+        "last": -1}  # fmt: skip
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "nth_weekday",
+        re.compile(
+            rf"\b(?:(?:on\s+)?(?:every|each|the)\s+)?(?P<nth>first|1st|second|2nd|third|3rd|fourth"
+            rf"|4th|last)\s+(?P<wd>{_WD})s?\s+(?:of\s+|in\s+)?(?:every|each|the|a)\s+month\b",
+            re.I,
+        ),
+    ),
     (
         "monthday",
         re.compile(
@@ -213,6 +224,9 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
     groups = match.groupdict()
     if kind == "monthday":
         return Recurrence(_monthday(match))
+    if kind == "nth_weekday":
+        weekday = _BYDAY[groups["wd"].lower()]
+        return Recurrence(_rule("MONTHLY", extra=f"BYDAY={_NTH[groups['nth'].lower()]}{weekday}"))
     if kind == "yearday":
         month_name = next(groups[k] for k in ("m1", "m2", "m3", "m4") if groups[k])
         day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4") if groups[k]))

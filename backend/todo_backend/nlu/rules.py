@@ -7,13 +7,14 @@ message is out of scope.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from todo_backend.nlu.dates import find_temporal
 from todo_backend.nlu.intents import Intent
-from todo_backend.nlu.text import Utterance, normalize
+from todo_backend.nlu.text import Message, Utterance
 
 _I = re.I
 
@@ -37,7 +38,8 @@ _TASK_WORDS = re.compile(
 )
 _DATED = re.compile(
     r"\b(?:today|tonight|tomorrow|monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|next\s+\w+|by\s+\w+|in\s+\d+|at\s+\d|\d{1,2}\s*(?:am|pm))\b",
+    r"|next\s+\w+|(?:by|before|until|till)\s+\w+|in\s+\d+|at\s+\d|\d{1,2}\s*(?:am|pm)"
+    r"|\d{4}-\d{1,2}-\d{1,2})\b",
     _I,
 )
 
@@ -49,26 +51,59 @@ _QUESTION = re.compile(
 )
 
 
+def _always(_: str) -> bool:
+    return True
+
+
+def is_question(text: str) -> bool:
+    return _QUESTION.search(text) is not None
+
+
 @dataclass(frozen=True)
-class RuleMatch:
+class Rule:
+    """One keyword rule: `pattern` on the message without fillers decides `intent`.
+
+    A rule applies only where `applies` holds for that text. A `decisive` rule wins even over
+    a model sure of another intent ("how do I delete a task?" is a help question however much
+    it looks like a delete). `whole_message` rules read the message with its fillers.
+    """
+
     intent: Intent
     strong: bool
-    reason: str
+    name: str
+    pattern: re.Pattern[str]
+    applies: Callable[[str], bool] = _always
+    decisive: bool = False
+    whole_message: bool = False
 
-    @property
-    def decisive(self) -> bool:
-        """ "How do I delete a task?" is a help question however much it looks like a delete."""
-        return self.reason == "how_to_question"
+    def matches(self, text: str, whole: str) -> bool:
+        return self.pattern.search(whole if self.whole_message else text) is not None and (
+            self.applies(text)
+        )
 
 
-_Rule = tuple[Intent, bool, str, re.Pattern[str]]
+_A_LIST = r"(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}list\b"
 
-_RULES: list[_Rule] = [
-    (
+_RULES: list[Rule] = [
+    Rule(
+        Intent.UNDO,
+        strong=True,
+        name="undo",
+        decisive=True,
+        pattern=re.compile(
+            r"^(?:undo|revert|reverse|roll\s*back)(?:\s+(?:that|it|this|the\s+last\s+(?:change|one|action"
+            r"|thing|step)|what\s+you\s+(?:just\s+)?did|my\s+last\s+(?:change|action)))?(?:\s+please)?[\s!.]*$"
+            r"|^take\s+(?:that|it)\s+back[\s!.]*$|^(?:put|bring)\s+it\s+back[\s!.]*$",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.GREETING,
-        True,
-        "greeting",
-        re.compile(
+        strong=True,
+        name="greeting",
+        # Greetings are mostly the filler words stripped from other messages.
+        whole_message=True,
+        pattern=re.compile(
             r"^(?:(?:hi|hello|hey|hiya|heya|howdy|yo|greetings|sup|good\s+(?:morning|afternoon|evening"
             r"|day|night)|morning|evening|what's\s+up|whats\s+up|how\s+are\s+you(?:\s+doing)?(?:\s+today)?"
             r"|how's\s+it\s+going|nice\s+to\s+meet\s+you|thanks?(?:\s+you)?(?:\s+(?:so\s+much|a\s+lot))?"
@@ -78,11 +113,11 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.HELP,
-        True,
-        "help_request",
-        re.compile(
+        strong=True,
+        name="help_request",
+        pattern=re.compile(
             r"^(?:help(?:\s+(?:me|please|pls))?(?:\s+out(?:\s+here)?)?[\s!.?]*$|/help|/start|\?+$"
             r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)|what\s+(?:do|can)\s+you\s+(?:do|help)"
             r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+\w+|\w+ing|reminders|tags|recurring\s+tasks)"
@@ -93,11 +128,12 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.HELP,
-        True,
-        "how_to_question",
-        re.compile(
+        strong=True,
+        name="how_to_question",
+        decisive=True,
+        pattern=re.compile(
             r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we)|how\s+to|is\s+there\s+a\s+way\s+to"
             r"|can\s+you\s+(?:show|tell|explain)\s+(?:me\s+)?how)\b(?=.*\b(?:tasks?|todos?|to-dos?"
             r"|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?|this|it|you"
@@ -106,53 +142,91 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.OUT_OF_SCOPE,
-        True,
-        "arithmetic",
-        re.compile(
+        strong=True,
+        name="arithmetic",
+        pattern=re.compile(
             r"^(?:what(?:'s|\s+is)|calculate|compute|how\s+much\s+is|solve)\s+[\d\s.,]+\s*(?:plus|minus"
             r"|times|divided\s+by|multiplied\s+by|over|x|\*|/|\+|-|to\s+the\s+power\s+of)\s*[\d.]+",
             _I,
         ),
     ),
-    (
+    Rule(
+        Intent.COMPLETE_TASK,
+        strong=True,
+        name="complete_clause",
+        # "I've booked the flights, mark it done": the last clause is the command.
+        pattern=re.compile(
+            r"[,;.!]\s*(?:(?:so|and|then|please|pls|now|you\s+can)\s+)*(?:mark|check|tick|cross)\s+"
+            r"(?:it|that|this|that\s+one|it\s+all)\s*(?:off|(?:as\s+)?(?:done|complete|completed|finished))"
+            r"[\s!.]*(?:please)?[\s!.]*$",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.DELETE_TASK,
+        strong=True,
+        name="delete_clause",
+        pattern=re.compile(
+            r"[,;.!]\s*(?:(?:so|and|then|please|pls|now|you\s+can)\s+)*(?:delete|remove|cancel|scrap|drop"
+            r"|erase|trash|ditch|get\s+rid\s+of)\s+(?:it|that|this|that\s+one)(?:\s+(?:from|off)\s+"
+            r"(?:my|the)\s+list)?[\s!.]*(?:please)?[\s!.]*$",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="money_transfer",
+        pattern=re.compile(
+            r"^(?:add|put|transfer|send|deposit|move|load|top\s+up)\s+(?:some\s+|more\s+)?(?:money|funds"
+            r"|cash|credit|\$\s?\d[\d.,]*|\d[\d.,]*\s*(?:dollars|euros|bucks|pounds|usd|eur))\b",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.SET_REMINDER,
-        True,
-        "reminder_command",
-        re.compile(
-            r"^(?:remind\s+me|set\s+(?:up\s+)?(?:a|an|me\s+a)\s+(?:reminder|alarm|alert)|(?:create|add"
+        strong=True,
+        name="reminder_command",
+        pattern=re.compile(
+            r"^(?:remind\s+(?:me|us|to)\b|set\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an)\s+(?:reminder|alarm|alert)"
+            r"|(?:i\s+(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have)|give\s+me|get\s+me)\s+"
+            r"(?:a|an)\s+(?:reminder|alarm)\b|(?:create|add"
             r"|make|schedule|give\s+me)\s+(?:a|an)\s+(?:new\s+)?(?:reminder|alarm|alert)\b(?!\s+task)"
             r"|new\s+reminder|reminder\s*(?::|to|for|about)|(?:alert|notify|ping|nudge|buzz|warn)\s+me"
             r"|don'?t\s+let\s+me\s+forget\s+to\s+.*\b(?:at|in|on|tomorrow|tonight)\b)",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.UPDATE_TASK,
-        True,
-        "priority_change",
-        re.compile(
-            r"^(?:mark|set|make|change|update|flag)\b(?:(?!\b(?:as\s+)?(?:done|complete|completed"
+        strong=True,
+        name="priority_change",
+        pattern=re.compile(
+            r"^(?:(?:lower|raise|increase|decrease|reduce|boost|bump(?:\s+up)?|up|drop)(?:\s+the)?\s+priority"
+            r"|deprioriti[sz]e|prioriti[sz]e)\b"
+            r"|^(?:mark|set|make|change|update|flag)\b(?:(?!\b(?:as\s+)?(?:done|complete|completed"
             r"|finished)\b).)*\b(?:priority|urgent|important)\b",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.DELETE_TASK,
-        True,
-        "delete_command",
-        re.compile(
+        strong=True,
+        name="delete_command",
+        pattern=re.compile(
             r"^(?:delete|remove|erase|trash|scrap|discard|get\s+rid\s+of|nuke|ditch|purge|wipe|drop"
-            r"|cancel|clear)\b|^forget\s+(?:about\s+)?(?:the|my)\b",
+            r"|cancel|clear)\b|^forget\s+(?:about\s+)?(?:the|my)\b"
+            rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.COMPLETE_TASK,
-        True,
-        "complete_command",
-        re.compile(
+        strong=True,
+        name="complete_command",
+        pattern=re.compile(
             r"^(?:mark|check|tick|cross|strike)\b.*\b(?:done|complete|completed|finished|off|out)\b"
             r"|^(?:i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:finished|completed)"
             r"|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finished)\s+with|done\s+with|finished\s+with"
@@ -162,11 +236,11 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.UPDATE_TASK,
-        True,
-        "update_command",
-        re.compile(
+        strong=True,
+        name="update_command",
+        pattern=re.compile(
             r"^(?:rename|retitle|reschedule|postpone|push\s+back)\b"
             r"|^(?:change|update|edit|modify|switch|adjust)\b.*\b(?:to|into|from|priority|due|deadline"
             r"|title|name|date|time)\b"
@@ -176,93 +250,107 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.ADD_TASK,
-        True,
-        "add_command",
-        re.compile(
+        strong=True,
+        name="add_command",
+        pattern=re.compile(
             r"^(?:add|create|new\s+(?:task|todo|to-do|item)|jot\s+down|note\s+down|write\s+down"
-            r"|(?:todo|to-do|task)\s*:|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
-            r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b",
+            r"|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
+            r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b"
+            r"|^(?:todo|to-do|task|reminder|urgent|important|asap|(?:high|low|medium|top)[\s-]+priority)"
+            r"\s*[:-]\s*(?=\w)"
+            r"|^(?:(?:a|an)\s+)?(?:high|low|medium|top|urgent)(?:[\s-]+priority)?\s+(?:task|todo|to-do|item)\b"
+            rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
+            rf"|\b(?:added|put)\s+(?:to|on|onto|in)\s+{_A_LIST}"
+            rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"
+            rf"|^(?:(?:on|to|in)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include)\b"
+            rf"|^(?:[\w'-]+\s+){{1,2}}list\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include)\b",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.LIST_TASKS,
-        True,
-        "search_command",
-        re.compile(
+        strong=True,
+        name="search_command",
+        pattern=re.compile(
             r"^(?:search|look\s+up|lookup)\b(?!\s+(?:the\s+)?(?:web|internet|google|online|definition))"
             r"|^(?:find|look\s+for)\b(?!\s+me\s+(?:a|an|some|the\s+(?:nearest|best|closest))\b)",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.LIST_TASKS,
-        True,
-        "task_list_question",
-        re.compile(
+        strong=True,
+        name="task_list_question",
+        pattern=re.compile(
             r"^(?:what(?:'s|\s+is|\s+are|\s+do|\s+else|\s+must|\s+should)?|which|whats)\b.*\b(?:tasks?"
-            r"|todos?|to-dos?|due|overdue|pending|on\s+my\s+(?:list|plate|agenda)|left\s+to\s+do"
+            r"|todos?|to-dos?|due|overdue|pending|on\s+my\s+(?:plate|agenda)|left\s+to\s+do"
+            rf"|(?:on|in)\s+{_A_LIST}"
             r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.LIST_TASKS,
-        True,
-        "list_command",
-        re.compile(
+        strong=True,
+        name="list_command",
+        pattern=re.compile(
             r"^(?:show|list|display|view)\b(?!\s+me\s+(?:how|some\s+examples|examples|what\s+you))",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.COMPLETE_TASK,
-        False,
-        "complete_words",
-        re.compile(
+        strong=False,
+        name="complete_words",
+        # A bare "complete X by friday" is more likely a new task than a completion.
+        applies=lambda text: _DATED.search(text) is None,
+        pattern=re.compile(
             r"^(?:complete|finish|close)\b(?!.*\b(?:by|before|until|tomorrow|today|tonight|next)\b)"
             r"|\b(?:check|tick|cross)\s+(?:it|that|this)\s+off\b",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.COMPLETE_TASK,
-        False,
-        "ends_done",
-        re.compile(r"\b(?:done|finished|completed|complete|sorted|taken\s+care\s+of)[\s!.]*$", _I),
+        strong=False,
+        name="ends_done",
+        applies=lambda text: not is_question(text),
+        pattern=re.compile(
+            r"\b(?:done|finished|completed|complete|sorted|taken\s+care\s+of)[\s!.]*$", _I
+        ),
     ),
-    (
+    Rule(
         Intent.COMPLETE_TASK,
-        False,
-        "past_tense_report",
-        re.compile(
+        strong=False,
+        name="past_tense_report",
+        pattern=re.compile(
             r"^i(?:'ve|\s+have)?\s+(?:already|just|finally)\s+\w+(?:ed|id|ought|ent|ot|ade)\b", _I
         ),
     ),
-    (
+    Rule(
         Intent.DELETE_TASK,
-        False,
-        "no_longer_wanted",
-        re.compile(
+        strong=False,
+        name="no_longer_wanted",
+        pattern=re.compile(
             r"\b(?:(?:don'?t|do\s+not)\s+(?:want|need)\b.*\b(?:anymore|any\s+more|no\s+more)"
             r"|no\s+longer\s+(?:need|want)|(?:isn't|is\s+not|aren't)\s+(?:needed|happening)"
             r"\s+(?:anymore|any\s+more))\b",
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.ADD_TASK,
-        False,
-        "schedule_command",
-        re.compile(r"^(?:schedule|plan|book|organi[sz]e|arrange|set\s+up)\b", _I),
+        strong=False,
+        name="schedule_command",
+        pattern=re.compile(r"^(?:schedule|plan|book|organi[sz]e|arrange|set\s+up)\b", _I),
     ),
-    (
+    Rule(
         Intent.ADD_TASK,
-        True,
-        "obligation",
-        re.compile(
+        strong=True,
+        name="obligation",
+        pattern=re.compile(
             r"^(?:(?:i|we)\s+(?:really\s+|still\s+|also\s+)?(?:(?:need|have|ought)\s+to|must|should"
             r"|gotta)|need\s+to|have\s+to|gotta"
             r"|don'?t\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to"
@@ -273,11 +361,13 @@ _RULES: list[_Rule] = [
             _I,
         ),
     ),
-    (
+    Rule(
         Intent.LIST_TASKS,
-        False,
-        "task_question",
-        re.compile(
+        strong=False,
+        name="task_question",
+        # A question is a list request only if it is about tasks ("what's the weather?" is not).
+        applies=lambda text: _TASK_WORDS.search(text) is not None,
+        pattern=re.compile(
             r"^(?:what|which|how\s+many|do\s+i|are\s+there|is\s+there|any(?:thing)?|give\s+me|tell\s+me"
             r"|read|get|see|pull\s+up|check|my)\b",
             _I,
@@ -301,24 +391,26 @@ def _only_when(text: str) -> bool:
     return bool(found) and not re.sub(r"[\W_]+", "", utterance.leftover())
 
 
-def match_rules(message: str) -> RuleMatch | None:
-    normalized = normalize(message)
-    text = strip_fillers(normalized)
+DATE_ONLY_FOLLOW_UP = Rule(
+    Intent.UPDATE_TASK, strong=False, name="date_only_follow_up", pattern=re.compile("")
+)
+DATED_STATEMENT = Rule(
+    Intent.ADD_TASK,
+    strong=False,
+    name="dated_statement",
+    pattern=_DATED,
+    applies=lambda text: not is_question(text),
+)
+
+
+def match_rules(message: Message | str) -> Rule | None:
+    """The first rule that matches, a date-only follow-up, a dated statement, or None."""
+    if isinstance(message, str):
+        message = Message(message)
+    text = strip_fillers(message.text)
     if _only_when(text):
-        return RuleMatch(Intent.UPDATE_TASK, False, "date_only_follow_up")
-    for intent, strong, reason, pattern in _RULES:
-        # Greetings are mostly the filler words stripped from other messages.
-        if pattern.search(normalized if intent is Intent.GREETING else text) is None:
-            continue
-        # A question counts as a list request only if it is about tasks ("what's the weather?"
-        # is not); a bare "complete X by friday" is more likely a new task than a completion.
-        if reason == "task_question" and _TASK_WORDS.search(text) is None:
-            continue
-        if reason == "complete_words" and _DATED.search(text):
-            continue
-        if reason == "ends_done" and _QUESTION.search(text):
-            continue
-        return RuleMatch(intent, strong, reason)
-    if _DATED.search(text) and not _QUESTION.search(text):
-        return RuleMatch(Intent.ADD_TASK, False, "dated_statement")
+        return DATE_ONLY_FOLLOW_UP
+    for rule in (*_RULES, DATED_STATEMENT):
+        if rule.matches(text, message.text):
+            return rule
     return None

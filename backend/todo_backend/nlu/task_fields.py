@@ -13,7 +13,9 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "low",
         re.compile(
-            r"(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:low|lowest|bottom|least)[\s-]+priority"
+            r"(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
+            r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
+            r"|(?:low|lowest|bottom|least)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important)"
             r"|no\s+rush|low\s+prio|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
@@ -32,7 +34,9 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         "high",
         re.compile(
             r"(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely)\s+)*"
-            r"\b(?:(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority|priority\s*(?::|=|is|to|of)?"
+            r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+the)?\s+priority"
+            r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
+            r"|priority\s*(?::|=|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
             r"|high\s+prio|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$))\b"
             r"|!{2,}",

@@ -101,3 +101,87 @@ def clean_fragment(fragment: str) -> str:
     """Collapse whitespace and trim punctuation and quotes at both ends."""
     text = _SPACES.sub(" ", fragment.replace(GAP, " ")).strip()
     return text.strip(" ,;:.!?-\"'").strip()
+
+
+# --- spelling tolerance ---------------------------------------------------------------------
+# Command words are corrected only as the message's first word (after fillers), where a
+# misspelt verb decides the intent; date words anywhere. One edit (two for words of 8+
+# letters), and only towards these short lists; real words one edit away from one of them
+# ("remote" / "remove", "sundae" / "sunday") are listed in `_NOT_TYPOS` and stay as typed.
+_COMMAND_WORDS = (
+    "remind", "reminder", "delete", "remove", "complete", "cancel", "schedule", "create",
+    "update", "change", "rename", "reschedule", "postpone", "finish", "finished", "show",
+)  # fmt: skip
+_DATE_WORDS = (
+    "tomorrow", "tonight", "today", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday", "priority", "reminder", "remind",
+)  # fmt: skip
+_NOT_TYPOS = frozenset(
+    {"remote", "removed", "reminded", "remains", "remain", "deleted", "created", "changed",
+     "shower", "shown", "shows", "sundae", "mind", "rewind", "behind", "cancer", "change",
+     "thunder", "monkey", "money", "today's", "finnish", "complex", "compete", "dates"}
+)  # fmt: skip
+_WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']*")
+_LEAD_FILLERS = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|please|pls|plz|kindly"
+    r"|can\s+you|could\s+you|would\s+you|will\s+you|u|pl[sz]e?)\b[\s,!.:-]*)*",
+    re.I,
+)
+SHORT_FORMS = {"ad": "add", "rmd": "remind", "rm": "remove", "del": "delete", "2": "to"}
+
+
+def _closest(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    from rapidfuzz.distance import OSA
+
+    lowered = word.lower()
+    if (
+        len(lowered) < 4
+        or lowered in _NOT_TYPOS
+        or lowered in vocabulary
+        or lowered.removesuffix("s") in vocabulary  # "sundays", "reminders"
+    ):
+        return None
+    for candidate in vocabulary:
+        limit = 2 if len(candidate) >= 8 else 1
+        if (
+            abs(len(candidate) - len(lowered)) <= limit
+            and OSA.distance(lowered, candidate) <= limit
+        ):
+            return candidate
+    return None
+
+
+def _keep_case(original: str, corrected: str) -> str:
+    return corrected.upper() if original.isupper() and len(original) > 1 else corrected
+
+
+def correct_typos(text: str) -> str:
+    """Fix misspelt command and date words ("remnd me tommorow" -> "remind me tomorrow")."""
+    lead = _LEAD_FILLERS.match(text)
+    start = lead.end() if lead else 0
+    first = _WORD.match(text, start)
+    if first is not None:
+        word = first.group(0)
+        fixed = SHORT_FORMS.get(word.lower()) if word.lower() in ("ad", "rmd", "del") else None
+        fixed = fixed or _closest(word, _COMMAND_WORDS)
+        if fixed is not None:
+            text = text[: first.start()] + _keep_case(word, fixed) + text[first.end() :]
+
+    def fix_date(match: re.Match[str]) -> str:
+        word = match.group(0)
+        fixed = _closest(word, _DATE_WORDS) if len(word) >= 5 else None
+        return _keep_case(word, fixed) if fixed else word
+
+    return _WORD.sub(fix_date, text)
+
+
+class Message:
+    """One chat message, normalised once: what the rules, the model and the extractors read."""
+
+    def __init__(self, raw: str) -> None:
+        self.raw = raw
+        self.text = correct_typos(normalize(raw))
+        self.lowered = self.text.lower()
+
+    def __repr__(self) -> str:
+        return f"Message({self.text!r})"

@@ -1,0 +1,1 @@
+"""Offline NLU tools: the ONNX export, the evaluation, the development-set report."""
