@@ -52,7 +52,7 @@ async def _curve(
 
 
 async def run(bench: Bench) -> list[Figure]:
-    counts = [250, 500, 1000] if bench.quick else [1000, 2500, 5000, 10_000]
+    counts = [200, 400, 800] if bench.quick else [1000, 2500, 5000, 10_000]
     stack = bench.stack
     instance = stack.instances["websocket"]
     assert instance.app is not None and instance.app.pid is not None

@@ -23,7 +23,7 @@ COUNTS = "SELECT count(*), count(*) FILTER (WHERE published_at IS NULL) FROM out
 
 
 async def run(bench: Bench, *, retention_seconds: float) -> list[Figure]:
-    duration = retention_seconds * (2 if bench.quick else 4)
+    duration = retention_seconds * (3 if bench.quick else 4)
     interval = max(2.0, duration / 20)
     stack = bench.stack
     users = [f"outbox-{uuid.uuid4().hex[:6]}-{i}" for i in range(20)]

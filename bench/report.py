@@ -172,6 +172,8 @@ def plot_outbox(records: list[Record], folder: Path) -> str | None:
 def cost_table(records: list[Record]) -> list[str]:
     named = _by_name(records)
     present = {name: label for name, label in COST_FIGURES.items() if name in named}
+    if not present:
+        return ["(no section with a CPU account ran)"]
     processes = sorted(
         {p for name in present for p in named[name]["cpu_ms_per_op"] if p != "system"},
         key=lambda p: (p == "loadgen", p),

@@ -35,7 +35,7 @@ async def _creates(
 
 
 async def run(bench: Bench) -> list[Figure]:
-    per_client = 20 if bench.quick else 100
+    per_client = 10 if bench.quick else 100
     stack = bench.stack
     base = stack.instances["backend"].base_url
     tokens = [create_token(f"bench-rest-{i}", stack.config.jwt_secret) for i in range(CLIENTS)]

@@ -149,7 +149,7 @@ async def run(bench: Bench) -> list[Figure]:
     """create → WebSocket latency versus offered rate, then versus connected clients; the
     raw Redis Streams hop at the lowest rate is the floor of the event part of the path."""
     quick = bench.quick
-    duration = 5 if quick else 20
+    duration = 3 if quick else 20
     rates = [50, 150] if quick else [50, 100, 150, 200]
     figures = [
         await _measured(
