@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test test-unit test-e2e bench bench-report token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
+.PHONY: setup run test test-unit test-e2e bench bench-report gameday soak token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
 
 setup: ## install everything (idempotent)
 	bash scripts/setup.sh
@@ -27,8 +27,14 @@ bench: ## benchmarks beside their same-run floors; writes bench/results/latest.j
 bench-report: ## docs/performance.md and its plots from bench/results/latest.json
 	$(PY) -m bench.report
 
-nlu-eval: ## NLU report: per-intent precision/recall, confusion, due-date accuracy; fails below 95%
-	$(PY) -m todo_backend.nlu.evaluate
+gameday: ## faults in turn under mixed load, then the no-loss ledger; bench/results/gameday-<date>.json (SHORT=1: ~2 min)
+	$(PY) -m bench.gameday $(if $(SHORT),--short)
+
+soak: ## 10 minutes of steady mixed load: errors, p99 first vs last minute, RSS growth; bench/results/soak-<date>.json
+	$(PY) -m bench.soak
+
+nlu-eval: ## chat on the locked NLU test set: intents, entities, false actions, fallback, latency; fails below the bars
+	$(PY) -m todo_backend.nlu.tools.evaluate --json bench/results/nlu-eval.json
 
 token: ## print a JWT: make token USER=alice
 	@$(PY) -m devstack token $(USER)

@@ -25,7 +25,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -159,6 +159,8 @@ class Traffic:
     reminders: dict[str, tuple[str, float]] = field(default_factory=dict)  # task -> user, due
     chat_seconds: list[tuple[float, float, bool]] = field(default_factory=list)
     probes: list[tuple[float, str, int | None]] = field(default_factory=list)
+    # (start, seconds, answer, "chat" | "rest") of every API call: the soak's percentiles.
+    calls: list[tuple[float, float, str, str]] = field(default_factory=list)
     session: aiohttp.ClientSession | None = None
 
     def token(self, user: str) -> str:
@@ -170,14 +172,19 @@ class Traffic:
         assert self.session is not None
         url = f"{self.stack.instances['backend'].base_url}{path}"
         headers = {"Authorization": f"Bearer {self.token(user)}"}
+        started = time.time()
+        kind = "chat" if path == "/api/chat" else "rest"
         try:
             async with self.session.request(method, url, json=payload, headers=headers) as r:
                 try:
                     body: Any = await r.json(content_type=None)
                 except (json.JSONDecodeError, UnicodeDecodeError):
                     body = None
-                return r.status, body, classify(r.status, r.headers, body)
+                answer = classify(r.status, r.headers, body)
+                self.calls.append((started, time.time() - started, answer, kind))
+                return r.status, body, answer
         except (aiohttp.ClientError, TimeoutError):
+            self.calls.append((started, time.time() - started, "dropped", kind))
             return None, None, "dropped"
 
     @staticmethod
@@ -563,9 +570,20 @@ def reminders_arrived(traffic: Traffic, clients: list[WsClient], webhook: Webhoo
     return all(task in got and task in webhook.accepted for task in traffic.reminders)
 
 
-async def game_day(
-    stack: Stack, postgres: PostgresCluster, webhook: WebhookReceiver, plan: Plan, *, short: bool
-) -> dict[str, Any]:
+Scenario = Callable[[Context, asyncio.Event], Awaitable[None]]
+
+
+async def drive(
+    stack: Stack,
+    postgres: PostgresCluster,
+    webhook: WebhookReceiver,
+    plan: Plan,
+    *,
+    scenario: Scenario,
+    horizon: float,
+) -> tuple[dict[str, Any], Traffic]:
+    """Steady traffic while `scenario` runs (it sets the event when traffic should stop),
+    then settling and the ledger. `horizon`: how far ahead reminders are made up front."""
     windows: list[Window] = []
     ledger = Ledger(windows)
     users = [f"gd-{uuid.uuid4().hex[:6]}-{i}" for i in range(plan.users)]
@@ -579,7 +597,6 @@ async def game_day(
     ]
     client_stop = asyncio.Event()
     ctx = Context(stack, postgres, webhook, plan, windows)
-    faults = faults_for(stack, plan, short=short)
     traffic.session = aiohttp.ClientSession(
         connector=aiohttp.TCPConnector(limit=128), timeout=aiohttp.ClientTimeout(total=15)
     )
@@ -590,14 +607,14 @@ async def game_day(
         ]
         await asyncio.wait_for(asyncio.gather(*(c.connected.wait() for c in clients)), 120)
         print(f"== {len(clients)} WebSocket clients on {len(urls)} replicas", flush=True)
-        await traffic.schedule_reminders(plan.baseline + len(faults) * (plan.gap + plan.outage))
+        await traffic.schedule_reminders(horizon)
         loads = [
             asyncio.create_task(traffic.paced(plan.write_rate, traffic.one_write)),
             asyncio.create_task(traffic.paced(plan.chat_rate, traffic.one_chat)),
             asyncio.create_task(traffic.paced(plan.reminder_rate, traffic.one_reminder)),
             asyncio.create_task(traffic.probe()),
         ]
-        await run_faults(ctx, faults, traffic.stop)
+        await scenario(ctx, traffic.stop)
         await asyncio.gather(*loads)
         traffic_ended = time.time()
         print(
@@ -658,6 +675,19 @@ async def game_day(
         "reminders": len(traffic.reminders),
         "webhook_attempts": len(webhook.attempts),
     }
+    return report, traffic
+
+
+async def game_day(
+    stack: Stack, postgres: PostgresCluster, webhook: WebhookReceiver, plan: Plan, *, short: bool
+) -> dict[str, Any]:
+    faults = faults_for(stack, plan, short=short)
+
+    async def scenario(ctx: Context, stop: asyncio.Event) -> None:
+        await run_faults(ctx, faults, stop)
+
+    horizon = plan.baseline + len(faults) * (plan.gap + plan.outage)
+    report, _ = await drive(stack, postgres, webhook, plan, scenario=scenario, horizon=horizon)
     return report
 
 
@@ -712,6 +742,7 @@ def stack_config(tmp: Path, database_url: str, webhook_port: int) -> StackConfig
         database_url=database_url,
         log_dir=tmp / "logs",
         websocket_replicas=2,
+        pubsub=os.environ.get("PUBSUB", "redis"),
         app_env={
             "backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "100000000", **quiet},
             "websocket": quiet,
@@ -728,22 +759,29 @@ def stack_config(tmp: Path, database_url: str, webhook_port: int) -> StackConfig
     )
 
 
-async def run_game_day(plan: Plan, *, short: bool, keep_logs: Path | None = None) -> dict[str, Any]:
+@dataclass
+class System:
+    stack: Stack
+    postgres: PostgresCluster
+    webhook: WebhookReceiver
+
+
+@contextlib.asynccontextmanager
+async def running_system(keep_logs: Path | None = None) -> AsyncIterator[System]:
+    """PostgreSQL, the webhook receiver and the whole stack on free ports; always stopped."""
     tmp = Path(tempfile.mkdtemp(prefix="todo-chatbot-gameday-"))
     os.chmod(tmp, 0o755)  # PostgreSQL runs as `postgres` and must reach its data dir inside
     postgres = PostgresCluster(tmp / "postgres", free_port())
     receiver = WebhookReceiver()
     webhook_port = free_port()
     runner = await serve_webhook(receiver, webhook_port)
-    started = datetime.now(UTC)
     try:
         await asyncio.to_thread(postgres.start)
         config = stack_config(tmp, postgres.create_database("gameday"), webhook_port)
         stack = Stack(config)
         await asyncio.to_thread(stack.start)
         try:
-            report = await game_day(stack, postgres, receiver, plan, short=short)
-            report["rss_mib"] = rss_by_process(stack)
+            yield System(stack, postgres, receiver)
         finally:
             await asyncio.to_thread(stack.stop)
     finally:
@@ -752,14 +790,23 @@ async def run_game_day(plan: Plan, *, short: bool, keep_logs: Path | None = None
         if keep_logs is not None:
             shutil.copytree(tmp / "logs", keep_logs, dirs_exist_ok=True)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_header(plan: Plan) -> dict[str, Any]:
     return {
-        "started_at": started.isoformat(),
-        "short": short,
+        "started_at": datetime.now(UTC).isoformat(),
         "pubsub": os.environ.get("PUBSUB", "redis"),
         "plan": vars(plan) | {"kill_processes": list(plan.kill_processes)},
         "machine": {"cpus": psutil.cpu_count(), "load_avg_1m": os.getloadavg()[0]},
-        **report,
     }
+
+
+async def run_game_day(plan: Plan, *, short: bool, keep_logs: Path | None = None) -> dict[str, Any]:
+    header = run_header(plan) | {"short": short}
+    async with running_system(keep_logs) as system:
+        report = await game_day(system.stack, system.postgres, system.webhook, plan, short=short)
+        report["rss_mib"] = rss_by_process(system.stack)
+    return header | report
 
 
 def rss_by_process(stack: Stack) -> dict[str, float]:

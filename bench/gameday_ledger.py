@@ -128,17 +128,19 @@ class FaultCounts:
         }
 
 
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """Nearest rank (no interpolation: a reported value was measured)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, round(fraction * len(ordered) + 0.5) - 1))]
+
+
 def _summary(values: list[float]) -> dict[str, float] | None:
     if not values:
         return None
-
-    def rank(fraction: float) -> float:
-        return values[max(0, min(len(values) - 1, round(fraction * len(values) + 0.5) - 1))]
-
     return {
-        "p50": round(rank(0.5), 3),
-        "p99": round(rank(0.99), 3),
-        "max": round(values[-1], 3),
+        "p50": round(percentile(values, 0.5), 3),
+        "p99": round(percentile(values, 0.99), 3),
+        "max": round(max(values), 3),
     }
 
 
