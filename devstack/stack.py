@@ -261,6 +261,9 @@ class Stack:
         )
         if instance.service == "websocket":
             env["WEBSOCKET_REPLICA_ID"] = instance.name
+        if instance.service == "backend" and "websocket" in self.instances:
+            # The web page asks the backend where the WebSocket service listens.
+            env["BACKEND_WEBSOCKET_PORT"] = str(self.instances["websocket"].app_port)
         env.update(self.config.app_env.get(instance.service, {}))
         env.update(self.config.app_env.get(instance.name, {}))
         return env

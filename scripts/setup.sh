@@ -18,8 +18,8 @@ apt_install() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
-step "system packages (Redis, PostgreSQL)"
-apt_install redis-server postgresql
+step "system packages (Redis, PostgreSQL, Chromium for the browser tests)"
+apt_install redis-server postgresql chromium
 # The Debian packages start system-wide servers; the project starts its own on loopback
 # (make run reuses a Redis already on 6379; tests always start their own).
 
@@ -37,6 +37,8 @@ command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 command -v mvn >/dev/null 2>&1 || apt_install maven
 bash tools/kafka/fetch.sh >/dev/null
 
+# The playwright package must never fetch browsers (tests use /usr/bin/chromium).
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 step "Python environment (.venv)"
 if [ ! -x .venv/bin/python ]; then
     "$PYTHON" -m venv .venv
@@ -51,6 +53,12 @@ step "NLU model: ONNX export of all-MiniLM-L6-v2 (skipped when up to date)"
 # Into ~/.cache/todo-chatbot/models/, where the backend looks when BACKEND_NLU_MODEL_PATH
 # is unset; about 20 s the first time, well under a second after that.
 .venv/bin/python -m todo_backend.nlu.export
+
+step "browser tests: axe-core from the npm registry (tests/browser/node_modules)"
+# Playwright drives Debian's /usr/bin/chromium: it never downloads a browser of its own.
+if [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
+    npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
+fi
 
 step "done"
 echo "make run   # start everything; make test   # run the tests"

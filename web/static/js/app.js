@@ -27,9 +27,14 @@ function notice(text) {
   notice.timer = setTimeout(() => (node.textContent = ""), 8000);
 }
 
-function showConnection(state, detail) {
+function showConnection(state, detail, socket = null) {
   const node = $("connection");
   node.dataset.state = state;
+  if (socket) {
+    // Visible for support and for the browser tests: how many (re)connects, the last seq.
+    node.dataset.connects = String(socket.stats.connects);
+    node.dataset.lastSeq = String(socket.lastSeq ?? "");
+  }
   node.title = detail || "";
   $("connection-text").textContent = CONNECTION_TEXT[state] || state;
 }
@@ -97,10 +102,11 @@ function start(token) {
     onReload: reload,
     onUnauthorized: () => expired(),
     onState: (state, detail) => {
-      showConnection(state, detail);
+      showConnection(state, detail, socket);
       if (!loaded && state !== "connected" && state !== "connecting") reload();
     },
     onEvent: (message) => {
+      $("connection").dataset.lastSeq = String(socket.lastSeq ?? "");
       store.apply(message);
       tasks.render();
       if (message.type === "reminder.due") {

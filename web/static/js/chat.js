@@ -170,7 +170,7 @@ export class ChatPanel {
     const items = this.messages.map((message, index) => this.item(message, index === last));
     if (!items.length) {
       items.push(
-        el("li", { class: "msg msg-hint" }, 'Say what you need: "remind me to call mom tomorrow at 6pm".'),
+        el("p", { class: "msg msg-hint" }, 'Say what you need: "remind me to call mom tomorrow at 6pm".'),
       );
     }
     this.log.replaceChildren(...items);
@@ -180,7 +180,7 @@ export class ChatPanel {
   item(message, isLast) {
     const mine = message.role === "user";
     const node = el(
-      "li",
+      "div",
       { class: `msg ${mine ? "msg-user" : "msg-bot"}${message.error ? " msg-error" : ""}` },
       el("span", { class: "visually-hidden" }, mine ? "You said: " : "Bot: "),
       el("p", { class: "msg-text" }, message.text),

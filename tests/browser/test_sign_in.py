@@ -1,0 +1,68 @@
+"""Signing in: a token in the URL fragment (host applications), or a name in development."""
+
+from collections.abc import Callable
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Pages, base_url, new_user
+from tests.browser.helpers import connection, send, task_rows
+from tests.harness import token_for
+
+
+def test_a_fragment_token_signs_in_and_leaves_the_address_bar(pages: Pages) -> None:
+    user = new_user("fragment")
+    token = token_for(user, pages.stack.config.jwt_secret)
+    page = pages.signed_in(user, token=token)
+    assert "token" not in page.url
+    assert page.url == f"{base_url(pages.stack)}/"
+    assert page.evaluate("() => sessionStorage.getItem('todo.token')") == token
+    assert page.evaluate("() => localStorage.length") == 0
+    expect(page.locator("#who")).to_have_text(user)
+    # The page source carries no secret: the token lives only in the session's storage.
+    assert token not in page.content()
+    page.reload()
+    expect(connection(page)).to_have_attribute("data-state", "connected")
+    expect(page.locator("#who")).to_have_text(user)
+
+
+def test_development_sign_in_mints_a_token_for_a_name(
+    pages: Pages, rest: Callable[[str], httpx.Client]
+) -> None:
+    name = new_user("dev")
+    page = pages.blank()
+    page.goto(f"{base_url(pages.stack)}/")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    field = page.get_by_label("Your name (development sign-in)")
+    expect(field).to_be_focused()
+    field.fill(name)
+    field.press("Enter")
+    expect(connection(page)).to_have_attribute("data-state", "connected")
+    expect(page.locator("#who")).to_have_text(name)
+    send(page, "add renew the passport")
+    expect(task_rows(page, "renew the passport")).to_have_count(1)
+    titles = [t["title"] for t in rest(name).get("/api/tasks").json()["items"]]
+    assert titles == ["renew the passport"]
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.evaluate("() => sessionStorage.length") == 0
+
+
+def test_an_invalid_fragment_token_asks_to_sign_in(pages: Pages) -> None:
+    page = pages.blank()
+    page.goto(f"{base_url(pages.stack)}/#token=not-a-jwt")
+    expect(page.locator("#sign-in-message")).to_have_text(
+        "The token in the link is invalid or expired."
+    )
+    assert "token" not in page.url
+    expect(page.locator("#app")).to_be_hidden()
+
+
+def test_development_token_endpoint_exists_only_in_development(pages: Pages) -> None:
+    # This stack runs ENVIRONMENT=development; tests/unit/backend/web covers the others.
+    response = httpx.post(f"{base_url(pages.stack)}/dev/token", json={"name": "x y"})
+    assert response.status_code == 422
+    config = httpx.get(f"{base_url(pages.stack)}/config.json").json()
+    port = pages.stack.instances["websocket"].app_port
+    assert config == {"websocket_url": f"ws://127.0.0.1:{port}/ws", "dev_sign_in": True}
