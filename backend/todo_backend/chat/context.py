@@ -1,23 +1,40 @@
 """Conversation context in the Dapr state store (Redis), per user and conversation, with a TTL.
 
 It remembers which tasks the last turn touched or listed ("mark it done", "delete the
-second one") and a pending clarification ("which one did you mean?").
+second one"), a pending clarification ("which one did you mean?") with the request already
+parsed, and the last change, so that "undo" can revert it.
 """
+
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from todo_backend.tasks.schemas import TaskPublic
 from todo_common.dapr import STATESTORE, DaprClient
+
+ChangeKind = Literal["created", "updated", "deleted"]
 
 
 class PendingClarification(BaseModel):
     intent: str
     candidate_ids: list[str]
+    # The request as parsed when it was asked (`Entities.as_json()`): the answer only picks
+    # the task, the message is not parsed again.
     entities: dict[str, object] = Field(default_factory=dict)
+
+
+class Change(BaseModel):
+    """What one chat turn changed: enough to put it back."""
+
+    kind: ChangeKind
+    # created: the new tasks; updated/deleted: the tasks as they were before the change.
+    tasks: list[TaskPublic]
 
 
 class ConversationContext(BaseModel):
     last_task_ids: list[str] = Field(default_factory=list)
     pending: PendingClarification | None = None
+    last_change: Change | None = None
 
 
 class ContextStore:

@@ -1,16 +1,36 @@
-"""Finding the task a message names: exact title, else fuzzy match; ambiguity is reported."""
+"""Finding the task a message names. Only a clear name acts; a weak match asks.
 
+A reference *names* a task when it equals its title, when its content words (stemmed:
+"booked the flights" ~ "book flights") are all in one task's title or cover it, or when it
+is a near-exact spelling of one title (fuzzy score >= `NAMED_SCORE` with a clear margin).
+Anything weaker is a set of candidates to choose from, never an action.
+"""
+
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
 from todo_backend.tasks.schemas import TaskPublic
 
-MATCH_THRESHOLD = 70.0
+NAMED_SCORE = 90.0
+CANDIDATE_SCORE = 60.0
 CLEAR_WINNER_MARGIN = 12.0
+MAX_CANDIDATES = 5
 _ORDINALS = {
     "first": 1, "1st": 1, "one": 1, "second": 2, "2nd": 2, "two": 2, "third": 3, "3rd": 3,
     "three": 3, "fourth": 4, "4th": 4, "four": 4, "fifth": 5, "5th": 5, "five": 5,
+}  # fmt: skip
+_STOP_WORDS = frozenset(
+    {"a", "an", "the", "my", "our", "your", "to", "of", "for", "on", "in", "at", "with", "and",
+     "or", "some", "any", "this", "that", "it", "its", "task", "todo", "item", "reminder", "list",
+     "please"}
+)  # fmt: skip
+_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
+_IRREGULAR = {
+    "bought": "buy", "paid": "pay", "went": "go", "sent": "send", "did": "do", "made": "make",
+    "took": "take", "got": "get", "wrote": "write", "ran": "run", "gave": "give", "met": "meet",
+    "fed": "feed", "left": "leave", "sold": "sell",
 }  # fmt: skip
 
 
@@ -28,6 +48,26 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+def _stem(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix in _SUFFIXES:
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            stem = word[: -len(suffix)]
+            # "booked" -> "book", "planned" -> "plan"
+            return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    words = re.findall(r"[\w']+", text.casefold())
+    return frozenset(_stem(w) for w in words if w not in _STOP_WORDS)
+
+
+def _names(reference: frozenset[str], title: frozenset[str]) -> bool:
+    return bool(reference) and bool(title) and (reference <= title or title <= reference)
+
+
 def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
     """One task when the reference clearly names it; otherwise the plausible candidates."""
     wanted = _normalise(reference)
@@ -35,21 +75,26 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
     if len(exact) == 1:
         return Resolution(exact[0], [])
     if len(exact) > 1:
-        return Resolution(None, exact)
+        return Resolution(None, exact[:MAX_CANDIDATES])
+    words = content_words(wanted)
+    named = [task for task in tasks if _names(words, content_words(task.title))]
+    if len(named) == 1:
+        return Resolution(named[0], [])
     scored = sorted(
         ((fuzz.WRatio(wanted, _normalise(task.title)), task) for task in tasks),
         key=lambda pair: pair[0],
         reverse=True,
     )
-    plausible = [(score, task) for score, task in scored if score >= MATCH_THRESHOLD]
+    plausible = [(score, task) for score, task in scored if score >= CANDIDATE_SCORE]
+    if named:  # several tasks share the words: those first, then the near spellings
+        plausible = [(100.0, t) for t in named] + [(s, t) for s, t in plausible if t not in named]
     if not plausible:
         return Resolution(None, [])
-    if len(plausible) == 1 or plausible[0][0] - plausible[1][0] >= CLEAR_WINNER_MARGIN:
-        return Resolution(plausible[0][1], [])
-    top = plausible[0][0]
-    return Resolution(
-        None, [task for score, task in plausible if top - score < CLEAR_WINNER_MARGIN]
-    )
+    top, best = plausible[0]
+    runner_up = plausible[1][0] if len(plausible) > 1 else 0.0
+    if not named and top >= NAMED_SCORE and top - runner_up >= CLEAR_WINNER_MARGIN:
+        return Resolution(best, [])
+    return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
 
 
 def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | None:

@@ -33,5 +33,11 @@ class ChatResponse(BaseModel):
     intent: str
     confidence: float
     fallback: bool
-    entities: dict[str, Any]
+    entities: dict[str, Any] = Field(
+        description="What was understood: title, due_at, remind_at, recurrence, priority, tags, "
+        "list_tag (the named list, also in tags), reference, status_filter, …"
+    )
     tasks: list[TaskPublic]
+    can_undo: bool = Field(
+        False, description='True when "undo" would revert a change made in this conversation'
+    )

@@ -1,26 +1,36 @@
 """The chat rules: turn one understood message into task changes through the task service.
 
-Every effect goes through `TaskService` (same validation, same outbox events as REST),
-so a chat-made change reaches WebSocket clients exactly like a REST one.
+parse (once per message) → decide → act. Every effect goes through `TaskService` (same
+validation, same outbox events as REST), so a chat-made change reaches WebSocket clients
+exactly like a REST one, and so does its undo. Destructive actions (complete, delete, update)
+only touch a task the message names or "it" from this conversation; anything weaker asks,
+with the candidates as numbered choices. A well-formed message never ends in an HTTP error:
+what the task service refuses becomes a reply.
 """
 
 import asyncio
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import structlog
+from pydantic import ValidationError
 
 from todo_backend.chat import replies
-from todo_backend.chat.context import ContextStore, ConversationContext, PendingClarification
-from todo_backend.chat.references import pick_candidate, resolve_reference
+from todo_backend.chat.context import (
+    Change,
+    ContextStore,
+    ConversationContext,
+    PendingClarification,
+)
+from todo_backend.chat.references import MAX_CANDIDATES, pick_candidate, resolve_reference
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
 from todo_backend.tasks.service import TaskService
-from todo_common.errors import DomainError
+from todo_common.errors import DomainError, InvalidInputError
 
 logger = structlog.get_logger()
 
@@ -30,15 +40,21 @@ ACTION_VERBS = {
     Intent.UPDATE_TASK: "change",
     Intent.SET_REMINDER: "set the reminder on",
 }
+_ANSWERS_ARE_NEW_REQUESTS = frozenset(
+    {Intent.ADD_TASK, Intent.SET_REMINDER, Intent.LIST_TASKS, Intent.UNDO, Intent.HELP}
+)
+_RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
 
 
 @dataclass
 class Turn:
-    """What one message did: the reply and the tasks it touched or listed."""
+    """What one message did: the reply, the tasks it touched or listed, and how to undo it."""
 
     reply: str
     tasks: list[TaskPublic] = field(default_factory=list)
     pending: PendingClarification | None = None
+    change: Change | None = None
+    undone: bool = False
 
 
 class ChatService:
@@ -59,15 +75,17 @@ class ChatService:
         now = datetime.now(UTC)
         context = await self._contexts.load(user_id, conversation_id)
         understood = await asyncio.to_thread(self._nlu.parse, request.message, now=now, timezone=tz)
-        answered = await self._answer_pending(user_id, request, context, now, tz)
+        answered = await self._answer_pending(user_id, request, understood, context, now, tz)
         if answered is not None:
             # Report what was done: the remembered request, now applied to the chosen task.
             turn, understood = answered
         else:
-            turn = await self._dispatch(user_id, understood, request, context, now, tz)
+            turn = await self._safely(user_id, understood, context, now, tz)
         context.pending = turn.pending
         if turn.tasks:
             context.last_task_ids = [task.id for task in turn.tasks]
+        if turn.change is not None or turn.undone:
+            context.last_change = turn.change
         await self._contexts.save(user_id, conversation_id, context)
         response = ChatResponse(
             conversation_id=conversation_id,
@@ -77,32 +95,50 @@ class ChatService:
             fallback=understood.fallback,
             entities=understood.entities.as_json(),
             tasks=[TaskPublic.model_validate(task) for task in turn.tasks],
+            can_undo=context.last_change is not None,
         )
         return response, understood
 
     # -- turns -----------------------------------------------------------------------
 
-    async def _answer_pending(
-        self, user_id: str, request: ChatRequest, context: ConversationContext,
+    async def _safely(
+        self, user_id: str, understood: NluResult, context: ConversationContext,
         now: datetime, tz: ZoneInfo,
+    ) -> Turn:  # fmt: skip
+        try:
+            return await self._dispatch(user_id, understood, context, now, tz)
+        except (InvalidInputError, ValidationError) as error:
+            # A message we understood but the task rules refuse: say so, change nothing.
+            reason = _reason(error)
+            logger.info("chat_request_refused", intent=understood.intent.value, reason=reason)
+            return Turn(f"I couldn't do that: {reason}. Nothing was changed.")
+
+    async def _answer_pending(
+        self, user_id: str, request: ChatRequest, understood: NluResult,
+        context: ConversationContext, now: datetime, tz: ZoneInfo,
     ) -> tuple[Turn, NluResult] | None:  # fmt: skip
         """An answer to "which one?" applies the remembered request to the chosen task."""
         pending = context.pending
         if pending is None:
             return None
         candidates = await self._existing(user_id, pending.candidate_ids)
+        is_number = request.message.strip().rstrip(".").isdigit()
+        if understood.intent in _ANSWERS_ARE_NEW_REQUESTS and not is_number:
+            return None
         chosen = pick_candidate(request.message, candidates)
         if chosen is None:
             return None
-        original = str(pending.entities.get("message", ""))
-        understood = await asyncio.to_thread(self._nlu.parse, original, now=now, timezone=tz)
         intent = Intent(pending.intent)
-        turn = await self._apply(intent, chosen, understood.entities, user_id, now, tz)
-        return turn, replace(understood, intent=intent)
+        entities = Entities.from_json(pending.entities)
+        try:
+            turn = await self._apply(intent, chosen, entities, user_id, now, tz)
+        except (InvalidInputError, ValidationError) as error:
+            turn = Turn(f"I couldn't do that: {_reason(error)}. Nothing was changed.")
+        return turn, replace(understood, intent=intent, entities=entities)
 
     async def _dispatch(
-        self, user_id: str, understood: NluResult, request: ChatRequest,
-        context: ConversationContext, now: datetime, tz: ZoneInfo,
+        self, user_id: str, understood: NluResult, context: ConversationContext,
+        now: datetime, tz: ZoneInfo,
     ) -> Turn:  # fmt: skip
         intent, entities = understood.intent, understood.entities
         if intent is Intent.GREETING:
@@ -111,47 +147,64 @@ class ChatService:
             return Turn(replies.HELP_TEXT)
         if intent is Intent.OUT_OF_SCOPE:
             return Turn(replies.OUT_OF_SCOPE_TEXT)
+        if intent is Intent.UNDO:
+            return await self._undo(user_id, context)
         if intent is Intent.LIST_TASKS:
             return await self._list(user_id, entities, now, tz)
         if intent is Intent.ADD_TASK:
             return await self._add(user_id, entities, now, tz)
         if intent is Intent.SET_REMINDER and entities.title and not entities.reference:
             return await self._add(user_id, entities, now, tz)
+        if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK) and entities.status_filter:
+            return await self._bulk(user_id, intent, entities.status_filter)
 
         target = await self._target(user_id, intent, entities, context)
         if isinstance(target, Turn):
             if intent is Intent.SET_REMINDER and entities.title and not target.pending:
                 return await self._add(user_id, entities, now, tz)  # "remind me about X": new X
             if target.pending:
-                target.pending.entities = {"message": request.message}
+                target.pending.entities = entities.as_json()
             return target
         return await self._apply(intent, target, entities, user_id, now, tz)
 
     async def _target(
         self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext
     ) -> TaskPublic | Turn:
-        if entities.reference:
-            status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
+        status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
+        action = ACTION_VERBS.get(intent, "use")
+        named = entities.reference or entities.reference_hint
+        if named:
             tasks, _ = await self._tasks.list(
                 user_id=user_id,
-                query=TaskQuery(status=status, limit=200, sort="created_at", order="desc"),
+                query=TaskQuery(
+                    status=status,
+                    tag=entities.list_tag,
+                    limit=200,
+                    sort="created_at",
+                    order="desc",
+                ),
             )
-            resolution = resolve_reference(entities.reference, tasks)
+            resolution = resolve_reference(named, tasks)
             if resolution.task:
                 return resolution.task
+            if entities.refers_to_context:  # "I've booked the flights, mark it done"
+                remembered = await self._existing(user_id, context.last_task_ids[:1])
+                if remembered:
+                    return remembered[0]
             if resolution.candidates:
-                candidates = resolution.candidates[:5]
-                return Turn(
-                    replies.clarify(candidates, ACTION_VERBS.get(intent, "use")),
-                    pending=PendingClarification(
-                        intent=intent, candidate_ids=[task.id for task in candidates]
-                    ),
-                )
-            return Turn(f'I couldn\'t find a task matching "{entities.reference}".')
+                return _ask(resolution.candidates, intent, action)
+            return Turn(f'I couldn\'t find a task matching "{named}", so I changed nothing.')
         remembered = await self._existing(user_id, context.last_task_ids[:1])
         if remembered:
             return remembered[0]
-        return Turn('Which task do you mean? Name it, e.g. "mark buy milk as done".')
+        # "mark it done" with nothing said before: never guess, not even the only task.
+        recent, _ = await self._tasks.list(
+            user_id=user_id,
+            query=TaskQuery(status=status, limit=MAX_CANDIDATES, sort="created_at", order="desc"),
+        )
+        if recent:
+            return _ask(recent, intent, action)
+        return Turn("You have no tasks that I could use for that.")
 
     async def _existing(self, user_id: str, task_ids: list[str]) -> list[TaskPublic]:
         found = []
@@ -171,50 +224,63 @@ class ChatService:
                 return Turn(f'"{task.title}" was already done.', [task])
             done = await self._tasks.complete(user_id=user_id, task_id=task.id)
             follow_up = " The next one will be scheduled." if done.recurrence else ""
-            return Turn(f'Marked "{done.title}" as done.{follow_up}', [done])
+            return Turn(
+                f'Marked "{done.title}" as done.{follow_up}', [done], change=_changed([task])
+            )
         if intent is Intent.DELETE_TASK:
             await self._tasks.delete(user_id=user_id, task_id=task.id)
-            return Turn(f'Deleted "{task.title}".', [task])
-        changes = self._changes(task, entities)
+            return Turn(
+                f'Deleted "{task.title}".', [task], change=Change(kind="deleted", tasks=[task])
+            )
+        changes = _changes(task, entities, tz)
         if not changes.model_fields_set:
             return Turn(f'What should I change about "{task.title}"?', [task])
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
-        return Turn(f"Updated {replies.describe(updated, tz, now)}.", [updated])
+        return Turn(
+            f"Updated {replies.describe(updated, tz, now)}.", [updated], change=_changed([task])
+        )
 
-    @staticmethod
-    def _changes(task: TaskPublic, entities: Entities) -> TaskUpdate:
-        values: dict[str, object] = {}
-        if entities.new_title:
-            values["title"] = entities.new_title
-        if entities.priority:
-            values["priority"] = entities.priority
-        if entities.due_at:
-            values["due_at"] = entities.due_at
-        if entities.recurrence:
-            values["recurrence"] = entities.recurrence
-        if entities.tags:
-            values["tags"] = sorted(set(task.tags) | set(entities.tags))
-        remind_at = _reminder_time(entities, entities.due_at or task.due_at)
-        if remind_at:
-            values["remind_at"] = remind_at
-        return TaskUpdate.model_validate(values)
+    async def _bulk(self, user_id: str, intent: Intent, status_filter: str) -> Turn:
+        """ "delete all completed tasks": exactly the tasks with that status."""
+        status = StatusFilter(status_filter)
+        if intent is Intent.COMPLETE_TASK:
+            status = StatusFilter.PENDING
+        tasks, _ = await self._tasks.list(
+            user_id=user_id, query=TaskQuery(status=status, limit=200, sort="created_at")
+        )
+        if not tasks:
+            return Turn("No tasks match, so nothing changed.")
+        for task in tasks:
+            if intent is Intent.DELETE_TASK:
+                await self._tasks.delete(user_id=user_id, task_id=task.id)
+            else:
+                await self._tasks.complete(user_id=user_id, task_id=task.id)
+        verb = "Deleted" if intent is Intent.DELETE_TASK else "Marked as done"
+        noun = "task" if len(tasks) == 1 else "tasks"
+        kind = "deleted" if intent is Intent.DELETE_TASK else "updated"
+        return Turn(f"{verb} {len(tasks)} {noun}.", tasks, change=Change(kind=kind, tasks=tasks))
 
     async def _add(self, user_id: str, entities: Entities, now: datetime, tz: ZoneInfo) -> Turn:
         if not entities.title:
             return Turn('What should I add? For example: "add buy milk tomorrow".')
+        remind_at = _reminder_time(entities, entities.due_at)
         data = TaskCreate.model_validate(
             {
                 "title": entities.title,
                 "priority": entities.priority or "medium",
                 "tags": list(entities.tags),
-                "due_at": entities.due_at,
-                "remind_at": _reminder_time(entities, entities.due_at),
+                # A repeating task counts its occurrences from its due date.
+                "due_at": entities.due_at or (remind_at if entities.recurrence else None),
+                "remind_at": remind_at,
                 "recurrence": entities.recurrence,
             }
         )
         task = await self._tasks.create(user_id=user_id, data=data)
-        reminder = ", reminder set" if task.remind_at else ""
-        return Turn(f"Added {replies.describe(task, tz, now)}{reminder}.", [task])
+        return Turn(
+            replies.added(task, tz, now, list_tag=entities.list_tag),
+            [task],
+            change=Change(kind="created", tasks=[task]),
+        )
 
     async def _list(self, user_id: str, entities: Entities, now: datetime, tz: ZoneInfo) -> Turn:
         query = TaskQuery(
@@ -229,6 +295,100 @@ class ChatService:
         )
         tasks, total = await self._tasks.list(user_id=user_id, query=query)
         return Turn(replies.listing(tasks, total, tz, now), tasks)
+
+    async def _undo(self, user_id: str, context: ConversationContext) -> Turn:
+        """Reverts this conversation's last change through the task service (events follow)."""
+        change = context.last_change
+        if change is None:
+            return Turn(replies.NOTHING_TO_UNDO)
+        restored: list[TaskPublic] = []
+        for task in change.tasks:
+            if change.kind == "created":
+                try:
+                    await self._tasks.delete(user_id=user_id, task_id=task.id)
+                except DomainError:
+                    continue  # already gone
+                restored.append(task)
+            elif change.kind == "deleted":
+                restored.append(await self._recreate(user_id, task))
+            else:
+                values = task.model_dump(include=set(_RESTORED_FIELDS))
+                try:
+                    restored.append(
+                        await self._tasks.update(
+                            user_id=user_id, task_id=task.id, changes=TaskUpdate(**values)
+                        )
+                    )
+                except DomainError:
+                    continue
+        titles = ", ".join(f'"{task.title}"' for task in change.tasks)
+        verb = {"created": "Removed", "deleted": "Restored", "updated": "Put back"}[change.kind]
+        tasks = [] if change.kind == "created" else restored
+        return Turn(f"Undone. {verb} {titles}.", tasks, undone=True)
+
+    async def _recreate(self, user_id: str, task: TaskPublic) -> TaskPublic:
+        data = TaskCreate.model_validate(
+            task.model_dump(include={"title", "description", "priority", "tags", "due_at",
+                                     "remind_at", "recurrence"})
+        )  # fmt: skip
+        created = await self._tasks.create(user_id=user_id, data=data)
+        if task.completed:
+            created = await self._tasks.complete(user_id=user_id, task_id=created.id)
+        return created
+
+
+def _ask(candidates: list[TaskPublic], intent: Intent, action: str) -> Turn:
+    chosen = candidates[:MAX_CANDIDATES]
+    return Turn(
+        replies.clarify(chosen, action),
+        tasks=chosen,
+        pending=PendingClarification(intent=intent, candidate_ids=[task.id for task in chosen]),
+    )
+
+
+def _changed(before: list[TaskPublic]) -> Change:
+    return Change(kind="updated", tasks=before)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        return f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg"))
+    return str(error)
+
+
+def _at_time(moment: datetime, clock: time, tz: ZoneInfo) -> datetime:
+    """The same local day as `moment`, at `clock`."""
+    return datetime.combine(moment.astimezone(tz).date(), clock, tzinfo=tz)
+
+
+def _changes(task: TaskPublic, entities: Entities, tz: ZoneInfo) -> TaskUpdate:
+    values: dict[str, object] = {}
+    if entities.new_title:
+        values["title"] = entities.new_title
+    if entities.priority:
+        values["priority"] = entities.priority
+    if entities.time_only and entities.due_at and (task.remind_at or task.due_at):
+        # "change it to 7pm": the task keeps its day(s), the time moves.
+        clock = entities.due_at.astimezone(tz).time()
+        if task.remind_at:
+            values["remind_at"] = _at_time(task.remind_at, clock, tz)
+        if task.due_at:
+            values["due_at"] = _at_time(task.due_at, clock, tz)
+        return TaskUpdate.model_validate(values)
+    if entities.due_at:
+        values["due_at"] = entities.due_at
+    if entities.recurrence:
+        values["recurrence"] = entities.recurrence
+        if not entities.due_at and not task.due_at:
+            values["due_at"] = entities.remind_at
+    if entities.tags:
+        values["tags"] = sorted(set(task.tags) | set(entities.tags))
+    remind_at = _reminder_time(entities, entities.due_at or task.due_at)
+    if remind_at:
+        values["remind_at"] = remind_at
+    return TaskUpdate.model_validate(values)
 
 
 def _reminder_time(entities: Entities, due_at: datetime | None) -> datetime | None:
