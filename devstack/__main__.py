@@ -9,7 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from devstack.infra import REPO_ROOT, StackError
-from devstack.kafka import KafkaPorts
+from devstack.kafka import LAG_EXPORTER_PORT, LAG_METRIC, KafkaPorts, serve_lag_metrics
 from devstack.ports import PortPlan
 from devstack.processes import print_prefixed
 from devstack.stack import DEV_JWT_SECRET, Stack, StackConfig
@@ -45,6 +45,8 @@ def run(args: argparse.Namespace) -> int:
         stack.stop()
         return 130
     try:
+        if config.pubsub == "kafka":
+            start_lag_exporter(config.kafka_ports)
         print(
             "\n== todo-chatbot is ready: http://127.0.0.1:8000/docs · ws://127.0.0.1:8001/ws · "
             "Ctrl-C stops everything ==\n",
@@ -64,6 +66,20 @@ def run(args: argparse.Namespace) -> int:
     finally:
         print("\n== stopping ==", flush=True)
         stack.stop()
+
+
+def start_lag_exporter(ports: KafkaPorts) -> None:
+    """Consumer lag at :9308/metrics while `make run` runs on Kafka (a daemon thread)."""
+    try:
+        serve_lag_metrics(f"127.0.0.1:{ports.broker}", LAG_EXPORTER_PORT)
+    except OSError as exc:
+        print(f"!! consumer lag metrics not served on :{LAG_EXPORTER_PORT}: {exc}", flush=True)
+        return
+    print(
+        f"== Kafka on 127.0.0.1:{ports.broker}; consumer lag: "
+        f"http://127.0.0.1:{LAG_EXPORTER_PORT}/metrics ({LAG_METRIC})",
+        flush=True,
+    )
 
 
 def main() -> None:

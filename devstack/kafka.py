@@ -10,9 +10,13 @@ import os
 import shutil
 import subprocess
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.core import GaugeMetricFamily
 
 from devstack.infra import REPO_ROOT, TOOLS_DIR, StackError, wait_until
 from devstack.ports import free_port, is_listening
@@ -325,3 +329,57 @@ def consumer_lag(bootstrap: str) -> list[PartitionLag]:
         return lag_rows(committed, {(tp.topic, tp.partition): o.offset for tp, o in ends.items()})
     finally:
         admin.close()
+
+
+# -- the lag as Prometheus metrics ----------------------------------------------------------
+
+# The names and labels of the Prometheus community's kafka_exporter, so dashboards and alerts
+# written for it work on this one (and on a cluster that runs that exporter).
+LAG_METRIC = "kafka_consumergroup_lag"
+LAG_EXPORTER_PORT = 9308  # kafka_exporter's default
+
+
+class LagCollector:
+    """Reads every group's lag from the broker at each scrape."""
+
+    def __init__(self, bootstrap: str) -> None:
+        self.bootstrap = bootstrap
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        rows = consumer_lag(self.bootstrap)
+        per_partition = GaugeMetricFamily(
+            LAG_METRIC,
+            "Messages of the partition the consumer group has not committed yet",
+            labels=["consumergroup", "topic", "partition"],
+        )
+        per_topic = GaugeMetricFamily(
+            f"{LAG_METRIC}_sum",
+            "Messages of the topic the consumer group has not committed yet",
+            labels=["consumergroup", "topic"],
+        )
+        sums: dict[tuple[str, str], int] = {}
+        for row in rows:
+            per_partition.add_metric([row.group, row.topic, str(row.partition)], row.lag)
+            sums[(row.group, row.topic)] = sums.get((row.group, row.topic), 0) + row.lag
+        for (group, topic), lag in sorted(sums.items()):
+            per_topic.add_metric([group, topic], lag)
+        yield per_partition
+        yield per_topic
+
+
+def lag_registry(bootstrap: str) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(LagCollector(bootstrap))
+    return registry
+
+
+def serve_lag_metrics(bootstrap: str, port: int = LAG_EXPORTER_PORT) -> Callable[[], None]:
+    """`GET http://127.0.0.1:<port>/metrics` with the lag; returns the function that stops it."""
+    server, thread = start_http_server(port, addr="127.0.0.1", registry=lag_registry(bootstrap))
+
+    def stop() -> None:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+    return stop

@@ -384,9 +384,11 @@ class Stack:
 
     def process_names(self) -> list[str]:
         """What `stop_process`/`start_process` accept: every app (by instance name), every
-        sidecar (`<instance>-daprd`), `scheduler`, and `redis` when this stack started it."""
+        sidecar (`<instance>-daprd`), `scheduler`, and `redis` and `kafka` when this stack
+        started them."""
         names = [n for i in self.instances.values() for n in (i.name, f"{i.name}-daprd")]
-        return [*names, "scheduler", *(["redis"] if self.redis else [])]
+        brokers = [name for name, p in (("redis", self.redis), ("kafka", self.kafka)) if p]
+        return [*names, "scheduler", *brokers]
 
     def stop_process(self, name: str, *, kill: bool = True) -> None:
         """SIGKILL (as a crash would) or, with `kill=False`, stop one process gracefully."""
@@ -409,6 +411,10 @@ class Stack:
             self.redis.start()
             port = self.config.ports.redis
             wait_until(lambda: is_listening(port), 15, f"redis on port {port}")
+        elif name == "kafka":
+            if self.kafka is None:
+                raise StackError("this stack did not start Kafka, so it cannot restart it")
+            self.kafka.start()  # same data folder and ports: what it acknowledged is kept
         elif name.endswith("-daprd") and name.removesuffix("-daprd") in self.instances:
             instance = name.removesuffix("-daprd")
             self.start_daprd(instance)
@@ -428,6 +434,8 @@ class Stack:
             return self.scheduler
         if name == "redis":
             return self.redis
+        if name == "kafka":
+            return self.kafka.process if self.kafka else None
         if name.endswith("-daprd") and name.removesuffix("-daprd") in self.instances:
             return self.instances[name.removesuffix("-daprd")].daprd
         if name in self.instances:

@@ -14,6 +14,24 @@ from devstack.stack import Stack, StackConfig
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+# Brokers behind the pub/sub components. A test that uses the `pubsub` fixture (directly or
+# through a stack fixture that passes it to make_stack_config) runs on Redis Streams; marked
+# `both_brokers` it runs on Kafka too (one stack per broker and module: pytest groups the
+# tests by the module-scoped parameter).
+PUBSUB_BROKERS = ("redis", "kafka")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "both_brokers: the test also runs on Kafka (the `pubsub` fixture)"
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "pubsub" in metafunc.fixturenames:
+        both = metafunc.definition.get_closest_marker("both_brokers") is not None
+        metafunc.parametrize("pubsub", PUBSUB_BROKERS if both else ("redis",), scope="module")
+
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[PostgresCluster]:
@@ -72,3 +90,21 @@ def system(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) 
     stack = Stack(make_stack_config(tmp, postgres.create_database("system")))
     with stack:
         yield stack
+
+
+@pytest.fixture(scope="session")
+def kafka_system(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster
+) -> Iterator[Stack]:
+    """`system` on a local Kafka broker (Redis stays for state and rate limits)."""
+    tmp = tmp_path_factory.mktemp("kafka-system")
+    config = make_stack_config(tmp, postgres.create_database("kafka_system"), pubsub="kafka")
+    with Stack(config) as stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def pubsub_system(request: pytest.FixtureRequest, pubsub: str) -> Stack:
+    """The shared system on the `pubsub` broker."""
+    stack: Stack = request.getfixturevalue("kafka_system" if pubsub == "kafka" else "system")
+    return stack

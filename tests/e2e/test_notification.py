@@ -20,7 +20,6 @@ from typing import Any, cast
 
 import httpx
 import pytest
-import redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from websockets.sync.client import ClientConnection
@@ -30,8 +29,9 @@ from devstack.ports import free_port
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.harness import api_client, eventually, log_lines, receive_json, ws_connect
+from tests.topics import topic_events
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_brokers]
 
 Message = dict[str, Any]
 MAX_ATTEMPTS = 3
@@ -120,11 +120,13 @@ def stack(
     tmp_path_factory: pytest.TempPathFactory,
     postgres: PostgresCluster,
     sinks: tuple[Sinks, int, int],
+    pubsub: str,
 ) -> Iterator[Stack]:
     _, webhook_port, smtp_port = sinks
-    tmp = tmp_path_factory.mktemp("notification")
+    tmp = tmp_path_factory.mktemp(f"notification-{pubsub}")
+    database = postgres.create_database(f"notification_e2e_{pubsub}")
     # No chat here: the backend runs its NLU on rules alone instead of loading the model.
-    config = make_stack_config(tmp, postgres.create_database("notification_e2e"), nlu_model=False)
+    config = make_stack_config(tmp, database, nlu_model=False, pubsub=pubsub)
     config.app_env["notification"] = {
         "NOTIFICATION_CHANNELS": "inapp,webhook,email",
         "NOTIFICATION_MAX_ATTEMPTS": str(MAX_ATTEMPTS),
@@ -185,14 +187,7 @@ def delivered(stack: Stack, event_id: str, channel: str, status: str) -> Message
 
 
 def dead_letters(stack: Stack) -> list[Message]:
-    client = redis.Redis(port=stack.config.ports.redis)
-    try:
-        entries = cast(
-            list[tuple[bytes, dict[bytes, bytes]]], client.xrange("reminders-deadletter")
-        )
-    finally:
-        client.close()
-    return [json.loads(fields[b"data"]) for _, fields in entries if b"data" in fields]
+    return topic_events(stack, "reminders-deadletter")
 
 
 def logged(stack: Stack, name: str, event: str) -> list[Message]:

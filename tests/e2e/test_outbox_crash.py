@@ -1,6 +1,5 @@
 """Outbox durability through real Dapr: a backend killed mid-way loses and duplicates nothing."""
 
-import json
 import uuid
 from collections.abc import Iterator
 from functools import partial
@@ -8,35 +7,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.harness import api_client, eventually, receive_json, receive_until, ws_connect
+from tests.topics import topic_events
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_brokers]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("outbox-crash")
-    with Stack(
-        make_stack_config(tmp, postgres.create_database("outbox_crash"), nlu_model=False)
-    ) as running:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster, pubsub: str
+) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp(f"outbox-crash-{pubsub}")
+    database = postgres.create_database(f"outbox_crash_{pubsub}")
+    with Stack(make_stack_config(tmp, database, nlu_model=False, pubsub=pubsub)) as running:
         yield running
 
 
 def stream_events(stack: Stack, topic: str, task_id: str) -> list[dict[str, Any]]:
-    """Every CloudEvent on the Redis stream behind `topic` whose subject is the task."""
-    client = redis.Redis(port=stack.config.ports.redis)
-    entries: list[tuple[bytes, dict[bytes, bytes]]] = client.xrange(topic)  # type: ignore[assignment]
-    events = []
-    for _, fields in entries:
-        event = json.loads(fields[b"data"])
-        if event.get("subject") == task_id:
-            events.append(event)
-    return events
+    """Every CloudEvent on `topic` (as the broker holds it) whose subject is the task."""
+    return [event for event in topic_events(stack, topic) if event.get("subject") == task_id]
 
 
 def restart_backend_with(stack: Stack, **env: str) -> None:

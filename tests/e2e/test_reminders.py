@@ -10,17 +10,17 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any
 
 import httpx
 import pytest
-import redis
 from websockets.sync.client import ClientConnection
 
 from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.harness import api_client, eventually, log_lines, receive_json, ws_connect
+from tests.topics import topic_events
 
 pytestmark = pytest.mark.e2e
 
@@ -28,10 +28,15 @@ Message = dict[str, Any]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("reminders")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster, pubsub: str
+) -> Iterator[Stack]:
+    tmp = tmp_path_factory.mktemp(f"reminders-{pubsub}")
+    database = postgres.create_database(f"reminders_e2e_{pubsub}")
     # No chat here: the backend runs its NLU on rules alone instead of loading the model.
-    config = make_stack_config(tmp, postgres.create_database("reminders_e2e"), nlu_model=False)
+    # The tests marked both_brokers run on Kafka too (the pub/sub path); the others test
+    # the scheduler and the services, the same on either broker.
+    config = make_stack_config(tmp, database, nlu_model=False, pubsub=pubsub)
     # Scheduler retries of a failed trigger, short for the tests.
     config.app_env["reminders"] = {"REMINDERS_JOB_RETRY_INTERVAL_SECONDS": "1"}
     with Stack(config) as running:
@@ -117,17 +122,13 @@ def wait_until(moment: datetime) -> None:
 
 
 def stream_events(stack: Stack, stream: str) -> list[Message]:
-    client = redis.Redis(port=stack.config.ports.redis)
-    try:
-        entries = cast(list[tuple[bytes, dict[bytes, bytes]]], client.xrange(stream))
-    finally:
-        client.close()
-    return [json.loads(fields[b"data"]) for _, fields in entries if b"data" in fields]
+    return topic_events(stack, stream)
 
 
 # -- recurring tasks ---------------------------------------------------------------------
 
 
+@pytest.mark.both_brokers
 def test_complete_recurring_task_creates_one_next_occurrence_despite_duplicate_event(
     stack: Stack,
 ) -> None:
@@ -196,6 +197,7 @@ def test_complete_recurring_task_creates_one_next_occurrence_despite_duplicate_e
 # -- reminders ---------------------------------------------------------------------------
 
 
+@pytest.mark.both_brokers
 def test_reminder_set_three_seconds_ahead_arrives_on_the_websocket(stack: Stack) -> None:
     user = f"rem-{uuid.uuid4().hex[:6]}"
     correlation_id = f"remind-{uuid.uuid4().hex}"
@@ -249,6 +251,7 @@ def test_rescheduled_reminder_fires_at_the_new_time_and_cancelled_ones_never(
         assert reminders_of(messages, task["id"]) == [], task["title"]
 
 
+@pytest.mark.both_brokers
 def test_restart_of_reminders_between_scheduling_and_due_time_delivers_once(
     stack: Stack,
 ) -> None:
@@ -305,6 +308,7 @@ def test_reminder_due_while_reminders_and_scheduler_are_down_fires_late_once(
     assert datetime.fromisoformat(late["data"]["remind_at"]) == remind_at
 
 
+@pytest.mark.both_brokers
 def test_reminder_due_while_notification_is_down_arrives_after_it_restarts(
     stack: Stack,
 ) -> None:
@@ -363,6 +367,7 @@ def test_reminder_for_a_task_that_no_longer_exists_is_dropped_with_a_log_line(
     assert not job_exists(stack, ghost)
 
 
+@pytest.mark.both_brokers
 def test_daprd_keeps_plain_task_creations_away_from_reminders(stack: Stack) -> None:
     """The subscription's CEL rule: a task created without a reminder never reaches the
     app; the same task's later changes, and tasks created with a reminder, do."""

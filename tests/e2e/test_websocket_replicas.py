@@ -1,4 +1,5 @@
-"""Fan-out across two websocket replicas and lossless resume, through real daprd + Redis."""
+"""Fan-out across two websocket replicas and lossless resume, through real daprd, on Redis
+Streams and on Kafka (a consumer group per replica on both)."""
 
 import json
 import uuid
@@ -13,17 +14,20 @@ from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.harness import api_client, assert_silent, receive_until, ws_connect
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.both_brokers]
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) -> Iterator[Stack]:
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster, pubsub: str
+) -> Iterator[Stack]:
     config = make_stack_config(
-        tmp_path_factory.mktemp("replicas"),
-        postgres.create_database("replicas"),
+        tmp_path_factory.mktemp(f"replicas-{pubsub}"),
+        postgres.create_database(f"replicas_{pubsub}"),
         services=("backend", "websocket"),
         websocket_replicas=2,
         nlu_model=False,
+        pubsub=pubsub,
     )
     with Stack(config) as running:
         yield running
