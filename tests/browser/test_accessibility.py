@@ -88,7 +88,7 @@ def test_axe_finds_no_serious_violation(
 def test_screenshot_of_a_conversation_with_a_populated_task_list(
     pages: Pages, rest: Callable[[str], httpx.Client]
 ) -> None:
-    user = new_user("alice")
+    user = "alice"  # the stack's database is new each session: one alice
     populate(user, rest(user))
     page = pages.signed_in(user, viewport={"width": 1280, "height": 760})
     send(page, "add buy oat milk tomorrow at 5pm #groceries high priority")

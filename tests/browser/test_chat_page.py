@@ -117,6 +117,25 @@ def test_a_clarifying_question_is_answered_with_a_button(
     assert done <= {first["id"], second["id"]}
 
 
+def test_undo_reverts_the_last_change_everywhere(
+    pages: Pages, rest: Callable[[str], httpx.Client]
+) -> None:
+    user = new_user()
+    page = pages.signed_in(user)
+    other = pages.signed_in(user)
+    reply = send(page, "add renew the car insurance on friday")
+    expect(task_rows(other, "renew the car insurance")).to_have_count(1)
+
+    reply.get_by_role("button", name="Undo last change").click()
+    answer = page.locator(".msg-bot").last
+    expect(answer.locator(".msg-text")).to_contain_text("Undone")
+    expect(task_rows(page, "renew the car insurance")).to_have_count(0)
+    expect(task_rows(other, "renew the car insurance")).to_have_count(0)
+    assert rest(user).get("/api/tasks").json()["items"] == []
+    # Nothing left to undo: the button is gone.
+    expect(page.get_by_role("button", name="Undo last change")).to_have_count(0)
+
+
 def test_a_hostile_title_is_shown_as_text(
     pages: Pages, rest: Callable[[str], httpx.Client]
 ) -> None:

@@ -105,6 +105,7 @@ def test_escape_cancels_an_edit_and_delete_removes_the_task(
     user = new_user()
     api = rest(user)
     task = api.post("/api/tasks", json={"title": "sort photos"}).json()
+    api.post("/api/tasks", json={"title": "print photos"})
     page = pages.signed_in(user)
     page.get_by_role("button", name="Edit “sort photos”").click()
     page.get_by_label("Title").fill("changed my mind")
@@ -113,8 +114,11 @@ def test_escape_cancels_an_edit_and_delete_removes_the_task(
     assert api.get(f"/api/tasks/{task['id']}").json()["title"] == "sort photos"
 
     other = pages.signed_in(user)
-    page.get_by_role("button", name="Delete “sort photos”").click()
+    page.get_by_role("button", name="Delete “sort photos”").focus()
+    page.keyboard.press("Enter")
     expect(task_rows(page, "sort photos")).to_have_count(0)
+    # The keyboard user's place is kept: focus moves to the neighbouring task.
+    expect(page.get_by_role("checkbox", name="Complete “print photos”")).to_be_focused()
     expect(task_rows(other, "sort photos")).to_have_count(0)
     assert api.get(f"/api/tasks/{task['id']}").status_code == 404
 

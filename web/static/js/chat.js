@@ -52,9 +52,10 @@ export function choicesOf(response) {
 }
 
 export function undoOf(response) {
-  const raw = response.undo ?? response.undo_action ?? (response.undoable ? true : null);
+  const raw =
+    response.undo ?? response.undo_action ?? (response.can_undo || response.undoable ? true : null);
   if (!raw) return null;
-  if (raw === true) return { label: "Undo", answer: "undo" };
+  if (raw === true) return { label: "Undo last change", answer: "undo" };
   if (typeof raw === "string") return { label: "Undo", answer: raw };
   if (typeof raw !== "object") return null;
   if (raw.available === false) return null;
@@ -144,7 +145,8 @@ export class ChatPanel {
       const response = await this.api.chat(text, this.conversationId, timezone());
       this.conversationId = response.conversation_id || this.conversationId;
       const undo = undoOf(response);
-      if (undo) for (const message of this.messages) delete message.undo;
+      // Undo is offered on the latest reply only, and only while the chat offers it.
+      for (const message of this.messages) delete message.undo;
       this.messages.push({
         role: "bot",
         text: String(response.reply ?? ""),

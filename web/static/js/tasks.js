@@ -219,13 +219,21 @@ export class TaskPanel {
   }
 
   async remove(task) {
+    // Keyboard users keep their place: focus moves to the neighbouring task.
+    const row = this.root.querySelector(`.task[data-id="${CSS.escape(task.id)}"]`);
+    const rows = [...this.root.querySelectorAll(".task")];
+    const index = rows.indexOf(row);
+    const neighbour = rows[index + 1] || rows[index - 1];
     try {
       await this.api.remove(task.id);
       this.store.remove(task.id);
       this.notice(`Deleted “${task.title}”.`);
     } catch (error) {
       this.notice(`Could not delete “${task.title}”: ${error.message}`);
+      return;
     }
-    this.render();
+    this.draw();
+    const next = neighbour && this.root.querySelector(`#done-${CSS.escape(neighbour.dataset.id)}`);
+    (next || this.search).focus();
   }
 }
