@@ -76,8 +76,22 @@ class ProcessAccount:
                 seen[process.pid] = process
         return list(seen.values())
 
+    def _cpu_by_process(self) -> dict[str, dict[tuple[int, float], float]]:
+        """CPU seconds per (pid, create time) of every group: a process that starts during
+        a measurement counts from zero, one that ends stops counting (never negative)."""
+        snapshot: dict[str, dict[tuple[int, float], float]] = {}
+        for name in self.groups:
+            snapshot[name] = {}
+            for process in self._processes(name):
+                try:
+                    key = (process.pid, process.create_time())
+                except psutil.NoSuchProcess:
+                    continue
+                snapshot[name][key] = _cpu_seconds(process)
+        return snapshot
+
     def cpu_seconds(self) -> dict[str, float]:
-        return {name: sum(_cpu_seconds(p) for p in self._processes(name)) for name in self.groups}
+        return {name: sum(by_pid.values()) for name, by_pid in self._cpu_by_process().items()}
 
     def rss_mib(self) -> dict[str, float]:
         return {
@@ -88,12 +102,18 @@ class ProcessAccount:
     @contextmanager
     def measure(self) -> Iterator[CpuDelta]:
         delta = CpuDelta()
-        before = self.cpu_seconds()
+        before = self._cpu_by_process()
         try:
             yield delta
         finally:
-            after = self.cpu_seconds()
-            delta.seconds = {name: max(0.0, after[name] - before[name]) for name in after}
+            after = self._cpu_by_process()
+            delta.seconds = {
+                name: sum(
+                    max(0.0, spent - before.get(name, {}).get(key, 0.0))
+                    for key, spent in by_pid.items()
+                )
+                for name, by_pid in after.items()
+            }
 
 
 def _pid_of(process: object) -> Group:
