@@ -205,11 +205,15 @@ def test_components_are_named_and_scoped_as_the_contract_says(manifests: list[Ma
 
 
 @pytest.mark.parametrize(
-    ("pubsub_type", "metadata_name", "component_type"),
-    [("redis", "consumerID", "pubsub.redis"), ("kafka", "consumerGroup", "pubsub.kafka")],
+    ("pubsub_type", "metadata_name", "component_type", "group"),
+    [
+        # Redis: the app finds its group by this name (websocket/todo_websocket/stream_group.py).
+        ("redis", "consumerID", "pubsub.redis", "ws-replica-{podName}"),
+        ("kafka", "consumerGroup", "pubsub.kafka", "{podName}"),
+    ],
 )
 def test_websocket_replicas_each_consume_every_event(
-    render: Render, pubsub_type: str, metadata_name: str, component_type: str
+    render: Render, pubsub_type: str, metadata_name: str, component_type: str, group: str
 ) -> None:
     manifests = render(
         None,
@@ -221,9 +225,11 @@ def test_websocket_replicas_each_consume_every_event(
     for name in ("pubsub", "websocket-pubsub"):
         assert components[name]["spec"]["type"] == component_type
     metadata = {m["name"]: m for m in components["websocket-pubsub"]["spec"]["metadata"]}
-    assert metadata[metadata_name]["value"] == "{podName}"
+    assert metadata[metadata_name]["value"] == group
     shared = {m["name"] for m in components["pubsub"]["spec"]["metadata"]}
     assert not shared & {"consumerID", "consumerGroup"}  # per service: the app id
+    config = by_kind(manifests, "ConfigMap")[DEPLOYMENTS["websocket"]]["data"]
+    assert config["WEBSOCKET_REDIS_STREAM_GROUP"] == str(pubsub_type == "redis").lower()
 
 
 def test_component_secrets_are_secret_key_refs(render: Render) -> None:
@@ -410,6 +416,8 @@ def test_service_config_sets_environment_and_ports(manifests: list[Manifest]) ->
     for key in ("websocket", "reminders", "notification"):
         other = env_of(app_container(by_kind(manifests, "Deployment")[DEPLOYMENTS[key]]))
         assert "DATABASE_URL" not in other
+        # Only websocket besides the backend: it manages its Redis Streams consumer group.
+        assert ("REDIS_URL" in other) == (key == "websocket")
 
 
 def test_helm_tests_check_each_service_health_through_its_service(

@@ -101,6 +101,7 @@ def first_live_event_seconds(stack: Stack, instance: str) -> float:
         message = receive_until(ws, lambda m: m["type"] == "task.created", timeout=30)
         elapsed = time.monotonic() - started
     assert message["data"]["id"] == task["id"]
+    print(f"first live event on {instance}: {elapsed:.3f} s")  # shown with pytest -s
     return elapsed
 
 
@@ -109,7 +110,9 @@ def test_a_restarted_replica_delivers_live_within_2s_despite_20000_queued_events
 ) -> None:
     fill_stream(redis, BACKLOG)
     assert redis.xlen(TASK_UPDATES_TOPIC) >= BACKLOG
+    started = time.monotonic()
     stack.restart_instance("websocket-2")  # app and sidecar; returns once ready
+    print(f"restart to ready: {time.monotonic() - started:.2f} s")
     assert first_live_event_seconds(stack, "websocket-2") < FIRST_LIVE_EVENT_WITHIN_SECONDS
     assert len(groups(redis)) <= REPLICAS + 1
 

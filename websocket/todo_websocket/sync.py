@@ -7,7 +7,7 @@ from contextlib import suppress
 
 import structlog
 from fastapi import WebSocket, WebSocketDisconnect
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from starlette.websockets import WebSocketState
 
 from todo_common.auth import CurrentUser, decode_token
@@ -27,7 +27,7 @@ Resume = Callable[[ClientConnection, int], Awaitable[None]]
 
 class ResumeRequest(BaseModel):
     type: str
-    after_seq: int
+    after_seq: int = Field(ge=0, le=2**63 - 1)  # a seq is a positive BIGINT
 
 
 def _token_from(websocket: WebSocket) -> tuple[str | None, str | None]:
@@ -79,7 +79,7 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
             return
         try:
             payload = json.loads(text)
-        except json.JSONDecodeError:
+        except (json.JSONDecodeError, RecursionError):  # nesting deeper than ~1000 levels
             connection.offer_error("message is not JSON")
             continue
         kind = payload.get("type") if isinstance(payload, dict) else None
@@ -92,7 +92,7 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
             try:
                 request = ResumeRequest.model_validate(payload)
             except ValidationError:
-                connection.offer_error("resume needs an integer after_seq")
+                connection.offer_error("resume needs an integer after_seq (0 or more)")
                 continue
             connection.resume_requested = True
             await resume(connection, request.after_seq)

@@ -177,6 +177,9 @@ ConfigMap; this is the secret part, referenced by name from existing Secrets).
     secretKeyRef:
       name: {{ include "todo-chatbot.secretName" $root }}
       key: {{ $root.Values.secrets.keys.databaseUrl }}
+{{- end }}
+{{- /* websocket (Redis Streams): it keeps its consumer group at the stream's end. */}}
+{{- if and (or (eq .key "backend") (and (eq .key "websocket") (eq $root.Values.pubsub.type "redis"))) $root.Values.secrets.existingSecret }}
 - name: REDIS_URL
   valueFrom:
     secretKeyRef:
@@ -265,6 +268,8 @@ BACKEND_MIGRATE_ON_STARTUP: "false"
 {{- end }}
 {{- if eq .key "websocket" }}
 WEBSOCKET_MAX_CONNECTIONS: {{ $svc.maxConnections | quote }}
+# Redis Streams only: the app manages its consumer group (Kafka keeps offsets itself).
+WEBSOCKET_REDIS_STREAM_GROUP: {{ eq $root.Values.pubsub.type "redis" | quote }}
 WEBSOCKET_ALERT_WARNING_CONNECTIONS: {{ $svc.alerts.warningConnections | quote }}
 WEBSOCKET_ALERT_CRITICAL_CONNECTIONS: {{ $svc.alerts.criticalConnections | quote }}
 {{- end }}
