@@ -261,6 +261,8 @@ class Stack:
         )
         if instance.service == "websocket":
             env["WEBSOCKET_REPLICA_ID"] = instance.name
+            if self.config.pubsub != "redis":  # its consumer group lives in the broker
+                env["WEBSOCKET_REDIS_STREAM_GROUP"] = "false"
         if instance.service == "backend" and "websocket" in self.instances:
             # The web page asks the backend where the WebSocket service listens.
             env["BACKEND_WEBSOCKET_PORT"] = str(self.instances["websocket"].app_port)
