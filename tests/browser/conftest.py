@@ -53,7 +53,6 @@ TIMEOUT_MS = 20_000
 # Expected while the websocket service is down, never otherwise (see `allow_console`).
 WEBSOCKET_FAILURE = re.compile(r"WebSocket connection to .* failed")
 
-pytestmark = pytest.mark.e2e
 # Two shared cores under a whole system: assertions wait up to 20 s, not Playwright's 5.
 expect.set_options(timeout=TIMEOUT_MS)
 

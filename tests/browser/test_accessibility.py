@@ -12,6 +12,8 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import ARTIFACTS, AXE, DESKTOP, PHONE, Pages, base_url, new_user
 from tests.browser.helpers import send, task_rows
 
+pytestmark = pytest.mark.e2e
+
 SERIOUS = ("serious", "critical")
 
 

@@ -4,10 +4,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import WEBSOCKET_FAILURE, Pages, new_user
 from tests.browser.helpers import connection, task_in_group, task_rows
+
+pytestmark = pytest.mark.e2e
 
 # Records what the page hands to the Notification API (the real one still runs).
 RECORD_NOTIFICATIONS = """

@@ -3,11 +3,14 @@
 from collections.abc import Callable
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Pages, base_url, new_user
 from tests.browser.helpers import connection, send, task_rows
 from tests.harness import token_for
+
+pytestmark = pytest.mark.e2e
 
 
 def test_a_fragment_token_signs_in_and_leaves_the_address_bar(pages: Pages) -> None:

@@ -4,10 +4,13 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import Pages, new_user
 from tests.browser.helpers import task_in_group, task_rows
+
+pytestmark = pytest.mark.e2e
 
 
 def iso(delta: timedelta) -> str:
