@@ -126,7 +126,8 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
     "bare_hour": re.compile(
-        rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*o'?clock)?(?![\w:.%/])"
+        rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
+        r"(?![\w:.%/])"
         r"(?!\s*(?:a\.?m|p\.?m|%|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|people"
         r"|items?|things?|of|times)\b)"
         rf"|\b(?P<h2>\d{{1,2}}|{_HOUR_WORDS})\s*o'?clock\b",

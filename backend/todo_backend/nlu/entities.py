@@ -45,6 +45,7 @@ _ADD_LEAD = re.compile(
     r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*[:-]"
     r"|(?:i|we)\s+(?:really\s+)?(?:need|have|got|ought|want|plan|still\s+need|still\s+have)\s+to"
     r"|(?:i|we)\s+(?:must|should|gotta|'ve\s+got\s+to|have\s+got\s+to)"
+    r"(?:\s+(?:really|still|also|probably|definitely))?"
     r"|i've\s+got\s+to|i'll\s+need\s+to|(?:need|have|got)\s+to|gotta|must"
     r"|(?:don't|do\s+not|dont)\s+(?:let\s+me\s+)?forget\s+(?:to|about)"
     r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
@@ -57,7 +58,9 @@ _NEEDS_ADDING = re.compile(
     r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there))?\s*$",
     _I,
 )
-_LIST_VERB = re.compile(r"^(?:put|stick|include|pop|throw|place|get|write|jot)\s+(?:down\s+)?", _I)
+_LIST_VERB = re.compile(
+    r"^(?:put|stick|include|pop|throw|place|get|write|jot|needs?|should\s+have)\s+(?:down\s+)?", _I
+)
 _ADDED_TAIL = re.compile(r"\s+(?:added|put\s+(?:on|in)|included|listed)\s*$", _I)
 _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
@@ -341,7 +344,9 @@ def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
 
 # The clause beside "mark it done" that says which task "it" is.
 _REPORT_LEAD = re.compile(
-    r"^(?:i(?:'ve|\s+have|'m|\s+am)?\s+(?:just\s+|already\s+|finally\s+|now\s+)*"
+    r"^(?:(?:i|we)(?:'re|'m|\s+am|\s+are)\s+not\s+(?:doing|having|going\s+to(?:\s+do)?)\s+"
+    r"|(?:just|already|finally)\s+"
+    r"|i(?:'ve|\s+have|'m|\s+am)?\s+(?:just\s+|already\s+|finally\s+|now\s+)*"
     r"(?:(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want|have)\s+to\s+)?"
     r"|we(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)*)",
     _I,

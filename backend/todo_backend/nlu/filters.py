@@ -15,7 +15,8 @@ _STATUS_PATTERNS: list[tuple[StatusFilter, re.Pattern[str]]] = [
     (
         "all",
         re.compile(
-            r"\b(?:all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|to-dos|items|things|of\s+them|reminders)"
+            r"\b(?:all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|to-dos|items|things|stuff|of\s+them"
+            r"|reminders)"
             r"|everything|every\s+(?:single\s+)?task|including\s+(?:completed|done|finished)(?:\s+ones)?"
             r"|both\s+(?:done|completed)\s+and\s+(?:pending|open))\b",
             _I,

@@ -16,7 +16,7 @@ _UNNAMED = re.compile(
 _NAME = r"(?P<name>(?:(?!list\b)[a-z][\w'&-]*\s+){0,2}?)"
 _OWNER = r"(?:my|the|our|your|this|that)\s+"
 _PHRASE = re.compile(
-    rf"(?:\s*,\s*|\s+|^)(?:(?:to|on|onto|in|into|for|from|off|off\s+of|out\s+of|under)\s+)?"
+    rf"(?:\s*,\s*|\s+|^)(?:(?:to|2|on|onto|in|into|for|from|off|off\s+of|out\s+of|under)\s+)?"
     rf"{_OWNER}{_NAME}list\b(?:\s*[,:;-]\s*|\s+)?",
     _I,
 )

@@ -25,7 +25,7 @@ _FILLERS = re.compile(
     _I,
 )
 _REQUEST = re.compile(
-    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|i\s+(?:want|would\s+like|'d\s+like"
+    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
     r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)",
     _I,
 )
@@ -181,7 +181,9 @@ _RULES: list[Rule] = [
         name="money_transfer",
         pattern=re.compile(
             r"^(?:add|put|transfer|send|deposit|move|load|top\s+up)\s+(?:some\s+|more\s+)?(?:money|funds"
-            r"|cash|credit|\$\s?\d[\d.,]*|\d[\d.,]*\s*(?:dollars|euros|bucks|pounds|usd|eur))\b",
+            r"|cash|credit|\$\s?\d[\d.,]*|\d[\d.,]*\s*(?:dollars|euros|bucks|pounds|usd|eur))\b"
+            r"|^add\s+(?:up\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:and|plus|to|\+)"
+            r"\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*[?.!]*$",
             _I,
         ),
     ),
@@ -264,7 +266,7 @@ _RULES: list[Rule] = [
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
             rf"|\b(?:added|put)\s+(?:to|on|onto|in)\s+{_A_LIST}"
             rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"
-            rf"|^(?:(?:on|to|in)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include)\b"
+            rf"|^(?:(?:on|to|in)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include|needs)\b"
             rf"|^(?:[\w'-]+\s+){{1,2}}list\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include)\b",
             _I,
         ),

@@ -12,7 +12,7 @@ FILLERS = re.compile(
     _I,
 )
 REQUEST = re.compile(
-    r"^(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|(?:please\s+)?"
+    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:please\s+)?"
     r"|i\s+(?:want|would\s+like|'d\s+like|wanna|need)\s+you\s+to\s+|i\s+(?:want|would\s+like|'d\s+"
     r"like|wanna)\s+to\s+|i'd\s+like\s+to\s+|let's\s+|lets\s+|help\s+me\s+|go\s+ahead\s+and\s+)",
     _I,

@@ -42,6 +42,7 @@ FIELDS = (
     "search_text",
     "due_before",
     "due_after",
+    "time_only",
 )
 
 
