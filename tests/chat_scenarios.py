@@ -3,9 +3,11 @@
 A scenario creates its `setup` tasks through REST, sends each `steps` message to
 `POST /api/chat` in one conversation, then checks the user's tasks:
 `task` (a task with that title has these fields), `absent`, `listed` (the last reply's
-tasks), `no_change`, `fallback_or_out_of_scope`. Dates in expectations are phrases like
-"tomorrow 17:00", "next friday" or "today", read in the scenario's timezone (UTC unless
-`timezone` says otherwise): with a time the instant must match, without one the date.
+tasks), `no_change`, `fallback_or_out_of_scope`, `reply_contains` (a phrase of the last
+reply, case-insensitive), `entities` (fields of the last reply's `entities`), `can_undo`.
+Dates in expectations are phrases like "tomorrow 17:00", "next friday" or "today", read in
+the scenario's timezone (UTC unless `timezone` says otherwise): with a time the instant must
+match, without one the date.
 """
 
 import json
@@ -149,6 +151,15 @@ def _check(
             problems.append(f"listed {listed}, expected {sorted(expect['listed'])} {context}")
     if expect.get("no_change") and before != after:
         problems.append(f"tasks changed {context}")
+    wanted_phrase = expect.get("reply_contains")
+    if wanted_phrase and wanted_phrase.casefold() not in str(reply.get("reply", "")).casefold():
+        problems.append(f"reply lacks {wanted_phrase!r} {context}")
+    for name, value in expect.get("entities", {}).items():
+        if reply.get("entities", {}).get(name) != value:
+            got = reply.get("entities", {}).get(name)
+            problems.append(f"entities.{name}: {got!r} != {value!r} {context}")
+    if "can_undo" in expect and reply.get("can_undo") != expect["can_undo"]:
+        problems.append(f"can_undo: {reply.get('can_undo')!r} != {expect['can_undo']!r} {context}")
     if expect.get("fallback_or_out_of_scope") and not (
         reply.get("fallback") or reply.get("intent") == "out_of_scope"
     ):
