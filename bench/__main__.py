@@ -26,7 +26,8 @@ import psutil
 from bench import capacity, chat, growth, outbox_growth, rest, websocket_sync
 from bench.context import Bench
 from bench.cpu import stack_account
-from bench.records import Figure, Floor, git_commit
+from bench.floors.event_hop import kafka_round_trips
+from bench.records import Figure, Floor, git_commit, latency_figure
 from devstack.infra import PostgresCluster
 from devstack.ports import PortPlan, free_port
 from devstack.stack import Stack, StackConfig
@@ -44,7 +45,7 @@ SECTIONS: dict[str, Section] = {
     "growth": growth.run,
 }
 # Runs on a system of its own (it needs a quiet scheduler): bench/reminder_lateness.py.
-STANDALONE = ("outbox", "reminders")
+STANDALONE = ("outbox", "kafka", "reminders")
 LATENESS_TARGET_P99_MS = 1000.0
 
 
@@ -105,16 +106,16 @@ def run_sections(bench: Bench, names: list[str]) -> None:
         print(f"   {len(figures)} figures in {time.perf_counter() - started:.0f} s", flush=True)
 
 
-def start_system(cleanup: ExitStack, tmp: Path, *, quick: bool) -> tuple[Stack, PostgresCluster]:
-    postgres = PostgresCluster(tmp / "postgres", free_port())
-    postgres.start()
-    cleanup.callback(postgres.stop)
+def start_system(
+    cleanup: ExitStack, tmp: Path, postgres: PostgresCluster, *, quick: bool, pubsub: str = "redis"
+) -> Stack:
     retention_hours = outbox_retention_seconds(quick) / 3600
     config = StackConfig(
         ports=PortPlan.free(),
-        data_dir=tmp / "data",
-        database_url=postgres.create_database("bench"),
-        log_dir=tmp / "logs",
+        data_dir=tmp / f"data-{pubsub}",
+        database_url=postgres.create_database(f"bench_{pubsub}"),
+        log_dir=tmp / f"logs-{pubsub}",
+        pubsub=pubsub,
         app_env={
             "backend": {
                 "BACKEND_RATE_LIMIT_PER_MINUTE": "100000000",
@@ -128,7 +129,32 @@ def start_system(cleanup: ExitStack, tmp: Path, *, quick: bool) -> tuple[Stack, 
     stack = Stack(config)
     stack.start()
     cleanup.callback(stack.stop)
-    return stack, postgres
+    return stack
+
+
+def kafka_figures(postgres: PostgresCluster, tmp: Path, *, quick: bool) -> list[Figure]:
+    """create → WebSocket on a system whose pub/sub is the local Kafka broker (started after
+    the Redis system has stopped, on the same PostgreSQL), and the raw Kafka hop floor."""
+    with ExitStack() as cleanup:
+        stack = start_system(cleanup, tmp, postgres, quick=quick, pubsub="kafka")
+        assert postgres.process is not None and stack.kafka is not None
+        bench = Bench(
+            stack=stack,
+            account=stack_account(stack, postgres_pid=postgres.process.pid),
+            postgres=postgres,
+            quick=quick,
+            tmp=tmp,
+            cleanup=cleanup,
+        )
+        figures = asyncio.run(websocket_sync.run_on_broker(bench, "kafka"))
+        hop = kafka_round_trips(stack.kafka.bootstrap, count=250 if quick else 1000, rate=50)
+    floor = latency_figure("floor.kafka_hop", hop["latency"], rate=50)
+    for figure in figures:
+        figure.parameters["section"] = "kafka"
+    if figures and figures[0].p50 is not None and floor.p50:
+        figures[0].against(figures[0].p50, Floor("floor.kafka_hop p50", floor.p50))
+        figures[0].parameters["compared"] = "p50 ms (the path adds an HTTP create and two sidecars)"
+    return [*figures, floor]
 
 
 def main() -> None:
@@ -149,7 +175,10 @@ def main() -> None:
     figures: list[Figure] = []
     with ExitStack() as cleanup:
         cleanup.callback(shutil.rmtree, tmp, ignore_errors=True)
-        stack, postgres = start_system(cleanup, tmp, quick=args.quick)
+        postgres = PostgresCluster(tmp / "postgres", free_port())
+        postgres.start()
+        cleanup.callback(postgres.stop)
+        stack = start_system(cleanup, tmp, postgres, quick=args.quick)
         assert postgres.process is not None
         bench = Bench(
             stack=stack,
@@ -180,7 +209,11 @@ def main() -> None:
                 parameters={"section": "after all sections"},
             )
         )
+        stack.stop()
         figures = bench.figures
+        if "kafka" in sections:
+            print("== kafka", flush=True)
+            figures += kafka_figures(postgres, tmp, quick=args.quick)
     if "reminders" in sections:
         print("== reminders", flush=True)
         with tempfile.TemporaryDirectory() as folder:

@@ -133,6 +133,8 @@ def stack_account(stack: Stack, *, postgres_pid: int | None) -> ProcessAccount:
         groups[name] = _pid_of(instance.app)
         groups[f"{name}-daprd"] = _pid_of(instance.daprd)
     groups["redis"] = _pid_of(stack.redis)
+    if stack.kafka is not None:
+        groups["kafka"] = _pid_of(stack.kafka.process)
     groups["scheduler"] = _pid_of(stack.scheduler)
     if postgres_pid is not None:
         groups["postgres"] = Group(lambda: [postgres_pid])
