@@ -12,7 +12,9 @@ from sqlalchemy.exc import DBAPIError
 
 from todo_backend.chat.metrics import ChatMetrics
 from todo_backend.chat.routes import router as chat_router
+from todo_backend.consumer_lag import sample_consumer_lag
 from todo_backend.db import create_engine, create_sessionmaker, database_unavailable
+from todo_backend.metrics import ConsumerLagMetrics, OutboxMetrics
 from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.outbox.relay import OutboxRelay
@@ -45,6 +47,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             max_backoff_seconds=settings.outbox_max_backoff_seconds,
             retention=timedelta(hours=settings.event_log_retention_hours),
             fault=settings.outbox_fault,
+            metrics=app.state.outbox_metrics,
         )
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
         app.state.rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
@@ -80,9 +83,15 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             if settings.outbox_relay_enabled
             else None
         )
+        lag_task = asyncio.create_task(
+            sample_consumer_lag(redis, app.state.consumer_lag_metrics), name="consumer-lag"
+        )
         try:
             yield
         finally:
+            lag_task.cancel()
+            with suppress(asyncio.CancelledError):
+                await lag_task
             if relay_task:
                 relay_task.cancel()
                 with suppress(asyncio.CancelledError):
@@ -100,6 +109,8 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(DBAPIError, database_unavailable)
     app.state.chat_metrics = ChatMetrics(app.state.metrics.registry)
+    app.state.outbox_metrics = OutboxMetrics(app.state.metrics.registry)
+    app.state.consumer_lag_metrics = ConsumerLagMetrics(app.state.metrics.registry)
     app.include_router(tasks_router)
     app.include_router(chat_router)
     app.include_router(internal_router)

@@ -31,8 +31,8 @@ def create_service_app(
         telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.settings = settings
-    app.state.metrics = ServiceMetrics()
-    app.state.health = HealthRegistry()
+    app.state.metrics = ServiceMetrics(settings.service_name)
+    app.state.health = HealthRegistry(app.state.metrics.observe_check)
     add_exception_handlers(app)
     # Added last = outermost: correlation first, so every later layer logs with it.
     app.add_middleware(RequestObservabilityMiddleware, metrics=app.state.metrics)

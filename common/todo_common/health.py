@@ -24,6 +24,8 @@ class CheckStatus(StrEnum):
 
 
 Probe = Callable[[], Awaitable[bool]]
+# (check name, hard, healthy): metrics record every probe result (`health_check_up`).
+CheckObserver = Callable[[str, bool, bool], None]
 
 
 @dataclass(frozen=True)
@@ -34,8 +36,9 @@ class HealthCheck:
 
 
 class HealthRegistry:
-    def __init__(self) -> None:
+    def __init__(self, observer: CheckObserver | None = None) -> None:
         self._checks: list[HealthCheck] = []
+        self._observer = observer
 
     def add(self, name: str, probe: Probe, *, hard: bool = True) -> None:
         self._checks.append(HealthCheck(name, probe, hard))
@@ -46,6 +49,8 @@ class HealthRegistry:
             error = None
         except Exception as exc:  # a probe that raises is a failing check, never a 500
             healthy, error = False, repr(exc)[:200]
+        if self._observer is not None:
+            self._observer(check.name, check.hard, healthy)
         if healthy:
             status = CheckStatus.OK
         else:

@@ -1,7 +1,8 @@
 """structlog JSON logs: one object per line on stdout with the contract's fields.
 
 Every line has `timestamp`, `level`, `service`, `event`, `correlation_id`, `trace_id`;
-uvicorn's and other libraries' stdlib log records go through the same renderer.
+uvicorn's and other libraries' stdlib log records go through the same renderer. Levels are
+upper case (`"INFO"`, `"WARNING"`, `"ERROR"`), as docs/runbook.md's `jq` filters expect.
 """
 
 import logging
@@ -23,10 +24,18 @@ def _contract_fields(service: str) -> Processor:
     return add_fields
 
 
+def _upper_case_level(_: WrappedLogger, __: str, event_dict: EventDict) -> EventDict:
+    level = event_dict.get("level")
+    if isinstance(level, str):
+        event_dict["level"] = level.upper()
+    return event_dict
+
+
 def configure_logging(service: str, level: str = "INFO") -> None:
     shared: list[Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
+        _upper_case_level,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="timestamp"),
         _contract_fields(service),
         structlog.processors.format_exc_info,

@@ -363,7 +363,7 @@ def test_reminder_for_a_task_that_no_longer_exists_is_dropped_with_a_log_line(
 
     [line] = dropped(ghost)  # once: acknowledged, not retried in a loop
     assert line["reason"] == "task_unknown"
-    assert line["level"] == "warning"
+    assert line["level"] == "WARNING"
     assert not job_exists(stack, ghost)
 
 

@@ -13,8 +13,17 @@ class ChatMetrics:
         self.fallbacks = Counter(
             "nlu_fallback", "Chat turns decided by the rule-based fallback", registry=registry
         )
+        # Outcome = what decided the turn (model, rules = the fallback, rules_override); the
+        # dashboard's intent mix and the fallback alert read it (monitoring/).
+        self.turns = Counter(
+            "chat_turns_total",
+            "Chat turns by intent and outcome (which part decided: model, rules, rules_override)",
+            ["intent", "outcome"],
+            registry=registry,
+        )
 
     def observe(self, result: NluResult) -> None:
         self.requests.labels(result.intent.value).inc()
+        self.turns.labels(result.intent.value, result.source).inc()
         if result.fallback:
             self.fallbacks.inc()

@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from todo_backend.db import utcnow
+from todo_backend.metrics import OutboxMetrics
 from todo_backend.outbox.event_log import prune_event_log
 from todo_backend.outbox.models import OUTBOX_TABLE, OutboxEvent
 from todo_common.dapr import PUBSUB, DaprClient
@@ -29,6 +30,7 @@ from todo_common.dapr import PUBSUB, DaprClient
 logger = structlog.get_logger()
 
 PRUNE_INTERVAL_SECONDS = 600.0
+BACKLOG_SAMPLE_SECONDS = 5.0
 NOTIFY_CHANNEL = "outbox_event"
 
 
@@ -47,6 +49,7 @@ class OutboxRelay:
         max_backoff_seconds: float = 30.0,
         retention: timedelta = timedelta(hours=24),
         fault: str = "none",
+        metrics: OutboxMetrics | None = None,
     ) -> None:
         self._sessionmaker = sessionmaker
         self._dapr = dapr
@@ -57,6 +60,8 @@ class OutboxRelay:
         self._fault = fault
         self._wake = asyncio.Event()
         self._next_prune = 0.0
+        self._metrics = metrics
+        self._next_backlog_sample = 0.0
         self.published_total = 0
 
     def wake(self) -> None:
@@ -99,6 +104,7 @@ class OutboxRelay:
             try:
                 published = await self.publish_pending()
                 await self._prune_now_and_then()
+                await self._sample_backlog_now_and_then()
             except Exception:  # keep relaying whatever failed (DB restart, sidecar down)
                 logger.exception("outbox.relay_failed")
                 published = 0
@@ -114,6 +120,17 @@ class OutboxRelay:
             removed = await prune_event_log(session, retention=self._retention)
         if removed:
             logger.info("outbox.pruned", rows=removed)
+
+    async def _sample_backlog_now_and_then(self) -> None:
+        if self._metrics is None or time.monotonic() < self._next_backlog_sample:
+            return
+        self._next_backlog_sample = time.monotonic() + BACKLOG_SAMPLE_SECONDS
+        statement = sa_select(func.count(), func.min(col(OutboxEvent.created_at))).where(
+            col(OutboxEvent.published_at).is_(None)
+        )
+        async with self._sessionmaker() as session:
+            backlog, oldest = (await session.execute(statement)).one()
+        self._metrics.sampled(backlog, oldest.timestamp() if oldest else None)
 
     async def publish_pending(self) -> int:
         """Publish one batch of due rows; returns how many were published."""
@@ -138,6 +155,11 @@ class OutboxRelay:
                     .where(col(OutboxEvent.id).in_([row.id for row in published]))
                     .values(published_at=now, attempts=col(OutboxEvent.attempts) + 1)
                 )
+            if self._metrics is not None:
+                for row in published:
+                    self._metrics.published.labels(row.topic).inc()
+                for row, _ in failed:
+                    self._metrics.publish_failures.labels(row.topic).inc()
             for row, error in failed:
                 delay = backoff_seconds(row.attempts + 1, self._max_backoff)
                 await session.execute(
