@@ -94,6 +94,7 @@ class PageWatch:
     problems: list[str] = field(default_factory=list)
     allowed: list[re.Pattern[str]] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
+    websocket_urls: list[str] = field(default_factory=list)
 
     def dialog(self, dialog: Dialog) -> None:
         self.dialogs.append(dialog.message)
@@ -136,6 +137,7 @@ class Pages:
         page.on("console", self.watch.console)
         page.on("pageerror", lambda error: self.watch.problems.append(f"page error: {error}"))
         page.on("dialog", self.watch.dialog)
+        page.on("websocket", lambda socket: self.watch.websocket_urls.append(socket.url))
         self.pages.append(page)
         return page
 
@@ -182,6 +184,9 @@ def pages(request: pytest.FixtureRequest, browser: Browser, web_stack: Stack) ->
     finally:
         opened.close()
     assert not opened.watch.dialogs, f"the page opened dialogs: {opened.watch.dialogs}"
+    # The token goes in the `bearer.<jwt>` subprotocol, never in a WebSocket URL.
+    leaky = [url for url in opened.watch.websocket_urls if "token" in url or "eyJ" in url]
+    assert not leaky, leaky
     assert not opened.watch.problems, "\n".join(opened.watch.problems)
 
 

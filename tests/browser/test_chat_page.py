@@ -49,6 +49,8 @@ def test_chat_adds_a_task_with_chips_seen_live_elsewhere_and_completed_back(
     live_row = task_rows(second, "buy oat milk")
     expect(live_row).to_have_count(1)
     assert connection(second).get_attribute("data-connects") == connects_before
+    port = pages.stack.instances["websocket"].app_port
+    assert f"ws://127.0.0.1:{port}/ws" in pages.watch.websocket_urls
 
     second.get_by_role("checkbox", name="Complete “buy oat milk”").check()
     expect(task_in_group(first, "done", "buy oat milk")).to_have_count(1)
