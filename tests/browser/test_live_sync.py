@@ -98,3 +98,19 @@ def test_the_page_reconnects_after_a_websocket_restart_and_catches_up_once(
     expect(task_rows(page, "after the outage")).to_have_count(1)
     expect(task_rows(page, "during the outage")).to_have_count(1)
     expect(page.locator("#task-groups .task")).to_have_count(3)
+
+
+def test_offline_is_shown_and_the_page_comes_back_by_itself(
+    pages: Pages, rest: Callable[[str], httpx.Client]
+) -> None:
+    user = new_user()
+    context = pages.context()
+    page = pages.signed_in(user, context=context)
+    pages.allow_console(WEBSOCKET_FAILURE)
+    context.set_offline(True)
+    expect(connection(page)).to_have_attribute("data-state", "offline")
+    expect(connection(page).locator("#connection-text")).to_have_text("offline")
+    context.set_offline(False)
+    expect(connection(page)).to_have_attribute("data-state", "connected")
+    rest(user).post("/api/tasks", json={"title": "back online"})
+    expect(task_rows(page, "back online")).to_have_count(1)

@@ -176,7 +176,12 @@ export class LiveSocket {
   }
 
   reconnectNow() {
-    if (this.stopped || (this.ws && this.ws.readyState <= WebSocket.OPEN)) return;
+    if (this.stopped) return;
+    if (this.ws && this.ws.readyState === WebSocket.OPEN) {
+      this.setState("connected"); // the connection outlived the browser's offline spell
+      return;
+    }
+    if (this.ws && this.ws.readyState === WebSocket.CONNECTING) return;
     this.attempt = 0;
     this.connect();
   }
