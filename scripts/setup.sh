@@ -32,6 +32,10 @@ bash tools/helm/install.sh
 step "kube-apiserver + etcd (pinned, built from the Go module proxy; chart lifecycle test)"
 bash tools/kube/build.sh
 
+step "promtool + kubeconform (pinned, built from the Go module proxy; alert-rule and chart tests)"
+bash tools/prometheus/install.sh
+bash tools/kubeconform/install.sh
+
 step "Kafka broker (pinned jars from Maven Central; PUBSUB=kafka make run and the Kafka tests)"
 command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 command -v mvn >/dev/null 2>&1 || apt_install maven
@@ -52,7 +56,7 @@ fi
 step "NLU model: ONNX export of all-MiniLM-L6-v2 (skipped when up to date)"
 # Into ~/.cache/todo-chatbot/models/, where the backend looks when BACKEND_NLU_MODEL_PATH
 # is unset; about 20 s the first time, well under a second after that.
-.venv/bin/python -m todo_backend.nlu.export
+.venv/bin/python -m todo_backend.nlu.tools.export
 
 step "browser tests: axe-core from the npm registry (tests/browser/node_modules)"
 # Playwright drives Debian's /usr/bin/chromium: it never downloads a browser of its own.

