@@ -23,7 +23,7 @@ from typing import Any
 
 import psutil
 
-from bench import capacity, chat, growth, outbox_growth, rest, websocket_sync
+from bench import capacity, chat, dapr_sdk, growth, outbox_growth, rest, websocket_sync
 from bench.context import Bench
 from bench.cpu import stack_account
 from bench.floors.event_hop import kafka_round_trips
@@ -43,6 +43,7 @@ SECTIONS: dict[str, Section] = {
     "rest": rest.run,
     "chat": chat.run,
     "growth": growth.run,
+    "sdk": dapr_sdk.run,
 }
 # Runs on a system of its own (it needs a quiet scheduler): bench/reminder_lateness.py.
 STANDALONE = ("outbox", "kafka", "reminders")
