@@ -221,7 +221,8 @@ def merged_components(base: Path, out: Path) -> Path:
 # -- consumer groups ------------------------------------------------------------------------
 
 
-def _admin(bootstrap: str) -> Any:
+def admin_client(bootstrap: str) -> Any:
+    """A kafka-python admin client (close it when done)."""
     from kafka import KafkaAdminClient
 
     return KafkaAdminClient(
@@ -249,7 +250,7 @@ def wait_for_groups(bootstrap: str, groups: dict[str, set[str]], timeout: float)
     between would reach a `newest` group never, and a new replica late."""
     if not groups:
         return
-    admin = _admin(bootstrap)
+    admin = admin_client(bootstrap)
     missing: dict[str, set[str]] = dict(groups)
 
     def settled() -> bool:
@@ -304,7 +305,7 @@ def consumer_lag(bootstrap: str) -> list[PartitionLag]:
     from kafka import TopicPartition
     from kafka.admin import OffsetSpec
 
-    admin = _admin(bootstrap)
+    admin = admin_client(bootstrap)
     try:
         groups = [g["group_id"] for g in admin.list_groups()]
         committed: dict[str, dict[tuple[str, int], int]] = {}
