@@ -122,9 +122,15 @@ def test_chips_choices_and_undo_from_a_chat_response(page: Page) -> None:
            const parsed = chat.choicesOf({reply:
              'Which one should I delete? 1. "a"; 2. "b \\u201cc\\u201d" (answer with the number)'});
            const given = chat.choicesOf({choices: [{label: "x", answer: "1"}, "y"]});
+           const fromTasks = chat.choicesOf({
+             reply: 'Which one should I complete? 1. "a"; 2. "a" (answer with the number)',
+             tasks: [{title: "a", tags: ["home"]}, {title: "a", tags: []}],
+           });
+           const quoted = chat.choicesOf({reply:
+             'Which one? 1. "say "hi""; 2. "x" (answer with the number)'});
            return {
              chips: chips.map((c) => `${c.kind}=${c.value}`),
-             parsed, given,
+             parsed, given, fromTasks, quoted,
              undo: chat.undoOf({can_undo: true}),
              noUndo: chat.undoOf({can_undo: false}),
              noChoices: chat.choicesOf({reply: "1. not a question"}),
@@ -140,6 +146,11 @@ def test_chips_choices_and_undo_from_a_chat_response(page: Page) -> None:
     ]
     assert result["parsed"] == [{"label": "a", "answer": "1"}, {"label": "b “c”", "answer": "2"}]
     assert result["given"] == [{"label": "x", "answer": "1"}, {"label": "y", "answer": "2"}]
+    assert result["fromTasks"] == [
+        {"label": "a · #home", "answer": "1"},
+        {"label": "a", "answer": "2"},
+    ]
+    assert result["quoted"] == [{"label": 'say "hi"', "answer": "1"}, {"label": "x", "answer": "2"}]
     assert result["undo"] == {"label": "Undo last change", "answer": "undo"}
     assert result["noUndo"] is None
     assert result["noChoices"] == []

@@ -48,7 +48,19 @@ export function choicesOf(response) {
   if (Array.isArray(raw) && raw.length) return raw.map(choiceFrom).filter(Boolean);
   const reply = String(response.reply || "");
   if (!/answer with the number/i.test(reply)) return [];
-  return [...reply.matchAll(/(\d+)\.\s+"([^"]*)"/g)].map((m) => ({ label: m[2], answer: m[1] }));
+  // The candidates come back as `tasks`, in the numbered order: label them so that two
+  // tasks of the same title can be told apart.
+  const tasks = Array.isArray(response.tasks) ? response.tasks : [];
+  if (tasks.length) return tasks.map((task, i) => ({ label: describe(task), answer: String(i + 1) }));
+  const options = /(\d+)\. "(.*?)"(?=; \d+\. "| \(answer with the number\))/g;
+  return [...reply.matchAll(options)].map((m) => ({ label: m[2], answer: m[1] }));
+}
+
+function describe(task) {
+  const parts = [String(task.title ?? "")];
+  for (const tag of Array.isArray(task.tags) ? task.tags : []) parts.push(`#${tag}`);
+  if (task.due_at) parts.push(`due ${when(task.due_at)}`);
+  return parts.join(" · ");
 }
 
 export function undoOf(response) {
