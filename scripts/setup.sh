@@ -36,6 +36,10 @@ step "promtool + kubeconform (pinned, built from the Go module proxy; alert-rule
 bash tools/prometheus/install.sh
 bash tools/kubeconform/install.sh
 
+step "promtool + kubeconform (pinned, built from the Go module proxy; alert-rule and chart tests)"
+bash tools/prometheus/install.sh
+bash tools/kubeconform/install.sh
+
 step "Kafka broker (pinned jars from Maven Central; PUBSUB=kafka make run and the Kafka tests)"
 command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 command -v mvn >/dev/null 2>&1 || apt_install maven
