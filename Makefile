@@ -33,8 +33,8 @@ gameday: ## faults in turn under mixed load, then the no-loss ledger; bench/resu
 soak: ## 10 minutes of steady mixed load: errors, p99 first vs last minute, RSS growth; bench/results/soak-<date>.json
 	$(PY) -m bench.soak
 
-nlu-eval: ## NLU report: per-intent precision/recall, confusion, due-date accuracy; fails below 95%
-	$(PY) -m todo_backend.nlu.evaluate
+nlu-eval: ## chat on the locked NLU test set: intents, entities, false actions, fallback, latency; fails below the bars
+	$(PY) -m todo_backend.nlu.tools.evaluate --json bench/results/nlu-eval.json
 
 token: ## print a JWT: make token USER=alice
 	@$(PY) -m devstack token $(USER)
