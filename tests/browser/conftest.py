@@ -57,7 +57,10 @@ WEBSOCKET_FAILURE = re.compile(r"WebSocket connection to .* failed")
 expect.set_options(timeout=TIMEOUT_MS)
 
 
-@pytest.fixture(scope="session")
+# Package scope: the stack and the browser end with tests/browser. Playwright's sync API
+# keeps an event loop running in this thread while it is started, which would break every
+# pytest-asyncio test collected after this package.
+@pytest.fixture(scope="package")
 def web_stack(
     tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster
 ) -> Iterator[Stack]:
@@ -67,7 +70,7 @@ def web_stack(
         yield stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make setup` (apt-get install chromium)")
