@@ -529,7 +529,7 @@ def non_commands(rng: random.Random) -> Iterator[Scenario]:
                 "register": name,
                 "setup": _setup_for("small_talk", rng),
                 "steps": [register(text, rng)],
-                "intents": [["greeting", "out_of_scope"]],
+                "intents": [["greeting", "out_of_scope", "help"]],
                 "expect": {"no_change": True},
             }
 
@@ -677,7 +677,7 @@ TASKS_TO_REFERENCE = [
     "wash the car",
     "order new glasses",
     "repaint the fence",
-    "prepare slides for monday",
+    "prepare slides for the board",
 ]
 COMPLETE_TEMPLATES = [
     "mark {t} as done",
@@ -980,7 +980,7 @@ def references(rng: random.Random) -> Iterator[Scenario]:
                 "expect": {"task": {"title": target, "completed": True}},
             }
         else:
-            first = rng.choice(["add", "put", "add a task:"])
+            first = rng.choice(["add", "new task:", "add a task:"])
             yield {
                 "class": "4_references",
                 "register": "plain",
