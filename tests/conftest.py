@@ -92,11 +92,12 @@ def system(tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster) 
         yield stack
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def kafka_system(
     tmp_path_factory: pytest.TempPathFactory, postgres: PostgresCluster
 ) -> Iterator[Stack]:
-    """`system` on a local Kafka broker (Redis stays for state and rate limits)."""
+    """`system` on a local Kafka broker (Redis stays for state and rate limits); per module,
+    so its broker and processes do not idle through the rest of the session."""
     tmp = tmp_path_factory.mktemp("kafka-system")
     config = make_stack_config(tmp, postgres.create_database("kafka_system"), pubsub="kafka")
     with Stack(config) as stack:
