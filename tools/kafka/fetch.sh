@@ -21,7 +21,11 @@ command -v java >/dev/null || { echo "java not found (Kafka $VERSION needs Java 
 echo "fetching kafka $VERSION from Maven Central" >&2
 rm -rf "$OUT"
 mkdir -p "$OUT"
-mvn -B -q -Dstyle.color=never -f pom.xml dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$OUT/libs" >&2
+log="$OUT/mvn.log"
+if ! mvn -B -q -Dstyle.color=never -f pom.xml dependency:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$OUT/libs" >"$log" 2>&1; then
+    cat "$log" >&2
+    exit 1
+fi
 touch "$STAMP"
 echo "$OUT"
