@@ -1,8 +1,9 @@
 """Finding the task a message names. Only a clear name acts; a weak match asks.
 
 A reference *names* a task when it equals its title, when its content words (stemmed:
-"booked the flights" ~ "book flights") are all in one task's title or cover it, or when it
-is a near-exact spelling of one title (fuzzy score >= `NAMED_SCORE` with a clear margin).
+"booked the flights" ~ "book flights") and the title's are one within the other, covering at
+least half of it, or when it
+is a near-exact spelling of one whole title (`fuzz.ratio` >= `NAMED_SCORE`, clear margin).
 Anything weaker is a set of candidates to choose from, never an action.
 """
 
@@ -13,7 +14,7 @@ from rapidfuzz import fuzz
 
 from todo_backend.tasks.schemas import TaskPublic
 
-NAMED_SCORE = 90.0
+NAMED_SCORE = 88.0
 CANDIDATE_SCORE = 60.0
 CLEAR_WINNER_MARGIN = 12.0
 MAX_CANDIDATES = 5
@@ -65,7 +66,12 @@ def content_words(text: str) -> frozenset[str]:
 
 
 def _names(reference: frozenset[str], title: frozenset[str]) -> bool:
-    return bool(reference) and bool(title) and (reference <= title or title <= reference)
+    """One side's words all in the other, covering at least half of it: "gym" names "go to the
+    gym", but "coffee" does not name "buy coffee beans" (that one is only a candidate)."""
+    if not reference or not title:
+        return False
+    small, large = sorted((reference, title), key=len)
+    return small <= large and len(small) * 2 >= len(large)
 
 
 def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
@@ -90,10 +96,18 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
         plausible = [(100.0, t) for t in named] + [(s, t) for s, t in plausible if t not in named]
     if not plausible:
         return Resolution(None, [])
-    top, best = plausible[0]
-    runner_up = plausible[1][0] if len(plausible) > 1 else 0.0
-    if not named and top >= NAMED_SCORE and top - runner_up >= CLEAR_WINNER_MARGIN:
-        return Resolution(best, [])
+    if not named:
+        # A misspelling of a whole title ("by milk") names it; WRatio's partial matches
+        # ("coffee" in "buy coffee beans") only make candidates.
+        spelled = sorted(
+            ((fuzz.ratio(wanted, _normalise(task.title)), task) for _, task in plausible),
+            key=lambda pair: pair[0],
+            reverse=True,
+        )
+        top, best = spelled[0]
+        runner_up = spelled[1][0] if len(spelled) > 1 else 0.0
+        if top >= NAMED_SCORE and top - runner_up >= CLEAR_WINNER_MARGIN:
+            return Resolution(best, [])
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
 
 

@@ -24,7 +24,7 @@ from todo_backend.nlu.text import cache_key
 
 Matrix = npt.NDArray[np.float32]
 
-TRAINING_VERSION = "softmax-v1"
+TRAINING_VERSION = "softmax-v2"
 _L2 = 1e-3
 _STEPS = 400
 _LEARNING_RATE = 0.5
@@ -106,8 +106,10 @@ class IntentClassifier:
     weights: npt.NDArray[np.float64]
     bias: npt.NDArray[np.float64]
     temperature: float
-    # Training embeddings, for the nearest-neighbour similarity of a new message.
+    # Training embeddings and their intents (indices into `labels`), for the nearest-neighbour
+    # similarity of a new message and its out-of-scope margin.
     support: Matrix
+    support_labels: npt.NDArray[np.int64]
 
     def probabilities(self, embedding: Vector) -> dict[Intent, float]:
         logits = (embedding.astype(np.float64) @ self.weights + self.bias) / self.temperature
@@ -115,6 +117,19 @@ class IntentClassifier:
 
     def nearest_similarity(self, embedding: Vector) -> float:
         return float((self.support @ embedding).max())
+
+    def out_of_scope_margin(self, message: str, intent: Intent) -> tuple[float, float]:
+        """(similarity to the nearest out-of-scope example, its lead over the nearest `intent` one).
+
+        "cancel my uber" is nearer to "cancel my lyft ride" than to any task deletion.
+        """
+        similarities = self.support @ self.encoder.encode(message)
+        out_of_scope = self.support_labels == self.labels.index(Intent.OUT_OF_SCOPE)
+        same = self.support_labels == self.labels.index(intent)
+        if not out_of_scope.any() or not same.any():
+            return 0.0, 0.0
+        nearest_oos = float(similarities[out_of_scope].max())
+        return nearest_oos, nearest_oos - float(similarities[same].max())
 
     def predict(self, message: str) -> tuple[Intent, float, float, dict[Intent, float]]:
         """(intent, confidence, nearest training similarity, all probabilities)."""
@@ -148,6 +163,7 @@ class IntentClassifier:
                         cached["bias"],
                         float(cached["temperature"]),
                         cached["support"],
+                        cached["support_labels"],
                     )
             except (OSError, ValueError, KeyError):
                 pass  # a damaged cache is rebuilt below
@@ -159,9 +175,14 @@ class IntentClassifier:
             weights, bias = _fit(support, y, len(labels))
         if cache_file is not None:
             _write_cache(
-                cache_file, weights=weights, bias=bias, temperature=temperature, support=support
+                cache_file,
+                weights=weights,
+                bias=bias,
+                temperature=temperature,
+                support=support,
+                support_labels=y,
             )
-        return cls(encoder, labels, weights, bias, temperature, support)
+        return cls(encoder, labels, weights, bias, temperature, support, y)
 
 
 def _write_cache(path: Path, **arrays: object) -> None:

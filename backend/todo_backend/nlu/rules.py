@@ -33,7 +33,8 @@ _REQUEST = re.compile(
 _TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-dos?|to\s+do|list|agenda|plate|due|overdue|pending|completed|done"
     r"|finished|open|remaining|left|reminders|items|scheduled|priority|tagged|labell?ed|urgent"
-    r"|need\s+to|have\s+to|should\s+i|work\s+on|going\s+on|coming\s+up|next)\b|#\w",
+    r"|need\s+to|have\s+to|should\s+i|work\s+on|going\s+on|coming\s+up|next"
+    r"|(?:do\s+i\s+have|have\s+i\s+got|is\s+there)\s+(?:anything|something|stuff|much|a\s+lot))\b|#\w",
     _I,
 )
 _DATED = re.compile(

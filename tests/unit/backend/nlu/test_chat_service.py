@@ -1,6 +1,7 @@
 """The chat rules on a real task service (SQLite) and the real model: effects, safety, undo."""
 
 import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.chat.service import ChatService
 from todo_backend.db import create_engine
 from todo_backend.migrate import upgrade_to_head
+from todo_backend.nlu.classifier import DATA_DIR
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery
 from todo_backend.tasks.service import TaskService
@@ -178,3 +180,30 @@ async def test_a_title_too_long_for_the_task_service_is_a_reply_not_an_error(cha
     reply = await chat.say("add " + "very long task " * 20)
     assert "couldn't" in reply.reply
     assert await chat.all() == {}
+
+
+EVERYDAY_TASKS = (
+    "call the bank", "pay the electricity bill", "book flights to rome", "renew passport",
+    "buy eggs", "wash the car", "finish the essay", "cancel gym membership", "dentist appointment",
+    "take the car to the shop", "pay my mortgage", "buy coffee beans", "check the weather station",
+)  # fmt: skip
+
+
+async def test_no_message_of_the_development_sets_non_commands_changes_a_task(chat: Chat) -> None:
+    """Through the whole chat path, on a user with everyday tasks: any change is a false action."""
+    for title in EVERYDAY_TASKS:
+        await chat.create(title)
+    before = await chat.all()
+    dev = DATA_DIR / "dev.jsonl"
+    rows = [json.loads(line) for line in dev.read_text().splitlines() if line.strip()]
+    non_commands = [row["text"] for row in rows if row.get("non_command")]
+    assert len(non_commands) >= 200
+    changed = []
+    for text in non_commands:
+        chat.new_conversation()
+        await chat.say(text)
+        after = await chat.all()
+        if after != before:
+            changed.append(text)
+            before = after
+    assert changed == []
