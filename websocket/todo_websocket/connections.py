@@ -60,6 +60,10 @@ class ClientConnection:
         if self.resuming and not self.resume_requested:
             self.release()
 
+    def request_resume(self) -> None:
+        """The client asked for a replay: its live messages wait for it (no grace)."""
+        self.resume_requested = True
+
     def begin_resume(self) -> None:
         self.resuming = True
 

@@ -110,11 +110,6 @@ class ReplicaGroup:
     async def heartbeat(self) -> None:
         await self._redis.set(self._alive_key, "1", px=self._heartbeat_ttl_ms)
 
-    async def leave(self) -> None:
-        """On shutdown: stop the heartbeat so the others may remove the group once the
-        sidecar has stopped too (the group is kept for a restart under the same id)."""
-        await self._redis.delete(self._alive_key)
-
     async def _view(self, group: dict[str, Any]) -> GroupView:
         name = str(group["name"])
         alive = bool(await self._redis.exists(f"{ALIVE_KEY_PREFIX}{name}"))
@@ -211,6 +206,7 @@ async def replica_group(
         maintenance.cancel()
         with suppress(asyncio.CancelledError):
             await maintenance
-        with suppress(RedisError):
-            await group.leave()
+        # The heartbeat is left to expire: an app restarted within its TTL while its
+        # sidecar keeps reading must find its group where it was (a pruned group would be
+        # recreated by the sidecar at the stream's start).
         await redis.aclose()

@@ -94,7 +94,7 @@ async def _read(connection: ClientConnection, settings: WebsocketSettings, resum
             except ValidationError:
                 connection.offer_error("resume needs an integer after_seq (0 or more)")
                 continue
-            connection.resume_requested = True
+            connection.request_resume()
             await resume(connection, request.after_seq)
         else:
             connection.offer_error(f"unknown message type: {kind!r}")
