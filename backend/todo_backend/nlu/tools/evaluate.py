@@ -417,7 +417,7 @@ class InMemoryStateDapr(DaprClient):
         self._state.pop(f"{store}/{key}", None)
 
 
-def evaluation_settings(database_url: str) -> BackendSettings:
+def evaluation_settings(database_url: str, log_level: str = "INFO") -> BackendSettings:
     return BackendSettings(
         database_url=database_url,
         redis_url="redis://127.0.0.1:1/0",  # nothing listens: the limiter counts in process
@@ -426,7 +426,7 @@ def evaluation_settings(database_url: str) -> BackendSettings:
         dapr_http_port=1,
         rate_limit_per_minute=1_000_000,
         migrate_on_startup=True,
-        log_level="ERROR",  # a request log line per turn would drown the report
+        log_level=log_level,
     )
 
 
@@ -484,13 +484,17 @@ async def run_scenario(client: httpx.AsyncClient, scenario: Scenario, number: in
     return outcome
 
 
-async def run_all(scenarios: Sequence[Scenario]) -> tuple[list[Outcome], float]:
+async def run_all(
+    scenarios: Sequence[Scenario], *, log_level: str = "INFO"
+) -> tuple[list[Outcome], float]:
     """Start the backend app on a temporary database and run every scenario; returns the
-    outcomes and the app's start-up time in seconds."""
+    outcomes and the app's start-up time in seconds. (The app configures the process's
+    logging at `log_level`, as any backend app does.)"""
     from todo_backend.main import create_app  # the app module builds one app when imported
 
     with tempfile.TemporaryDirectory(prefix="nlu-eval-") as directory:
-        app = create_app(evaluation_settings(f"sqlite+aiosqlite:///{directory}/tasks.db"))
+        database_url = f"sqlite+aiosqlite:///{directory}/tasks.db"
+        app = create_app(evaluation_settings(database_url, log_level))
         started = time.perf_counter()
         async with app.router.lifespan_context(app):
             startup = time.perf_counter() - started
@@ -681,12 +685,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--failures", type=int, default=0, help="list up to N failed scenarios")
     parser.add_argument("--only-class", default=None, help="run one failure class only")
+    parser.add_argument(
+        "--log-level", default="ERROR", help="the app's log level (a line per request at INFO)"
+    )
     args = parser.parse_args(argv)
     scenarios = load_scenarios(args.test_set)
     if args.only_class:
         scenarios = [s for s in scenarios if s.failure_class == args.only_class]
     started = time.perf_counter()
-    outcomes, startup = asyncio.run(run_all(scenarios))
+    outcomes, startup = asyncio.run(run_all(scenarios, log_level=args.log_level))
     report = summarise(outcomes, startup)
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
     if args.json == "-":

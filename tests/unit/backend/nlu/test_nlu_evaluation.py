@@ -324,7 +324,8 @@ def test_evaluate_command_writes_the_json_report(tmp_path: Path) -> None:
     lines = (TEST_SET_DIR / "handwritten_commands.jsonl").read_text(encoding="utf-8").splitlines()
     (subset / "few.jsonl").write_text("\n".join(lines[:5]) + "\n", encoding="utf-8")
     out = tmp_path / "report.json"
-    main(["--test-set", str(subset), "--json", str(out)])
+    # INFO, as every other app in this test process: the level is process-wide.
+    main(["--test-set", str(subset), "--json", str(out), "--log-level", "INFO"])
     written = json.loads(out.read_text(encoding="utf-8"))
     assert written["scenarios"] == 5
     assert set(written["bars"]) == set(BARS)
