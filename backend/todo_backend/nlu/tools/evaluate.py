@@ -92,6 +92,7 @@ class Scenario:
     expect: dict[str, Any]
     setup: list[dict[str, Any]]
     timezone: str = "auto"
+    domain: str = ""  # a non-command's subject: banking, weather, small_talk, ...
 
     @property
     def in_domain(self) -> bool:
@@ -129,6 +130,7 @@ def load_scenarios(directory: Path = TEST_SET_DIR) -> list[Scenario]:
                     expect=raw["expect"],
                     setup=raw.get("setup", []),
                     timezone=raw.get("timezone", AUTO_TIMEZONE),
+                    domain=raw.get("domain", ""),
                 )
             )
     return scenarios
@@ -563,6 +565,8 @@ def summarise(outcomes: Sequence[Outcome], startup_seconds: float = 0.0) -> dict
             "passed": passed,
             "pass_rate": round(_rate(passed, len(group)), 4),
         }
+    domains: Counter[str] = Counter(o.scenario.domain for o in non_commands)
+    domains_acted: Counter[str] = Counter(o.scenario.domain for o in false_actions)
     registers: Counter[str] = Counter(o.scenario.register for o in outcomes)
     registers_passed: Counter[str] = Counter(o.scenario.register for o in outcomes if o.passed)
     latencies = [ms for o in outcomes for ms in o.latencies_ms]
@@ -589,6 +593,10 @@ def summarise(outcomes: Sequence[Outcome], startup_seconds: float = 0.0) -> dict
             "false_actions": len(false_actions),
             "false_action_rate": round(_rate(len(false_actions), len(non_commands)), 4),
             "destructive_false_actions": len(destructive),
+            "false_actions_per_domain": {
+                name: {"scenarios": count, "false_actions": domains_acted[name]}
+                for name, count in sorted(domains.items())
+            },
         },
         "in_domain": {
             "scenarios": len(in_domain),
@@ -655,7 +663,13 @@ def format_report(report: dict[str, Any]) -> str:
     lines += [
         "",
         f"non-commands: {nc['false_actions']}/{nc['scenarios']} changed a task "
-        f"({nc['false_action_rate']:.2%}), {nc['destructive_false_actions']} destructive",
+        f"({nc['false_action_rate']:.2%}), {nc['destructive_false_actions']} destructive; "
+        "by domain: "
+        + ", ".join(
+            f"{name} {row['false_actions']}/{row['scenarios']}"
+            for name, row in nc["false_actions_per_domain"].items()
+            if row["false_actions"]
+        ),
         f"in-domain: fallback {ind['fallbacks']}/{ind['messages']} ({ind['fallback_rate']:.2%}), "
         f"{ind['wrong_target_destructive']} completed/deleted a task they did not name",
         f"HTTP errors: {report['http_errors']}",
