@@ -14,6 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 import httpx
@@ -25,6 +26,7 @@ from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.harness import api_client, eventually, ws_connect
+from tests.topics import kafka_records
 
 pytestmark = pytest.mark.e2e
 
@@ -202,3 +204,34 @@ def test_broker_restart_and_kill_under_traffic_lose_and_duplicate_nothing(stack:
     assert total["events"]["lost"] == 0, report["findings"]
     assert total["events"]["duplicates"] == 0, report["findings"]
     assert total["events"]["out_of_order"] == 0, report["findings"]
+
+
+def test_each_users_events_share_one_partition_in_seq_order(stack: Stack) -> None:
+    """The relay's partitionKey (the user id) is the Kafka message key: a user's events are
+    on one partition, where consumers read them in order."""
+    users = [f"kafka-order-{i}" for i in range(6)]  # fixed: the partitioning is repeatable
+    for user in users:
+        with api_client(stack, user) as api:
+            for n in range(5):
+                assert api.post("/api/tasks", json={"title": f"t{n}"}).status_code == 201
+    bootstrap = f"127.0.0.1:{stack.config.kafka_ports.broker}"
+
+    def records() -> list[tuple[int, str | None, dict[str, Any]]]:
+        mine = [
+            record
+            for record in kafka_records(bootstrap, "task-updates")
+            if isinstance(record[2].get("data"), dict) and record[2]["data"].get("user_id") in users
+        ]
+        return mine if len(mine) >= len(users) * 5 else []
+
+    mine = eventually(records, timeout=30)
+    partitions: dict[str, set[int]] = {user: set() for user in users}
+    seqs: dict[str, list[int]] = {user: [] for user in users}
+    for partition, key, event in mine:
+        data = event["data"]
+        assert key == data["user_id"]
+        partitions[data["user_id"]].add(partition)
+        seqs[data["user_id"]].append(data["seq"])
+    assert all(len(p) == 1 for p in partitions.values()), partitions
+    assert all(s == sorted(s) and len(s) == 5 for s in seqs.values()), seqs
+    assert len(set().union(*partitions.values())) > 1  # the users spread over partitions
