@@ -61,7 +61,11 @@ _NEEDS_ADDING = re.compile(
 _LIST_VERB = re.compile(
     r"^(?:put|stick|include|pop|throw|place|get|write|jot|needs?|should\s+have)\s+(?:down\s+)?", _I
 )
-_ADDED_TAIL = re.compile(r"\s+(?:added|put\s+(?:on|in)|included|listed)\s*$", _I)
+_ADDED_TAIL = re.compile(
+    r"\s+(?:added|put\s+(?:on|in)|included|listed|(?:needs|has)\s+to\s+(?:go|be\s+(?:added|put))"
+    r"|should\s+(?:go|be\s+added)|goes)\s*$",
+    _I,
+)
 _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
@@ -292,7 +296,7 @@ _REMINDER_LEAD = re.compile(
     _I,
 )
 _REMINDER_NEW = re.compile(
-    r"^(?:(?:for\s+(?:me|us)\s+)?(?:to|2)|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
+    r"^(?:(?:(?:for\s+)?(?:me|us)\s+)?(?:to|2)|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
     r"|i\s+(?:need|have)\s+to)\s+",
     _I,
 )

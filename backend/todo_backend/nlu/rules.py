@@ -25,7 +25,11 @@ _FILLERS = re.compile(
     _I,
 )
 _REQUEST = re.compile(
-    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
+    r"^(?:(?:would|will)\s+it\s+be\s+possible\s+to\s+"
+    r"|is\s+it\s+possible\s+(?:for\s+you\s+)?to\s+|(?:could|would|can)\s+(?:you|u)\s+(?:kindly"
+    r"|possibly|maybe)\s+|(?:i\s+would|i'd)\s+(?:like|love"
+    r"|appreciate\s+it\s+if)\s+(?:you\s+)?(?:to|could)\s+|if\s+you\s+could\s+|"
+    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
     r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)",
     _I,
 )
@@ -83,7 +87,7 @@ class Rule:
         )
 
 
-_A_LIST = r"(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}list\b"
+_A_LIST = r"(?:(?:my|the|our)\s+)?(?:[\w'-]+\s+){0,2}list\b"
 
 _RULES: list[Rule] = [
     Rule(

@@ -16,7 +16,8 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important)"
+            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important|a\s+priority)"
+            r"|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
             r"|no\s+rush|low\s+prio|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
             _I,
@@ -38,7 +39,8 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
-            r"|high\s+prio|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$))\b"
+            r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
+            r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$))\b"
             r"|!{2,}",
             _I,
         ),
@@ -49,7 +51,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
 _HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>[\w][\w-]*)")
 _TAG_WORD = r"#?[\w][\w-]*"
 _TAG_PHRASE = re.compile(
-    rf"(?:,\s*|\s+and\s+|\b)(?:(?:tag(?:ged)?|label(?:led|ed)?)\s+(?:it|this|that|them)?\s*"
+    rf"(?:,\s*|\s+and\s+|\b)(?:(?:tags?|labels?)\s*:\s*|(?:tag(?:ged)?|label(?:led|ed)?)\s+(?:it|this|that|them)?\s*"
     rf"(?:(?:as|with)\s+)?|with\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+|under\s+(?:the\s+)?"
     rf"(?:tag|label|category)\s+)(?P<tags>{_TAG_WORD}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_TAG_WORD})*)",
     _I,

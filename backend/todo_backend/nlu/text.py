@@ -114,12 +114,13 @@ _COMMAND_WORDS = (
 )  # fmt: skip
 _DATE_WORDS = (
     "tomorrow", "tonight", "today", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "priority", "reminder", "remind",
+    "saturday", "sunday", "priority", "reminder", "remind", "every", "important", "urgent",
 )  # fmt: skip
 _NOT_TYPOS = frozenset(
     {"remote", "removed", "reminded", "remains", "remain", "deleted", "created", "changed",
      "shower", "shown", "shows", "sundae", "mind", "rewind", "behind", "cancer", "change",
-     "thunder", "monkey", "money", "today's", "finnish", "complex", "compete", "dates"}
+     "thunder", "monkey", "money", "today's", "finnish", "complex", "compete", "dates", "ever",
+     "very", "event", "remainder", "import", "important", "importance"}
 )  # fmt: skip
 _WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']*")
 _LEAD_FILLERS = re.compile(
@@ -169,10 +170,33 @@ def correct_typos(text: str) -> str:
 
     def fix_date(match: re.Match[str]) -> str:
         word = match.group(0)
-        fixed = _closest(word, _DATE_WORDS) if len(word) >= 5 else None
+        fixed = _closest(word, _DATE_WORDS) if len(word) >= 4 else None
         return _keep_case(word, fixed) if fixed else word
 
     return _WORD.sub(fix_date, text)
+
+
+_GERUNDS = {
+    "adding": "add", "putting": "put", "removing": "remove", "deleting": "delete",
+    "marking": "mark", "reminding": "remind", "setting": "set", "changing": "change",
+    "moving": "move", "creating": "create", "making": "make", "scheduling": "schedule",
+    "cancelling": "cancel", "canceling": "cancel", "completing": "complete", "checking": "check",
+    "ticking": "tick", "updating": "update", "renaming": "rename", "postponing": "postpone",
+    "taking": "take", "showing": "show", "listing": "list", "crossing": "cross", "noting": "note",
+}  # fmt: skip
+_MIND_GERUND = re.compile(
+    r"\b(?:would|do|will)\s+(?:you|u)\s+mind\s+(?:please\s+)?(?P<verb>"
+    + "|".join(_GERUNDS)
+    + r")\b",
+    re.I,
+)
+_JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
+
+
+def polite_to_imperative(text: str) -> str:
+    """ "would you mind adding eggs" -> "add eggs"; "remindme" -> "remind me"."""
+    text = _MIND_GERUND.sub(lambda m: _GERUNDS[m["verb"].lower()], text)
+    return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
 
 
 class Message:
@@ -180,7 +204,7 @@ class Message:
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.text = correct_typos(normalize(raw))
+        self.text = correct_typos(polite_to_imperative(normalize(raw)))
         self.lowered = self.text.lower()
 
     def __repr__(self) -> str:

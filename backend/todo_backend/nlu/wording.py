@@ -12,7 +12,11 @@ FILLERS = re.compile(
     _I,
 )
 REQUEST = re.compile(
-    r"^(?:(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:please\s+)?"
+    r"^(?:(?:would|will)\s+it\s+be\s+possible\s+to\s+"
+    r"|is\s+it\s+possible\s+(?:for\s+you\s+)?to\s+|(?:could|would|can)\s+(?:you|u)\s+(?:kindly"
+    r"|possibly|maybe)\s+|(?:i\s+would|i'd)\s+(?:like|love"
+    r"|appreciate\s+it\s+if)\s+(?:you\s+)?(?:to|could)\s+|if\s+you\s+could\s+|"
+    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:please\s+)?"
     r"|i\s+(?:want|would\s+like|'d\s+like|wanna|need)\s+you\s+to\s+|i\s+(?:want|would\s+like|'d\s+"
     r"like|wanna)\s+to\s+|i'd\s+like\s+to\s+|let's\s+|lets\s+|help\s+me\s+|go\s+ahead\s+and\s+)",
     _I,
