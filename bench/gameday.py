@@ -46,6 +46,7 @@ from bench.gameday_ledger import (
     TaskState,
     Window,
     fault_at,
+    percentile,
 )
 from devstack.infra import PostgresCluster
 from devstack.ports import PortPlan, free_port
@@ -484,6 +485,21 @@ def webhook_latency(seconds: float, delay: float = 8.0) -> Fault:
     return Fault(f"webhook latency {delay:g}s for {seconds:g}s", run)
 
 
+def nlu_latency(seconds: float, delay: float = 3.0) -> Fault:
+    """The model step stalls `delay` s per message (the backend's NLU_FAULT_DELAY_FILE)."""
+
+    async def run(ctx: Context) -> None:
+        path = ctx.stack.config.app_env.get("backend", {}).get("NLU_FAULT_DELAY_FILE")
+        assert path, "the stack's backend has no NLU_FAULT_DELAY_FILE"
+        await ctx.blocking(lambda: Path(path).write_text(f"{delay}"))
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            await ctx.blocking(lambda: Path(path).write_text("0"))
+
+    return Fault(f"nlu latency {delay:g}s for {seconds:g}s", run)
+
+
 def breaker_changes(stack: Stack, windows: list[Window]) -> list[dict[str, Any]]:
     """Circuit breaker state changes the sidecars logged, with the fault they fell in."""
     changes = []
@@ -517,6 +533,7 @@ def faults_for(stack: Stack, plan: Plan, *, short: bool) -> list[Fault]:
     faults.append(stop_postgres(plan.outage))
     if not short:
         faults.append(restart_scheduler())
+        faults.append(nlu_latency(plan.outage))
     # Long enough for three timed-out calls (5 s each, one reminder due every 2 s) to trip it.
     faults.append(webhook_latency(max(plan.outage, 20.0)))
     return faults
@@ -759,6 +776,7 @@ def chat_summary(chats: list[tuple[float, float, bool]], windows: list[Window]) 
         fault: {
             "turns": len(values),
             "fallback": sum(1 for _, f in values if f),
+            "p50_seconds": round(percentile([s for s, _ in values], 0.5), 3),
             "max_seconds": round(max(s for s, _ in values), 3),
         }
         for fault, values in per.items()
@@ -776,6 +794,8 @@ async def serve_webhook(receiver: WebhookReceiver, port: int) -> web.AppRunner:
 
 def stack_config(tmp: Path, database_url: str, webhook_port: int) -> StackConfig:
     quiet = {"LOG_LEVEL": "WARNING"}
+    nlu_delay = tmp / "nlu-delay-seconds"
+    nlu_delay.write_text("0")
     return StackConfig(
         ports=PortPlan.free(),
         data_dir=tmp / "data",
@@ -784,7 +804,11 @@ def stack_config(tmp: Path, database_url: str, webhook_port: int) -> StackConfig
         websocket_replicas=2,
         pubsub=os.environ.get("PUBSUB", "redis"),
         app_env={
-            "backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "100000000", **quiet},
+            "backend": {
+                "BACKEND_RATE_LIMIT_PER_MINUTE": "100000000",
+                "NLU_FAULT_DELAY_FILE": str(nlu_delay),
+                **quiet,
+            },
             "websocket": {},  # info: each fan-out logged, to explain a ledger finding
             "reminders": quiet,
             "notification": {

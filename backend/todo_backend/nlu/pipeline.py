@@ -4,6 +4,7 @@
 `await asyncio.to_thread(pipeline.parse, message, now=..., timezone=...)`.
 """
 
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +44,18 @@ _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "todo-chatbot" / "nlu"
+
+
+def injected_model_delay() -> float:
+    """Fault injection for the game day (bench/gameday.py): seconds to stall the model step,
+    read on every message from the file `NLU_FAULT_DELAY_FILE` names. Unset: none."""
+    path = os.environ.get("NLU_FAULT_DELAY_FILE")
+    if not path:
+        return 0.0
+    try:
+        return max(0.0, float(Path(path).read_text().strip() or 0))
+    except (OSError, ValueError):
+        return 0.0
 
 
 class NluPipeline:
@@ -119,6 +132,8 @@ class NluPipeline:
             return self._fall_back(message, rule, reason="empty_message")
         if self._classifier is None:
             return self._fall_back(message, rule, reason="model_unavailable")
+        if delay := injected_model_delay():
+            time.sleep(delay)
         intent, confidence, similarity, _ = self._classifier.predict(message.text)
         if (
             rule is not None
