@@ -124,6 +124,16 @@ def test_a_restarted_replica_delivers_live_within_2s_despite_20000_queued_events
     assert len(groups(redis)) <= REPLICAS + 1
 
 
+def test_a_group_recreated_at_the_start_is_put_back_at_the_end(stack: Stack, redis: Redis) -> None:
+    """A group destroyed under a running sidecar (which recreates it at 0 and would replay
+    the whole stream) is moved back to the end by its replica within a tick or two."""
+    fill_stream(redis, BACKLOG)
+    redis.xgroup_destroy(TASK_UPDATES_TOPIC, "ws-replica-websocket-2")
+    time.sleep(3)  # the sidecar's NOGROUP and the replica's maintenance (1 s) have met
+    assert "ws-replica-websocket-2" in groups(redis)
+    assert first_live_event_seconds(stack, "websocket-2") < FIRST_LIVE_EVENT_WITHIN_SECONDS
+
+
 def test_restarts_reuse_the_replica_group_and_never_add_one(stack: Stack, redis: Redis) -> None:
     for _ in range(3):
         stack.restart_instance("websocket-2")

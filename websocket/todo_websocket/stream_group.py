@@ -67,6 +67,18 @@ def backlog_ok(lag: int | None, *, max_backlog: int) -> bool:
     return lag is not None and lag <= max_backlog
 
 
+def stream_id(entry_id: str) -> tuple[int, int]:
+    milliseconds, _, sequence = entry_id.partition("-")
+    return int(milliseconds), int(sequence or 0)
+
+
+def was_rewound(previous: str | None, current: str, lag: int | None, *, max_backlog: int) -> bool:
+    """The group's read position moved back and it now lags far behind: the sidecar
+    recreated it at the stream's start (after a NOGROUP) and would replay the stream."""
+    moved_back = previous is not None and stream_id(current) < stream_id(previous)
+    return moved_back and not backlog_ok(lag, max_backlog=max_backlog)
+
+
 class ReplicaGroup:
     def __init__(
         self,
@@ -85,10 +97,12 @@ class ReplicaGroup:
         self._heartbeat_ttl_ms = heartbeat_ttl_ms
         self._stale_after_ms = stale_after_ms
         self._max_backlog = max_backlog
+        self._last_delivered: str | None = None
 
     async def start_at_end(self) -> None:
         """Create the group at the stream's end, or move it there, dropping old pending."""
         await self.heartbeat()
+        self._last_delivered = None
         try:
             await self._redis.xgroup_create(self.stream, self.name, id="$", mkstream=True)
             logger.info("ws.group_created_at_end", group=self.name, stream=self.stream)
@@ -160,9 +174,31 @@ class ReplicaGroup:
         )
         return len(after or [])
 
+    async def keep_in_place(self) -> None:
+        """Put the group back at the end if it is gone or was recreated at the start
+        (pruned by mistake, e.g. after a missed heartbeat, or lost with Redis)."""
+        group = next((g for g in await self._groups() if g["name"] == self.name), None)
+        if group is None:
+            # Before the sidecar's NOGROUP recreates it at 0: from the start when that is
+            # cheap (open clients then miss nothing), else from the end.
+            short = await self._redis.xlen(self.stream) <= self._max_backlog
+            with suppress(ResponseError):  # BUSYGROUP: the sidecar was quicker
+                await self._redis.xgroup_create(
+                    self.stream, self.name, id="0" if short else "$", mkstream=True
+                )
+            logger.warning("ws.group_recreated", group=self.name, from_start=short)
+            return
+        current = str(group["last-delivered-id"])
+        lag = await self._lag(group)
+        if was_rewound(self._last_delivered, current, lag, max_backlog=self._max_backlog):
+            logger.warning("ws.group_rewound", group=self.name, lag=lag)
+            await self.start_at_end()
+            return
+        self._last_delivered = current
+
     async def maintain(self, interval_seconds: float, *, placed: bool) -> None:
-        """Forever: the heartbeat, the pruning, and the start-up placement if Redis was
-        not reachable then (a SETID while the sidecar reads is safe)."""
+        """Forever: the heartbeat, the group's place, the pruning, and the start-up
+        placement if Redis was not reachable then (a SETID while the sidecar reads is safe)."""
         while True:
             await asyncio.sleep(interval_seconds)
             try:
@@ -171,6 +207,7 @@ class ReplicaGroup:
                     placed = True
                 else:
                     await self.heartbeat()
+                    await self.keep_in_place()
                 await self.prune()
             except RedisError as exc:
                 logger.warning("ws.group_maintenance_failed", error=repr(exc)[:200])

@@ -10,6 +10,8 @@ from todo_websocket.stream_group import (
     group_name,
     is_abandoned,
     is_replica_group,
+    stream_id,
+    was_rewound,
 )
 
 OWN = group_name("websocket")
@@ -45,3 +47,16 @@ def test_caught_up_needs_a_known_small_lag() -> None:
     assert backlog_ok(1000, max_backlog=1000)
     assert not backlog_ok(1001, max_backlog=1000)
     assert not backlog_ok(None, max_backlog=1000)
+
+
+def test_stream_ids_compare_by_time_then_sequence() -> None:
+    assert stream_id("1700000000000-5") == (1700000000000, 5)
+    assert stream_id("0-0") < stream_id("1-0") < stream_id("1-1") < stream_id("2-0")
+
+
+def test_a_group_is_rewound_when_it_moved_back_and_lags_far_behind() -> None:
+    assert was_rewound("1700-0", "0-0", 20_000, max_backlog=1000)
+    assert was_rewound("1700-3", "1700-1", None, max_backlog=1000)  # lag unknown: unsafe
+    assert not was_rewound("1700-0", "0-0", 5, max_backlog=1000)  # a cheap replay: kept
+    assert not was_rewound("1700-0", "1800-0", 20_000, max_backlog=1000)  # moving on
+    assert not was_rewound(None, "0-0", 20_000, max_backlog=1000)  # no earlier position
