@@ -1,6 +1,8 @@
 """Signing in: a token in the URL fragment (host applications), or a name in development."""
 
+import re
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -9,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import Pages, base_url, new_user
 from tests.browser.helpers import connection, send, task_rows
 from tests.harness import token_for
+from todo_common.auth import create_token
 
 pytestmark = pytest.mark.e2e
 
@@ -69,3 +72,21 @@ def test_development_token_endpoint_exists_only_in_development(pages: Pages) -> 
     config = httpx.get(f"{base_url(pages.stack)}/config.json").json()
     port = pages.stack.instances["websocket"].app_port
     assert config == {"websocket_url": f"ws://127.0.0.1:{port}/ws", "dev_sign_in": True}
+
+
+def test_an_expired_sign_in_asks_to_sign_in_again(pages: Pages) -> None:
+    user = new_user("expiring")
+    token = create_token(user, pages.stack.config.jwt_secret, ttl=timedelta(seconds=8))
+    expires = datetime.now(UTC) + timedelta(seconds=8)
+    page = pages.signed_in(user, token=token)
+    pages.allow_console(re.compile(r"status of 401"))
+    # Nothing to poll for: the token simply runs out.
+    page.wait_for_timeout((expires - datetime.now(UTC)).total_seconds() * 1000 + 1000)
+    box = page.get_by_label("Message", exact=True)
+    box.fill("add something")
+    box.press("Enter")  # answered 401: the page drops the token
+    expect(page.locator("#sign-in-message")).to_have_text(
+        "Your sign-in has expired: sign in again."
+    )
+    expect(page.locator("#app")).to_be_hidden()
+    assert page.evaluate("() => sessionStorage.getItem('todo.token')") is None
