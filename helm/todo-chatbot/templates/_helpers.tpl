@@ -270,6 +270,10 @@ BACKEND_MIGRATE_ON_STARTUP: "false"
 WEBSOCKET_MAX_CONNECTIONS: {{ $svc.maxConnections | quote }}
 # Redis Streams only: the app manages its consumer group (Kafka keeps offsets itself).
 WEBSOCKET_REDIS_STREAM_GROUP: {{ eq $root.Values.pubsub.type "redis" | quote }}
+{{- if and (eq $root.Values.pubsub.type "redis") (not $root.Values.secrets.existingSecret) }}
+# No Secret (development shape), so no Redis password either: a plain URL.
+REDIS_URL: {{ printf "%s://%s/0" (ternary "rediss" "redis" $root.Values.redis.enableTLS) $root.Values.redis.host | quote }}
+{{- end }}
 WEBSOCKET_ALERT_WARNING_CONNECTIONS: {{ $svc.alerts.warningConnections | quote }}
 WEBSOCKET_ALERT_CRITICAL_CONNECTIONS: {{ $svc.alerts.criticalConnections | quote }}
 {{- end }}
