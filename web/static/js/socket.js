@@ -69,11 +69,10 @@ export class LiveSocket {
   connect() {
     if (this.stopped) return;
     this.clearTimers();
-    if (!navigator.onLine) {
-      this.setState("offline", "browser is offline");
-      return;
+    // navigator.onLine only says "offline" for sure; a connection is tried regardless.
+    if (navigator.onLine) {
+      this.setState(this.attempt === 0 && this.stats.connects === 0 ? "connecting" : "reconnecting");
     }
-    this.setState(this.attempt === 0 && this.stats.connects === 0 ? "connecting" : "reconnecting");
     let ws;
     try {
       ws = new WebSocket(this.url, [`bearer.${this.token}`]);
@@ -164,14 +163,12 @@ export class LiveSocket {
 
   scheduleReconnect(reason) {
     if (this.stopped) return;
-    if (!navigator.onLine) {
-      this.setState("offline", "browser is offline");
-      return;
-    }
     const delay = backoffDelay(this.attempt);
     this.attempt += 1;
     const seconds = Math.max(1, Math.round(delay / 1000));
-    this.setState("reconnecting", `${reason}; retry ${this.attempt} in ${seconds} s`);
+    const retry = `${reason}; retry ${this.attempt} in ${seconds} s`;
+    if (navigator.onLine) this.setState("reconnecting", retry);
+    else this.setState("offline", `browser is offline; ${retry}`);
     this.timers.reconnect = setTimeout(() => this.connect(), delay);
   }
 
