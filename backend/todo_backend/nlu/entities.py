@@ -124,13 +124,15 @@ _UPDATE_LEAD = re.compile(
     _I,
 )
 _UPDATE_FIELD = re.compile(
-    r"^(?:the\s+)?(?:title|name|text|wording|due\s+date|deadline|date|due\s+time|time|priority"
+    r"^(?:the\s+|a\s+|an\s+)?(?:new\s+)?(?:title|name|text|wording|due\s+date|deadline|date|due\s+time|time|priority"
     r"|recurrence|schedule)\s+(?:of|for|on)\s+",
     _I,
 )
 _UPDATE_TAIL = re.compile(
     r"(?:\s*'s\s+(?:title|name|due\s+date|deadline|date|priority|time)|\s+(?:title|name|due\s+date"
-    r"|deadline|date|priority|time)|\s+(?:should|must|needs\s+to|has\s+to|will)\s+be|\s+is\s+now"
+    r"|deadline|date|priority|time)|\s+(?:should|must|needs\s+to|has\s+to|will)\s+be(?:\s+(?:done|finished|completed"
+    r"|ready))?|\s+is\s+now|\s+(?:back|forward|ahead|later|earlier)?\s*(?:by\s+)?(?:a|one|two|three|\d+)"
+    r"\s+(?:day|week|hour|month)s?(?:\s+(?:later|earlier))?"
     r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
     r"|go\s+off|be)|\s+to|\s+as|\s+for|\s+a|\s+an)+\s*$",
     _I,
@@ -139,6 +141,9 @@ _FIELD_ONLY = re.compile(
     r"^(?:the|its|it's|their)?\s*(?:title|name|text|wording|due\s+date|deadline|date|due\s+time"
     r"|time|priority|recurrence|schedule|reminder)?$",
     _I,
+)
+_CALL_IT = re.compile(
+    r"^(?:call|name|title)\s+(?P<ref>it|that|this)\s+(?P<new>.+?)(?:\s+instead)?$", _I
 )
 _RENAME = re.compile(
     r"^(?:rename|retitle|re-?name|change|update|edit|modify|switch|replace|call)\s+(?:the\s+(?:title|name"
@@ -330,7 +335,7 @@ def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
     details = _task_details(utterance, now=now, mode="add")
     text = strip_lead(fragments(utterance.leftover()))
     new_title = None
-    rename = _RENAME.match(text)
+    rename = _CALL_IT.match(text) or _RENAME.match(text)
     if rename is not None and finish(rename["new"]) is not None:
         ref_text, new_title = rename["ref"], finish(rename["new"])
         if re.fullmatch(r"(?:it|that|this|them)", ref_text.strip(), _I) is None:
@@ -342,7 +347,7 @@ def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
     ref_text = re.sub(r"^rename\s+", "", ref_text.strip(), flags=_I)
     if _FIELD_ONLY.match(ref_text.strip()):
         ref_text = ""
-    reference, context = _reference(EDGE_CONNECTORS.sub("", f" {ref_text} ").strip())
+    reference, context = _reference(EDGE_CONNECTORS.sub("", f"{ref_text.strip()} ").strip())
     return replace(details, reference=reference, refers_to_context=context, new_title=new_title)
 
 

@@ -253,7 +253,13 @@ _RULES: list[Rule] = [
             r"|title|name|date|time)\b"
             r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|until|till|back|forward|later|by)\b"
             r"|^make\s+(?:it|that|this|them)\b|^make\s+.+\s+due\b|^(?:tag|label)\b"
-            r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b",
+            r"|^(?:set|give|add)\s+(?:a\s+|the\s+)?(?:new\s+)?(?:due\s+date|deadline)\b"
+            r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b"
+            r"|^(?:make|set|have)\s+.+\s+(?:repeat|recur|recurring|repeating)\b"
+            r"|^.+\s+is\s+now\s+(?:a\s+)?(?:high|low|medium|top|urgent|due|recurring)\b"
+            r"|^(?:call|name|title)\s+(?:it|that|this)\s+\S"
+            r"|^set\s+(?!(?:a|an|up|me|my)\b)\S.*\s+(?:for|to)\s+(?:\d|noon|midnight|tonight|tomorrow"
+            r"|today|next|this|mon|tue|wed|thu|fri|sat|sun)",
             _I,
         ),
     ),
