@@ -41,6 +41,7 @@ function showConnection(state, detail, socket = null) {
 
 function showSignIn(message) {
   $("app").hidden = true;
+  $("connection").hidden = true;
   $("sign-out").hidden = true;
   $("enable-notifications").hidden = true;
   $("who").textContent = "";
@@ -136,6 +137,7 @@ function start(token) {
   session = { socket, chat, store, tasks };
   $("sign-in").hidden = true;
   $("app").hidden = false;
+  $("connection").hidden = false;
   $("sign-out").hidden = false;
   $("who").textContent = userId;
   updateNotificationButton();
