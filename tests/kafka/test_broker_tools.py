@@ -16,6 +16,8 @@ from devstack.ports import free_port
 from todo_common.events import REMINDERS_TOPIC, TASK_EVENTS_TOPIC, TASK_UPDATES_TOPIC
 from todo_notification.settings import REMINDERS_DEADLETTER_TOPIC
 
+pytestmark = pytest.mark.integration
+
 TOPICS_FILE = REPO_ROOT / "tools" / "kafka" / "topics.tsv"
 
 
