@@ -183,6 +183,21 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="service_request",
+        # "book me a flight", "get me a taxi", "pay my phone bill for me": the bot is asked to
+        # do the thing itself, which it cannot; "remind me", "show me" stay commands.
+        pattern=re.compile(
+            r"^(?:book|order|get|find|buy|call|send|play|bring|fetch|reserve|make|grab|pay|write|sing"
+            r"|draw|cook|draft|translate|sing)\s+(?:me|us)\s+(?!(?:a\s+|an\s+)?(?:reminder|task|to-?do"
+            r"|list|note)\b)\w"
+            r"|^(?:book|order|buy|pay|write|finish|do|make|send|get|call|play|read|reserve|draft|fix"
+            r"|translate|solve|answer)\b(?!.*\b(?:remind|reminder|task|list)\b).*\bfor\s+me\s*[.!?]*$",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="money_transfer",
         pattern=re.compile(
             r"^(?:add|put|transfer|send|deposit|move|load|top\s+up)\s+(?:some\s+|more\s+)?(?:money|funds"
