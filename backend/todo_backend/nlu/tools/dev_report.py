@@ -5,7 +5,9 @@
 The locked test set (`data/test/`) is never read here. Rows are `{"text", "intent", ...fields}`
 as in the evaluation; a row with `"non_command": true` is a message that must change nothing:
 any create/complete/delete/update/reminder intent on it is a *false action* (complete, delete
-and update are *destructive* ones). Dates are local wall-clock minutes ("2026-11-24T17:00") in
+and update are *destructive* ones). `"ambiguous": true` marks a request another assistant would
+carry out but a person may equally mean as a to-do ("order a cake for saturday"): left
+out of every count. Dates are local wall-clock minutes ("2026-11-24T17:00") in
 Europe/Berlin against 2026-11-23T10:00 (a Monday) unless a row says `now`/`timezone`.
 """
 
@@ -64,6 +66,8 @@ def load_rows(path: Path = DEV_PATH) -> list[Row]:
         raw = json.loads(line)
         tz = ZoneInfo(raw.pop("timezone", REFERENCE_TIMEZONE))
         now = datetime.fromisoformat(raw.pop("now", REFERENCE_NOW)).replace(tzinfo=tz)
+        if raw.pop("ambiguous", False):
+            continue
         rows.append(
             Row(
                 raw.pop("text"),
