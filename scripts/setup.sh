@@ -32,13 +32,10 @@ bash tools/helm/install.sh
 step "kube-apiserver + etcd (pinned, built from the Go module proxy; chart lifecycle test)"
 bash tools/kube/build.sh
 
-step "promtool + kubeconform (pinned, built from the Go module proxy; alert-rule and chart tests)"
+step "promtool + kubeconform (Go module proxy) and checkov (PyPI), pinned: alert-rule and chart scanner tests"
 bash tools/prometheus/install.sh
 bash tools/kubeconform/install.sh
-
-step "promtool + kubeconform (pinned, built from the Go module proxy; alert-rule and chart tests)"
-bash tools/prometheus/install.sh
-bash tools/kubeconform/install.sh
+bash tools/checkov/install.sh
 
 step "Kafka broker (pinned jars from Maven Central; PUBSUB=kafka make run and the Kafka tests)"
 command -v java >/dev/null 2>&1 || apt_install default-jre-headless

@@ -68,10 +68,20 @@ def find_helm() -> Path:
     return candidates[-1]
 
 
+# values-doks.yaml deploys by digest only (image.requireDigest); a deploy passes the pushed
+# images' digests, as docs/deploy-doks.md does, and so do the tests.
+EXAMPLE_DIGESTS = tuple(
+    f"{key}.image.digest=sha256:{str(index) * 64}" for index, key in enumerate(DEPLOYMENTS, 1)
+)
+
+
 def values_args(values_file: str | None, set_values: tuple[str, ...]) -> list[str]:
     args: list[str] = []
     if values_file:
         args += ["--values", str(CHART_DIR / values_file)]
+    if values_file == "values-doks.yaml":
+        for item in EXAMPLE_DIGESTS:
+            args += ["--set", item]
     for item in set_values:
         args += ["--set", item]
     return args

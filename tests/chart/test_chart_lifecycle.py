@@ -316,7 +316,9 @@ def test_crds_for_tests_match_the_chart_dapr_version() -> None:
 def test_install_upgrade_rollback_restores_revision_1(kube_api: KubeAPI, helm: HelmRunner) -> None:
     deployments_path = f"/apis/apps/v1/namespaces/{NAMESPACE}/deployments"
     configmaps_path = f"/api/v1/namespaces/{NAMESPACE}/configmaps"
-    chart = (str(CHART_DIR), "--values", str(VALUES_FILE))
+    # Deployed by tag here (the test follows image.tag through install/upgrade/rollback);
+    # production deploys by digest (image.requireDigest in values-doks.yaml).
+    chart = (str(CHART_DIR), "--values", str(VALUES_FILE), "--set", "image.requireDigest=false")
     no_hooks = "--no-hooks"  # the migration hook Job would never complete: no kubelet
 
     def log_levels() -> set[str]:

@@ -189,6 +189,42 @@ ConfigMap; this is the secret part, referenced by name from existing Secrets).
 {{- end }}
 
 {{/*
+NetworkPolicy egress rule to the cluster DNS (a list item).
+*/}}
+{{- define "todo-chatbot.dnsEgress" -}}
+- to:
+    - namespaceSelector:
+        matchLabels:
+          {{- toYaml .Values.networkPolicy.dns.namespaceSelector | nindent 10 }}
+      podSelector:
+        matchLabels:
+          {{- toYaml .Values.networkPolicy.dns.podSelector | nindent 10 }}
+  ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+{{- end }}
+
+{{/*
+Secret environment of the migration Job: DATABASE_URL and JWT_SECRET, nothing else.
+*/}}
+{{- define "todo-chatbot.migrationSecretEnv" -}}
+{{- if .Values.secrets.existingSecret }}
+- name: JWT_SECRET
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-chatbot.secretName" . }}
+      key: {{ .Values.secrets.keys.jwtSecret }}
+- name: DATABASE_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "todo-chatbot.secretName" . }}
+      key: {{ .Values.secrets.keys.databaseUrl }}
+{{- end }}
+{{- end }}
+
+{{/*
 A secretKeyRef metadata entry of a Dapr component (resolved by the Dapr operator from
 the Kubernetes Secret in the release namespace).
 Usage: include "todo-chatbot.dapr.secretRef" (dict "root" $ "name" "redisPassword" "key" "redis-password")

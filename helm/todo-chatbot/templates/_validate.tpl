@@ -37,6 +37,19 @@ message; the render fails with all of them, so one `helm template` shows every p
 {{- $errors = append $errors "pubsub.kafka.saslUsername: required when pubsub.kafka.authType=password" }}
 {{- end }}
 {{- end }}
+{{- if .Values.image.requireDigest }}
+{{- range $key := include "todo-chatbot.serviceKeys" . | fromJsonArray }}
+{{- if not (index $.Values $key).image.digest }}
+{{- $errors = append $errors (printf "%s.image.digest: image.requireDigest=true deploys by digest only; pass the pushed image's sha256 digest" $key) }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- if and .Values.dapr.secretStore.scopes .Values.networkPolicy.enabled (not .Values.networkPolicy.kubeApiServer.cidrs) }}
+{{- $errors = append $errors "networkPolicy.kubeApiServer.cidrs: dapr.secretStore.scopes needs the Kubernetes API endpoint's CIDRs (kubectl get endpoints kubernetes -n default), never 0.0.0.0/0" }}
+{{- end }}
+{{- if and .Values.dapr.secretStore.scopes (not .Values.secrets.existingSecret) }}
+{{- $errors = append $errors "dapr.secretStore.scopes: the secret store reads the existing Secret (secrets.existingSecret)" }}
+{{- end }}
 {{- if not .Values.redis.host }}
 {{- $errors = append $errors "redis.host: required (Dapr state store)" }}
 {{- end }}
