@@ -124,10 +124,12 @@ class NluPipeline:
     def encoder(self) -> Encoder | None:
         return self._classifier.encoder if self._classifier is not None else None
 
-    def classify(self, message: Message | str) -> IntentDecision:
+    def classify(self, message: Message | str, rule: Rule | None = None) -> IntentDecision:
+        """The intent of `message`; `rule` is its rule match when the caller already has it."""
         if isinstance(message, str):
             message = Message(message)
-        rule = match_rules(message)
+        if rule is None:
+            rule = match_rules(message)
         if not message.text:
             return self._fall_back(message, rule, reason="empty_message")
         if self._classifier is None:
@@ -199,8 +201,9 @@ class NluPipeline:
         """
         local_now = now.replace(tzinfo=timezone) if now.tzinfo is None else now.astimezone(timezone)
         parsed = Message(message[:MAX_MESSAGE_CHARS])
+        rule = match_rules(parsed)  # once: the decision and the question gate both read it
         decision = self._out_of_scope_gate(
-            parsed, not_a_command_gate(parsed, self.classify(parsed))
+            parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule)
         )
         entities = (
             Entities()

@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from todo_backend.nlu.intents import ACTION_INTENTS, Intent, IntentDecision
-from todo_backend.nlu.rules import match_rules, strip_fillers
+from todo_backend.nlu.rules import Rule, strip_fillers
 from todo_backend.nlu.text import Message
 
 _I = re.I
@@ -48,11 +48,12 @@ def is_question(message: Message) -> bool:
     return text.rstrip().endswith("?") and _IMPERATIVE.match(text) is None
 
 
-def not_a_command_gate(message: Message, decision: IntentDecision) -> IntentDecision:
+def not_a_command_gate(
+    message: Message, decision: IntentDecision, rule: Rule | None
+) -> IntentDecision:
     """Keeps a question from acting on tasks: list request, or out of scope."""
     if decision.intent not in ACTION_INTENTS or not is_question(message):
         return decision
-    rule = match_rules(message)
     if rule is not None and rule.intent in (Intent.LIST_TASKS, Intent.HELP):
         return replace(decision, intent=rule.intent)
     return replace(decision, intent=Intent.OUT_OF_SCOPE)
