@@ -2,7 +2,7 @@
 PY := .venv/bin/python
 export HF_HUB_OFFLINE := 1
 
-.PHONY: setup run test test-unit test-e2e bench bench-report gameday soak token migrate lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
+.PHONY: setup run test test-unit test-e2e bench bench-report gameday soak token migrate backup restore lint format nlu-eval schemas clean helm kube images chart-test helm-schemas
 
 setup: ## install everything (idempotent)
 	bash scripts/setup.sh
@@ -41,6 +41,12 @@ token: ## print a JWT: make token USER=alice
 
 migrate: ## apply database migrations (DATABASE_URL)
 	$(PY) -m todo_backend.migrate
+
+backup: ## pg_dump (custom format, gzip) of DATABASE_URL into .data/backups/, keeps BACKUP_KEEP=14
+	@bash scripts/backup.sh
+
+restore: ## load a backup into DATABASE_URL (created if missing): make restore BACKUP=<file>
+	@BACKUP="$(BACKUP)" bash scripts/restore.sh
 
 lint:
 	$(PY) -m ruff check .

@@ -31,11 +31,6 @@ class _RegistryStats(Collector):
             value=self._connections.messages_dropped,
         )
         yield CounterMetricFamily(
-            "websocket_gaps",
-            "Gaps detected in a client's live stream (filled from the event log)",
-            value=stats.gaps,
-        )
-        yield CounterMetricFamily(
             "websocket_slow_disconnects",
             "Clients disconnected for falling behind (1013, reconnect and resume)",
             value=stats.slow_disconnects,
