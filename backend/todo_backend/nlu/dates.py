@@ -124,6 +124,11 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
         r"|at\s+night|tonight)(?!\w)",
         re.I,
     ),
+    "clock_past": re.compile(
+        rf"\b(?P<q>quarter|half|\d{{1,2}}|five|ten|twenty|twenty-five)\s+(?P<rel>past|after|to|before)\s+"
+        rf"(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?))?(?![\w:])",
+        re.I,
+    ),
     "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
     "bare_hour": re.compile(
         rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
@@ -341,9 +346,29 @@ def _parse_date(
     return DatePart(parsed.date())
 
 
+_PAST_MINUTES = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty-five": 25}
+
+
+def _clock_past(match: re.Match[str]) -> time | None:
+    raw_q, raw_h = match["q"].lower(), match["h"].lower()
+    minutes = int(raw_q) if raw_q.isdigit() else _PAST_MINUTES[raw_q]
+    hour = int(raw_h) if raw_h.isdigit() else _HOUR_NAMES[raw_h]
+    if not (1 <= hour <= 12 and 0 < minutes < 60):
+        return None
+    if match["rel"].lower() in ("to", "before"):
+        hour, minutes = (hour - 1) or 12, 60 - minutes
+    if match["ampm"]:
+        hour = hour % 12 + (12 if match["ampm"].lower().startswith("p") else 0)
+    elif hour <= 6:
+        hour += 12
+    return time(hour, minutes)
+
+
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "part_of_day":
         return _PARTS_OF_DAY[match["pod"].lower()]
+    if kind == "clock_past":
+        return _clock_past(match)
     raw_hour = (match["h"] if match["h"] is not None else match["h2"]).lower()
     hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_NAMES[raw_hour]
     minute = int(match.groupdict().get("m") or 0)
@@ -422,4 +447,8 @@ def combine(matches: list[TemporalMatch]) -> When | None:
     if date_part is None and time_part is None:
         return None
     bound = next((m.bound for m in matches if m.date_part is not None), None)
+    implied = date_part.implied_time if date_part is not None else None
+    if implied is not None and time_part is not None and implied.hour >= 17 and time_part.hour < 12:
+        # "tonight at 9", "half past 8 tonight": the evening's 9, not the morning's
+        time_part = time_part.replace(hour=time_part.hour + 12)
     return When(date_part, time_part, bound or matches[0].bound)

@@ -40,7 +40,8 @@ _ADD_LEAD = re.compile(
     r"(?:task|todo|to-do|to\s+do|item|entry|reminder|note|one|thing)s?\b\s*(?:(?:called|named|titled"
     r"|that\s+says|saying|for\s+me\s+to|to|for|about)\b|:|-)?"
     r"|(?:add|create|insert|new|jot\s+down|note\s+down|write\s+down|note)\b(?:\s*:|\s+-)?"
-    r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)\b)"
+    r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos|calendar|agenda"
+    r"|schedule)\b)"
     r"|(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)\s+(?:to|for|about|called|named)\b"
     r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*[:-]"
     r"|(?:i|we)\s+(?:really\s+)?(?:need|have|got|ought|want|plan|still\s+need|still\s+have)\s+to"
@@ -70,7 +71,7 @@ _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
-    r"|\s+(?:please|pls|thanks|thank\s+you|for\s+me)\s*$",
+    r"|\s+(?:please|pls|thanks|thank\s+you|for\s+me|ty|cheers)\s*[!.]*$",
     _I,
 )
 _COMPLETE_LEAD = re.compile(
@@ -103,8 +104,9 @@ _DELETE_TAIL = re.compile(
 _BULK = re.compile(
     r"\b(?:all\s+(?:(?:of\s+)?(?:my|the)\s+)?(?:\w+\s+)?(?:tasks?|todos?|to-dos?|items?|ones|of\s+them)"
     r"|every\s+(?:single\s+)?(?:\w+\s+)?(?:tasks?|todos?|to-dos?|items?)|everything|all\s+(?:the\s+)?"
-    r"(?:completed|finished|done|pending|open)(?:\s+ones)?)\b|^(?:clear|purge)\s+(?=completed"
-    r"|finished|done)",
+    r"(?:completed|finished|done|pending|open)(?:\s+ones)?|all(?=\s+(?:as\s+)?(?:done|complete|completed"
+    r"|finished)\b)|(?:completed|finished|done)\s+(?:tasks|todos|to-dos|items|ones))\b"
+    r"|^(?:clear|purge)\s+(?:(?:my|the|all)\s+)?(?=completed|finished|done)",
     _I,
 )
 _BULK_STATUS = re.compile(
@@ -220,6 +222,8 @@ def _bulk_status(utterance: Utterance) -> StatusFilter | None:
     if match is None:
         return None
     utterance.consume(match.start(), match.end())
+    if match.group(0).lower() == "all":  # "mark all as done": "done" is the action
+        return "all"
     status = _BULK_STATUS.search(masked)
     if status is not None:
         utterance.consume(status.start(), status.end())

@@ -75,6 +75,19 @@ _LIST_WORDS = re.compile(
 )
 
 
+# "list my work tasks": a one-word group before "tasks" is a tag.
+_NAMED_GROUP = re.compile(
+    r"\b(?:my|the|all|any)\s+(?P<tag>[a-z][\w-]*)\s+(?:tasks|todos|to-dos|items|stuff|things)\b", _I
+)
+_NOT_GROUPS = frozenset(
+    {"all", "open", "new", "old", "current", "upcoming", "recent", "other", "remaining", "daily",
+     "weekly", "monthly", "important", "urgent", "overdue", "pending", "completed", "done",
+     "finished", "next", "first", "last", "own", "latest", "today's", "tomorrow's", "main",
+     "outstanding", "unfinished", "incomplete", "active", "many", "few", "the", "my", "later",
+     "future", "past", "previous", "top", "key", "big", "small", "these", "those", "some"}
+)  # fmt: skip
+
+
 def _search_text(utterance: Utterance) -> str | None:
     leftover = strip_lead(fragments(utterance.leftover()))
     match = next((m for p in _SEARCH_PATTERNS if (m := p.search(leftover)) is not None), None)
@@ -120,6 +133,11 @@ def list_filters(utterance: Utterance, *, now: datetime) -> Entities:
         due_after, due_before = when.day_range(now=now)
     elif overdue is not None:
         due_before = now
+    if not tags:
+        named = _NAMED_GROUP.search(utterance.masked)
+        if named is not None and named["tag"].lower() not in _NOT_GROUPS:
+            tags = (named["tag"].lower(),)
+            utterance.consume(named.start("tag"), named.end("tag"))
     search_text = _search_text(utterance)
     return Entities(
         tags=tags,

@@ -60,8 +60,13 @@ _MONTH = (
 _EVERY = r"(?:every|each|once\s+a|once\s+every)"
 
 
+_WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
+                  "fifteenth": 15, "twentieth": 20}  # fmt: skip
+
+
 def _ordinal(group: str) -> str:
-    return rf"(?P<{group}>\d{{1,2}}|last)(?:st|nd|rd|th)?(?:\s+day)?"
+    words = "|".join(_WORD_ORDINALS)
+    return rf"(?P<{group}>\d{{1,2}}|last|{words})(?:st|nd|rd|th)?(?:\s+day)?"
 
 
 _FREQ = {"hour": "HOURLY", "day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
@@ -100,6 +105,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "monthday",
         re.compile(
             rf"\b(?:on\s+)?(?:the\s+)?{_ordinal('md1')}\s+of\s+(?:every|each|the)\s+month\b"
+            rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
             rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b",
             re.I,
         ),
@@ -216,7 +222,8 @@ def _rule(freq: str, *, interval: int = 1, byday: list[str] | None = None, extra
 
 def _monthday(match: re.Match[str]) -> str:
     raw = next(v for k, v in match.groupdict().items() if k.startswith("md") and v)
-    day = -1 if raw.lower() == "last" else int(raw)
+    lowered = raw.lower()
+    day = -1 if lowered == "last" else _WORD_ORDINALS.get(lowered) or int(raw)
     return _rule("MONTHLY", extra=f"BYMONTHDAY={day}")
 
 

@@ -286,7 +286,7 @@ _RULES: list[Rule] = [
             r"^(?:add|create|new\s+(?:task|todo|to-do|item)|jot\s+down|note\s+down|write\s+down"
             r"|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
             r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b"
-            r"|^(?:todo|to-do|task|reminder|urgent|important|asap|(?:high|low|medium|top)[\s-]+priority)"
+            r"|^(?:todo|to-do|task|reminder|note|urgent|important|asap|(?:high|low|medium|top)[\s-]+priority)"
             r"\s*[:-]\s*(?=\w)"
             r"|^(?:(?:a|an)\s+)?(?:high|low|medium|top|urgent)(?:[\s-]+priority)?\s+(?:task|todo|to-do|item)\b"
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"

@@ -128,7 +128,11 @@ _LEAD_FILLERS = re.compile(
     r"|can\s+you|could\s+you|would\s+you|will\s+you|u|pl[sz]e?)\b[\s,!.:-]*)*",
     re.I,
 )
-SHORT_FORMS = {"ad": "add", "rmd": "remind", "rm": "remove", "del": "delete", "2": "to"}
+# As the first word only: "ad buy stamps", "mrk buy milk done".
+SHORT_FORMS = {
+    "ad": "add", "rmd": "remind", "rmnd": "remind", "del": "delete", "dlt": "delete",
+    "rmv": "remove", "mrk": "mark", "shw": "show", "chk": "check", "cmplt": "complete",
+}  # fmt: skip
 
 
 def _closest(word: str, vocabulary: tuple[str, ...]) -> str | None:
@@ -163,7 +167,7 @@ def correct_typos(text: str) -> str:
     first = _WORD.match(text, start)
     if first is not None:
         word = first.group(0)
-        fixed = SHORT_FORMS.get(word.lower()) if word.lower() in ("ad", "rmd", "del") else None
+        fixed = SHORT_FORMS.get(word.lower())
         fixed = fixed or _closest(word, _COMMAND_WORDS)
         if fixed is not None:
             text = text[: first.start()] + _keep_case(word, fixed) + text[first.end() :]
@@ -193,8 +197,15 @@ _MIND_GERUND = re.compile(
 _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 
 
+_AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
+_SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please"}
+_SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
+
+
 def polite_to_imperative(text: str) -> str:
-    """ "would you mind adding eggs" -> "add eggs"; "remindme" -> "remind me"."""
+    """ "would you mind adding eggs" -> "add eggs"; "remindme" -> "remind me"; "@ 5" -> "at 5"."""
+    text = _AT_SIGN.sub("at", text)
+    text = _SMS.sub(lambda m: _SMS_WORDS[m.group(0).lower()], text)
     text = _MIND_GERUND.sub(lambda m: _GERUNDS[m["verb"].lower()], text)
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
 

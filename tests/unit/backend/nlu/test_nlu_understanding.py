@@ -170,3 +170,40 @@ def test_misspelt_command_and_date_words_are_corrected(typed: str, meant: str) -
 def test_destructive_intents_are_actions() -> None:
     assert DESTRUCTIVE_INTENTS < ACTION_INTENTS
     assert Intent.ADD_TASK not in DESTRUCTIVE_INTENTS
+
+
+@pytest.mark.parametrize(
+    ("text", "remind_at"),
+    [
+        ("remind me to call back at quarter past five", f"{TODAY}T17:15"),
+        ("remind me to leave at half past 8 tonight", f"{TODAY}T20:30"),
+        ("remind me tonight at 9 to lock up", f"{TODAY}T21:00"),
+        ("pls rmd me 2 call mum @ 5pm", f"{TODAY}T17:00"),
+        ("remind me at 6.30pm to cook dinner", f"{TODAY}T18:30"),
+    ],
+)
+def test_more_clock_phrases(pipeline: NluPipeline, text: str, remind_at: str) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.SET_REMINDER
+    assert _local(result.entities.remind_at) == remind_at
+    assert result.entities.title is not None and "@" not in result.entities.title
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "status"),
+    [
+        ("clear my completed tasks", Intent.DELETE_TASK, "completed"),
+        ("mark all as done", Intent.COMPLETE_TASK, "all"),
+        ("delete everything", Intent.DELETE_TASK, "all"),
+    ],
+)
+def test_bulk_requests_carry_a_status_filter(
+    pipeline: NluPipeline, text: str, intent: Intent, status: str
+) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert (result.intent, result.entities.status_filter) == (intent, status)
+
+
+def test_a_one_word_group_before_tasks_is_a_tag(pipeline: NluPipeline) -> None:
+    assert pipeline.parse("list my work tasks", now=NOW, timezone=BERLIN).entities.tags == ("work",)
+    assert pipeline.parse("list my pending tasks", now=NOW, timezone=BERLIN).entities.tags == ()
