@@ -21,6 +21,8 @@ class PendingClarification(BaseModel):
     # The request as parsed when it was asked (`Entities.as_json()`): the answer only picks
     # the task, the message is not parsed again.
     entities: dict[str, object] = Field(default_factory=dict)
+    # A bulk change waiting for "yes" (it applies to every candidate).
+    confirm_all: bool = False
 
 
 class Change(BaseModel):

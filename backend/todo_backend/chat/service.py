@@ -9,6 +9,7 @@ what the task service refuses becomes a reply.
 """
 
 import asyncio
+import re
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
@@ -42,6 +43,9 @@ ACTION_VERBS = {
 }
 _ANSWERS_ARE_NEW_REQUESTS = frozenset(
     {Intent.ADD_TASK, Intent.SET_REMINDER, Intent.LIST_TASKS, Intent.UNDO, Intent.HELP}
+)
+_YES = re.compile(
+    r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|confirm(?:ed)?|do\s+it|go\s+ahead|please\s+do)\b", re.I
 )
 _RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
 
@@ -122,6 +126,11 @@ class ChatService:
         if pending is None:
             return None
         candidates = await self._existing(user_id, pending.candidate_ids)
+        if pending.confirm_all:
+            if not _YES.match(request.message.strip()):
+                return None
+            turn = await self._bulk_apply(user_id, Intent(pending.intent), candidates)
+            return turn, replace(understood, intent=Intent(pending.intent))
         is_number = request.message.strip().rstrip(".").isdigit()
         if understood.intent in _ANSWERS_ARE_NEW_REQUESTS and not is_number:
             return None
@@ -248,6 +257,22 @@ class ChatService:
         tasks, _ = await self._tasks.list(
             user_id=user_id, query=TaskQuery(status=status, limit=200, sort="created_at")
         )
+        if not tasks:
+            return Turn("No tasks match, so nothing changed.")
+        if len(tasks) > 1:  # several at once: say which, and wait for a yes
+            verb = "delete" if intent is Intent.DELETE_TASK else "mark as done"
+            shown = ", ".join(f'"{task.title}"' for task in tasks[:MAX_CANDIDATES])
+            more = f" and {len(tasks) - MAX_CANDIDATES} more" if len(tasks) > MAX_CANDIDATES else ""
+            return Turn(
+                f"That would {verb} {len(tasks)} tasks: {shown}{more}. Say yes to go ahead.",
+                tasks,
+                pending=PendingClarification(
+                    intent=intent, candidate_ids=[task.id for task in tasks], confirm_all=True
+                ),
+            )
+        return await self._bulk_apply(user_id, intent, tasks)
+
+    async def _bulk_apply(self, user_id: str, intent: Intent, tasks: list[TaskPublic]) -> Turn:
         if not tasks:
             return Turn("No tasks match, so nothing changed.")
         for task in tasks:

@@ -207,3 +207,16 @@ async def test_no_message_of_the_development_sets_non_commands_changes_a_task(ch
             changed.append(text)
             before = after
     assert changed == []
+
+
+async def test_a_bulk_change_of_several_tasks_waits_for_a_yes(chat: Chat) -> None:
+    for title in ("old one", "old two"):
+        task = await chat.create(title)
+        await chat.tasks.complete(user_id=USER, task_id=task.id)
+    await chat.create("keep me")
+    asked = await chat.say("delete all completed tasks")
+    assert "2 tasks" in asked.reply and len(await chat.all()) == 3
+    await chat.say("yes")
+    assert set(await chat.all()) == {"keep me"}
+    await chat.say("undo")
+    assert set(await chat.all()) == {"keep me", "old one", "old two"}
