@@ -15,6 +15,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from todo_common.correlation import current_correlation_id
+from todo_common.telemetry import trace_headers
+
 TASK_EVENTS_TOPIC = "task-events"
 TASK_UPDATES_TOPIC = "task-updates"
 REMINDERS_TOPIC = "reminders"
@@ -86,6 +89,28 @@ class CloudEvent(BaseModel):
     correlationid: str | None = Field(None, description="The X-Correlation-ID that caused it")
     traceparent: str | None = None
     data: dict[str, Any]
+
+
+def new_event(
+    *,
+    source: str,
+    type: str,
+    data: dict[str, Any],
+    subject: str | None = None,
+    id: str | None = None,
+) -> CloudEvent:
+    """An event caused by the work in hand: it carries the current correlation id and
+    trace context, so consumers continue both. `id` only when it must be deterministic
+    (a retried trigger publishing the same event again)."""
+    return CloudEvent(
+        **({"id": id} if id else {}),
+        source=source,
+        type=type,
+        subject=subject,
+        data=data,
+        correlationid=current_correlation_id(),
+        traceparent=trace_headers().get("traceparent"),
+    )
 
 
 EVENT_SCHEMAS: dict[str, type[BaseModel]] = {

@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from todo_common.app import create_service_app
-from todo_common.dapr import DaprClient, Subscription, subscription_router
+from todo_common.dapr.app import Subscription, sidecar_client, subscription_router
+from todo_common.dapr.client import DaprClient
 from todo_common.events import REMINDERS_TOPIC
 from todo_notification.channels import EmailChannel, InAppChannel, ReminderChannel, WebhookChannel
 from todo_notification.deliveries import Channel
@@ -48,30 +49,23 @@ def create_app(settings: NotificationSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient.from_settings(
-            settings,
-            # A binding call may take a while (SMTP); give up only after the binding would.
-            timeout=max(settings.dapr_timeout_seconds, settings.binding_timeout_seconds),
-        )
-        app.state.dapr = dapr
-        app.state.notifications = NotificationService(
-            dapr, settings, build_channels(dapr, settings), metrics
-        )
-        app.state.health.add("dapr-sidecar", dapr.is_healthy)
-        bindings = {
-            name
-            for channel, name in (
-                (Channel.WEBHOOK, settings.webhook_binding),
-                (Channel.EMAIL, settings.smtp_binding),
+        # A binding call may take a while (SMTP); give up only after the binding would.
+        timeout = max(settings.dapr_timeout_seconds, settings.binding_timeout_seconds)
+        async with sidecar_client(app, settings, timeout=timeout) as dapr:
+            app.state.notifications = NotificationService(
+                dapr, settings, build_channels(dapr, settings), metrics
             )
-            if channel in settings.channels
-        }
-        if bindings:
-            app.state.health.add("channel-bindings", BindingsLoaded(dapr, bindings), hard=False)
-        try:
+            bindings = {
+                name
+                for channel, name in (
+                    (Channel.WEBHOOK, settings.webhook_binding),
+                    (Channel.EMAIL, settings.smtp_binding),
+                )
+                if channel in settings.channels
+            }
+            if bindings:
+                app.state.health.add("channel-bindings", BindingsLoaded(dapr, bindings), hard=False)
             yield
-        finally:
-            await dapr.aclose()
 
     app = create_service_app(
         settings,

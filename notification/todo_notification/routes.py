@@ -6,16 +6,14 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr import DROP, RETRY, SUCCESS, require_dapr_caller
+from todo_common.dapr.app import job_response, require_dapr_caller, subscriber_reply
 from todo_common.events import CloudEvent
 from todo_notification.deliveries import RETRY_JOB_PREFIX
-from todo_notification.service import NotificationService, Outcome
+from todo_notification.service import NotificationService
 
 REMINDERS_ROUTE = "/events/reminders"
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
-
-_SUBSCRIBER_REPLY = {Outcome.DONE: SUCCESS, Outcome.DROPPED: DROP, Outcome.RETRY: RETRY}
 
 
 def _service(request: Request) -> NotificationService:
@@ -28,7 +26,7 @@ async def on_reminder(request: Request, event: CloudEvent) -> dict[str, str]:
     # Idempotent: one delivery record per (event id, channel), created first-write-wins.
     with correlation_scope(event.correlationid):
         outcome = await _service(request).handle_reminder(event)
-    return _SUBSCRIBER_REPLY[outcome]
+    return subscriber_reply(outcome)
 
 
 @router.post("/job/{name}")
@@ -37,7 +35,4 @@ async def on_job(request: Request, name: str, body: Any = Body(None)) -> JSONRes
     if not name.startswith(RETRY_JOB_PREFIX):
         # 404 is final for the scheduler: a job we do not know is not retried.
         return JSONResponse({"detail": f"unknown job {name}"}, status_code=404)
-    outcome = await _service(request).retry(name, body)
-    if outcome is Outcome.RETRY:
-        return JSONResponse({"status": outcome}, status_code=503)
-    return JSONResponse({"status": outcome})
+    return job_response(await _service(request).retry(name, body))

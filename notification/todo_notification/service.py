@@ -8,15 +8,16 @@ email. Delivery is at least once end to end, deduplicated here by the event id.
 import asyncio
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import structlog
 from pydantic import ValidationError
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr import DaprClient, DaprError, StateConflictError
+from todo_common.dapr.app import Outcome, unwrap_job_data
+from todo_common.dapr.client import DaprClient, DaprError, StateConflictError
 from todo_common.events import REMINDER_DUE, CloudEvent, ReminderDueData
+from todo_common.locks import KeyedLocks
 from todo_notification.channels import ReminderChannel
 from todo_notification.deliveries import (
     Channel,
@@ -31,25 +32,12 @@ from todo_notification.deliveries import (
     retry_job_name,
     start_attempt,
 )
-from todo_notification.locks import KeyedLocks
 from todo_notification.metrics import NotificationMetrics
 from todo_notification.settings import NotificationSettings
 
 logger = structlog.get_logger()
 
 EVENT_SOURCE = "todo-chatbot/notification"
-
-
-class Outcome(StrEnum):
-    DONE = "done"
-    DROPPED = "dropped"  # unusable: acknowledged (the subscription dead-letters it)
-    RETRY = "retry"  # deliver or trigger again later
-
-
-def unwrap_job_data(body: Any) -> Any:
-    if isinstance(body, dict) and "@type" in body and "value" in body:
-        return body["value"]
-    return body
 
 
 class NotificationService:

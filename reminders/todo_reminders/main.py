@@ -6,7 +6,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from todo_common.app import create_service_app
-from todo_common.dapr import DaprClient, Subscription, subscription_router
+from todo_common.dapr.app import Subscription, sidecar_client, subscription_router
+from todo_common.dapr.client import DaprClient
 from todo_common.events import TASK_EVENTS_TOPIC
 from todo_reminders.metrics import RemindersMetrics
 from todo_reminders.routes import TASK_EVENTS_ROUTE, TASK_EVENTS_WANTED
@@ -38,16 +39,11 @@ def create_app(settings: RemindersSettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        dapr = DaprClient.from_settings(settings)
-        app.state.dapr = dapr
-        app.state.reminders = ReminderService(dapr, settings, metrics)
-        app.state.health.add("dapr-sidecar", dapr.is_healthy)
-        if settings.require_scheduler:
-            app.state.health.add("dapr-scheduler", SchedulerProbe(dapr))
-        try:
+        async with sidecar_client(app, settings) as dapr:
+            app.state.reminders = ReminderService(dapr, settings, metrics)
+            if settings.require_scheduler:
+                app.state.health.add("dapr-scheduler", SchedulerProbe(dapr))
             yield
-        finally:
-            await dapr.aclose()
 
     app = create_service_app(
         settings,

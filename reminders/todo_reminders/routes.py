@@ -6,9 +6,9 @@ from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr import DROP, RETRY, SUCCESS, require_dapr_caller
+from todo_common.dapr.app import job_response, require_dapr_caller, subscriber_reply
 from todo_common.events import CloudEvent
-from todo_reminders.service import Outcome, ReminderService
+from todo_reminders.service import ReminderService
 
 TASK_EVENTS_ROUTE = "/events/task-events"
 # Every task event except the creation of a task without a reminder (most tasks), which
@@ -23,25 +23,15 @@ def _service(request: Request) -> ReminderService:
     return service
 
 
-_SUBSCRIBER_REPLY = {Outcome.DONE: SUCCESS, Outcome.DROPPED: DROP, Outcome.RETRY: RETRY}
-
-
 @router.post(TASK_EVENTS_ROUTE)
 async def on_task_event(request: Request, event: CloudEvent) -> dict[str, str]:
     # Idempotent: per-task `seq` orders changes; jobs are overwritten, occurrences keyed.
     with correlation_scope(event.correlationid):
         outcome = await _service(request).handle_task_event(event)
-    return _SUBSCRIBER_REPLY[outcome]
+    return subscriber_reply(outcome)
 
 
 @router.post("/job/{name}")
 async def on_job(request: Request, name: str, body: Any = Body(None)) -> JSONResponse:
-    """Dapr Jobs trigger: `POST /job/<name>` with the job's `data` as the JSON body.
-
-    2xx acknowledges (also for a stale or unusable trigger: dropped with a log line);
-    a 5xx makes the scheduler retry per the job's failure policy.
-    """
-    outcome = await _service(request).fire(name, body)
-    if outcome is Outcome.RETRY:
-        return JSONResponse({"status": outcome}, status_code=503)
-    return JSONResponse({"status": outcome})
+    """Dapr Jobs trigger: `POST /job/<name>` with the job's `data` as the JSON body."""
+    return job_response(await _service(request).fire(name, body))

@@ -7,19 +7,15 @@
 Delivery is at least once everywhere (pub/sub, job triggers): every step is idempotent.
 """
 
-import asyncio
-import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import structlog
 from pydantic import ValidationError
 
-from todo_common.correlation import correlation_scope, current_correlation_id
-from todo_common.dapr import DaprClient, DaprError, StateConflictError
+from todo_common.correlation import correlation_scope
+from todo_common.dapr.app import Outcome, unwrap_job_data
+from todo_common.dapr.client import DaprClient, DaprError, StateConflictError
 from todo_common.events import (
     REMINDER_DUE,
     REMINDERS_TOPIC,
@@ -27,8 +23,9 @@ from todo_common.events import (
     ReminderDueData,
     TaskEventData,
     TaskEventType,
+    new_event,
 )
-from todo_common.telemetry import trace_headers
+from todo_common.locks import KeyedLocks
 from todo_reminders.metrics import RemindersMetrics
 from todo_reminders.recurrence import plan_next_occurrence
 from todo_reminders.settings import RemindersSettings
@@ -53,24 +50,10 @@ logger = structlog.get_logger()
 EVENT_SOURCE = "todo-chatbot/reminders"
 _WRITE_ATTEMPTS = 8
 _CONVERGE_ROUNDS = 4
-_LOCK_STRIPES = 128
-
-
-class Outcome(StrEnum):
-    DONE = "done"
-    DROPPED = "dropped"  # permanently unusable or stale: acknowledged, never retried
-    RETRY = "retry"  # transient failure: deliver or trigger again later
 
 
 class TransientError(Exception):
     """A dependency failed in a way worth retrying (sidecar, scheduler, backend down)."""
-
-
-def unwrap_job_data(body: Any) -> Any:
-    """The job's `data` as sent; tolerate the protobuf `Any` wrapping of older runtimes."""
-    if isinstance(body, dict) and "@type" in body and "value" in body:
-        return body["value"]
-    return body
 
 
 class ReminderService:
@@ -81,14 +64,9 @@ class ReminderService:
         self._settings = settings
         self._metrics = metrics
         self._store = settings.statestore_name
-        # Changes to one task are applied one at a time per replica (striped locks keep
-        # memory bounded); across replicas ETags and `_converge` keep them consistent.
-        self._locks = [asyncio.Lock() for _ in range(_LOCK_STRIPES)]
-
-    @asynccontextmanager
-    async def _task_lock(self, task_id: str) -> AsyncIterator[None]:
-        async with self._locks[zlib.crc32(task_id.encode()) % _LOCK_STRIPES]:
-            yield
+        # Changes to one task are applied one at a time per replica; across replicas
+        # ETags and `_converge` keep them consistent.
+        self._locks = KeyedLocks()
 
     # -- task events -----------------------------------------------------------------
 
@@ -100,7 +78,7 @@ class ReminderService:
             self._metrics.task_events.labels(event.type, Outcome.DROPPED).inc()
             return Outcome.DROPPED
         try:
-            async with self._task_lock(data.task.id):
+            async with self._locks.hold(data.task.id):
                 await self._track(event, data)
             if event.type == TaskEventType.COMPLETED:
                 await self._create_next_occurrence(data)
@@ -290,14 +268,12 @@ class ReminderService:
             remind_at=job.remind_at,
             reminder_id=reminder_id(job.task_id, job.remind_at),
         )
-        event = CloudEvent(
+        event = new_event(
             # The reminder id as event id: a trigger delivered twice is one event downstream.
             id=reminder.reminder_id,
             source=EVENT_SOURCE,
             type=REMINDER_DUE,
             subject=job.task_id,
-            correlationid=current_correlation_id(),
-            traceparent=trace_headers().get("traceparent"),
             data=reminder.model_dump(mode="json"),
         )
         await self._dapr.publish(self._settings.pubsub_name, REMINDERS_TOPIC, event)

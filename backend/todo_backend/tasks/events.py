@@ -12,7 +12,6 @@ from todo_backend.db import utcnow
 from todo_backend.outbox.models import OUTBOX_TABLE
 from todo_backend.tasks.models import Task, UserSequence
 from todo_backend.tasks.schemas import TaskPublic
-from todo_common.correlation import current_correlation_id
 from todo_common.events import (
     TASK_EVENTS_TOPIC,
     TASK_UPDATES_TOPIC,
@@ -20,8 +19,8 @@ from todo_common.events import (
     TaskEventData,
     TaskEventType,
     TaskSnapshot,
+    new_event,
 )
-from todo_common.telemetry import trace_headers
 
 EVENT_SOURCE = "todo-chatbot/backend"
 # Domain consumers (reminders) read task-events; clients' sync (websocket) reads task-updates.
@@ -67,13 +66,8 @@ async def record_task_event(
         changed_fields=changed_fields or [],
         occurrence_key=task.occurrence_key,
     )
-    event = CloudEvent(
-        source=EVENT_SOURCE,
-        type=event_type,
-        subject=task.id,
-        correlationid=current_correlation_id(),
-        traceparent=trace_headers().get("traceparent"),
-        data=data.model_dump(mode="json"),
+    event = new_event(
+        source=EVENT_SOURCE, type=event_type, subject=task.id, data=data.model_dump(mode="json")
     )
     payload = event.model_dump_json(exclude_none=True)
     now = utcnow()

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from todo_notification.locks import KeyedLocks
+from todo_common.locks import KeyedLocks
 
 
 async def test_same_key_is_serialised_other_keys_are_not() -> None:

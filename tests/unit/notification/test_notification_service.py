@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from tests.unit.reminders.fake_dapr import FakeDapr
 from todo_common.dapr import DaprClient, DaprError
+from todo_common.dapr.app import Outcome
 from todo_common.events import (
     REMINDER_DUE,
     TASK_UPDATES_TOPIC,
@@ -26,7 +27,7 @@ from todo_notification.deliveries import (
 )
 from todo_notification.main import build_channels
 from todo_notification.metrics import NotificationMetrics
-from todo_notification.service import NotificationService, Outcome
+from todo_notification.service import NotificationService
 from todo_notification.settings import NotificationSettings
 
 NOW = datetime.now(UTC)

@@ -9,6 +9,7 @@ from prometheus_client import CollectorRegistry
 
 from tests.unit.reminders.fake_dapr import FakeDapr
 from todo_common.dapr import DaprClient
+from todo_common.dapr.app import Outcome
 from todo_common.events import (
     REMINDER_DUE,
     REMINDERS_TOPIC,
@@ -18,7 +19,7 @@ from todo_common.events import (
     TaskSnapshot,
 )
 from todo_reminders.metrics import RemindersMetrics
-from todo_reminders.service import Outcome, ReminderService
+from todo_reminders.service import ReminderService
 from todo_reminders.settings import RemindersSettings
 from todo_reminders.tracking import TrackedTask, reminder_id, reminder_job_name, task_key
 

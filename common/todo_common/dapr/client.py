@@ -1,20 +1,18 @@
-"""A thin async client for the Dapr sidecar's HTTP API, and subscription wiring.
+"""A thin async client for the Dapr sidecar's HTTP API (the services' only way to Dapr).
 
 Component names live here, and only here, in Python; `dapr/components/` and the Helm
-chart use the same names.
+chart use the same names. Why not the official SDK: docs/architecture.md (measured).
 """
 
 import json
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
 import aiohttp
-from fastapi import APIRouter, Request
 
 from todo_common.correlation import CORRELATION_HEADER, current_correlation_id
-from todo_common.errors import AuthenticationError
 from todo_common.events import CloudEvent
 from todo_common.settings import ServiceSettings
 from todo_common.telemetry import trace_headers
@@ -57,54 +55,6 @@ class StateEntry:
 
     value: Any | None
     etag: str | None
-
-
-@dataclass(frozen=True)
-class Subscription:
-    pubsub: str
-    topic: str
-    route: str
-    dead_letter_topic: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    # A CEL expression over the CloudEvent: daprd acknowledges events that do not match
-    # without calling the app at all.
-    match: str | None = None
-
-    def as_dapr(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"pubsubname": self.pubsub, "topic": self.topic}
-        if self.match:
-            body["routes"] = {"rules": [{"match": self.match, "path": self.route}]}
-        else:
-            body["route"] = self.route
-        if self.dead_letter_topic:
-            body["deadLetterTopic"] = self.dead_letter_topic
-        if self.metadata:
-            body["metadata"] = self.metadata
-        return body
-
-
-def subscription_router(subscriptions: Sequence[Subscription]) -> APIRouter:
-    """Programmatic subscriptions: daprd reads `GET /dapr/subscribe` at start-up."""
-    router = APIRouter(include_in_schema=False)
-
-    @router.get("/dapr/subscribe")
-    async def dapr_subscribe() -> list[dict[str, Any]]:
-        return [subscription.as_dapr() for subscription in subscriptions]
-
-    return router
-
-
-async def require_dapr_caller(request: Request) -> None:
-    """Dependency for routes only the sidecar may call (subscriptions, jobs, internal APIs)."""
-    expected: str | None = request.app.state.settings.app_api_token
-    if expected and request.headers.get("dapr-api-token") != expected:
-        raise AuthenticationError("this route is reachable only through the Dapr sidecar")
-
-
-# Subscriber replies understood by daprd: ack, redeliver later, or drop (dead-letter).
-SUCCESS = {"status": "SUCCESS"}
-RETRY = {"status": "RETRY"}
-DROP = {"status": "DROP"}
 
 
 @dataclass(frozen=True)

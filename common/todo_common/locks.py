@@ -8,10 +8,10 @@ from contextlib import asynccontextmanager
 class KeyedLocks:
     """Serialise work on one key within this process; other keys never wait.
 
-    Copies of one event delivered side by side (a job fired twice publishes the event
-    twice) then find each other's delivery record instead of racing to create it; a
-    lost first-write race costs Dapr retries and counts against the state store's
-    circuit breaker. Across replicas the first-write record still decides.
+    Delivery is at least once: copies of one event handled side by side (a job fired
+    twice publishes the event twice) then find each other's record instead of racing to
+    write it; a lost first-write or ETag race costs Dapr retries and counts against the
+    state store's circuit breaker. Across replicas the stored record still decides.
     """
 
     def __init__(self) -> None:
