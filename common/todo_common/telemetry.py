@@ -26,10 +26,20 @@ def configure_tracing(
     elif exporter is TracingExporter.OTLP:
         from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-        span_exporter = OTLPSpanExporter(endpoint=endpoint) if endpoint else OTLPSpanExporter()
+        # OTEL_EXPORTER_OTLP_ENDPOINT is a base URL (the standard): traces go to
+        # <base>/v1/traces. Unset, the exporter reads the OTEL_* variables itself.
+        span_exporter = (
+            OTLPSpanExporter(endpoint=traces_endpoint(endpoint)) if endpoint else OTLPSpanExporter()
+        )
     if span_exporter is not None:
         provider.add_span_processor(BatchSpanProcessor(span_exporter))
     trace.set_tracer_provider(provider)
+
+
+def traces_endpoint(base: str) -> str:
+    """The OTLP/HTTP traces URL for an OTEL_EXPORTER_OTLP_ENDPOINT base URL."""
+    base = base.rstrip("/")
+    return base if base.endswith("/v1/traces") else f"{base}/v1/traces"
 
 
 def current_trace_id() -> str | None:
