@@ -18,6 +18,7 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -146,13 +147,34 @@ async def soak(minutes: float) -> dict[str, Any]:
     header = run_header(plan)
     duration = minutes * 60
     samples: list[tuple[float, dict[str, float]]] = []
+    # The machine is shared: how busy it was, to tell the system's drift from its neighbours'.
+    machine: list[dict[str, float]] = []
     started = 0.0
+
+    def sample_machine() -> None:
+        ours = 0.0
+        for instance in system.stack.instances.values():
+            for process in (instance.app, instance.daprd):
+                if process is not None and process.pid is not None:
+                    with contextlib.suppress(psutil.Error):
+                        proc = psutil.Process(process.pid)
+                        times = [proc.cpu_times(), *(c.cpu_times() for c in proc.children(True))]
+                        ours += sum(t.user + t.system for t in times)
+        machine.append(
+            {
+                "at_seconds": round(time.time() - started),
+                "cpu_percent": psutil.cpu_percent(),
+                "load_avg_1m": round(os.getloadavg()[0], 2),
+                "stack_cpu_seconds": round(ours, 1),
+            }
+        )
 
     async def scenario(ctx: Context, stop: asyncio.Event) -> None:
         nonlocal started
         started = time.time()
         while time.time() - started < duration:
             samples.append((time.time(), await asyncio.to_thread(process_rss, ctx.stack)))
+            await asyncio.to_thread(sample_machine)
             await asyncio.sleep(15.0)
         samples.append((time.time(), await asyncio.to_thread(process_rss, ctx.stack)))
         stop.set()
@@ -170,6 +192,7 @@ async def soak(minutes: float) -> dict[str, Any]:
         kind: minute_latencies(traffic.calls, started, kind) for kind in ("rest", "chat")
     }
     report["rss"] = rss_growth(samples, started)
+    report["machine_samples"] = machine
     report["rss_samples_mib"] = [
         {"at_seconds": round(t - started), **{k: round(v, 1) for k, v in s.items()}}
         for t, s in samples
