@@ -49,6 +49,11 @@ _DATED = re.compile(
 )
 
 
+_OUT_THERE = re.compile(
+    r"\b(?:near\s+(?:me|here|by)|nearby|around\s+here|nearest|closest|train\s+times|times\s+(?:to|for)"
+    r"|directions|online|on\s+the\s+(?:web|internet|map)|restaurants?|hotels?|flights?\s+to|weather)\b",
+    _I,
+)
 _QUESTION = re.compile(
     r"\?\s*$|^(?:what|when|where|who|whom|whose|why|how|which|will|would|is|are|was|were|do|does"
     r"|did|can|could|should|shall|may|might|am|has|have|had)\b",
@@ -141,9 +146,9 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we)|how\s+to|is\s+there\s+a\s+way\s+to"
             r"|can\s+you\s+(?:show|tell|explain)\s+(?:me\s+)?how)\b(?=.*\b(?:tasks?|todos?|to-dos?"
-            r"|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?|this|it|you"
-            r"|(?:my|the|to-?do)\s+list"
-            r"|recurring|items?|app|bot|commands?)\b)",
+            r"|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?"
+            r"|(?:this|the)\s+(?:app|bot|chat|assistant)|(?:use|ask)\s+(?:you|this|it)"
+            r"|(?:my|the|to-?do)\s+list|recurring|items?|commands?)\b)",
             _I,
         ),
     ),
@@ -301,6 +306,8 @@ _RULES: list[Rule] = [
         Intent.LIST_TASKS,
         strong=True,
         name="search_command",
+        # "find a restaurant near me", "look up the train times": the world, not the tasks
+        applies=lambda text: _OUT_THERE.search(text) is None,
         pattern=re.compile(
             r"^(?:search|look\s+up|lookup)\b(?!\s+(?:the\s+)?(?:web|internet|google|online|definition))"
             r"|^(?:find|look\s+for)\b(?!\s+me\s+(?:a|an|some|the\s+(?:nearest|best|closest))\b)",
