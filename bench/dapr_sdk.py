@@ -18,7 +18,7 @@ import psutil
 from bench.context import Bench
 from bench.records import Figure, latency_figure
 from bench.stats import summary_ms
-from todo_common.dapr import PUBSUB, STATESTORE, DaprClient
+from todo_common.dapr.client import PUBSUB, STATESTORE, DaprClient
 
 TOPIC = "bench-sdk"
 Call = Callable[[int], Awaitable[None]]

@@ -91,6 +91,15 @@ class CloudEvent(BaseModel):
     data: dict[str, Any]
 
 
+class EventLogPage(BaseModel):
+    """A page of one user's `task-updates` events after a seq, read back from the backend's
+    outbox (`GET /internal/users/{user_id}/events`): how a reconnecting client resumes."""
+
+    events: list[CloudEvent]
+    oldest_seq: int | None = Field(description="The oldest seq still kept; None: no events")
+    latest_seq: int = Field(description="The user's latest assigned seq (0: none yet)")
+
+
 def new_event(
     *,
     source: str,

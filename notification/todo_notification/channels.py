@@ -8,7 +8,7 @@ Adding a channel is a class with `send` plus, for a binding, a component in
 import html
 from typing import Protocol
 
-from todo_common.dapr import DaprClient
+from todo_common.dapr.client import DaprClient
 from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent, ReminderDueData
 from todo_notification.deliveries import Channel, outgoing_event
 

@@ -3,7 +3,7 @@ from typing import Annotated, Any
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 
-from todo_common.dapr import PUBSUB, SMTP_BINDING, STATESTORE, WEBHOOK_BINDING
+from todo_common.dapr.client import PUBSUB, SMTP_BINDING, STATESTORE, WEBHOOK_BINDING
 from todo_common.settings import ServiceSettings
 from todo_notification.deliveries import Channel, RetryPolicy
 

@@ -1,7 +1,7 @@
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
-from todo_common.dapr import PUBSUB, STATESTORE
+from todo_common.dapr.client import PUBSUB, STATESTORE
 from todo_common.settings import ServiceSettings
 
 

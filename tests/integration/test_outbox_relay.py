@@ -12,7 +12,7 @@ from sqlmodel import col, select
 from tests.integration.conftest import ClientFactory
 from todo_backend.outbox.models import OutboxEvent
 from todo_backend.outbox.relay import OutboxRelay
-from todo_common.dapr import DaprClient
+from todo_common.dapr.client import DaprClient
 
 
 class BulkSidecar:

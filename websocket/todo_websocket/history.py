@@ -8,22 +8,15 @@ It is read through Dapr service invocation.
 import asyncio
 
 import structlog
-from pydantic import BaseModel
 
-from todo_common.dapr import DaprClient, DaprError
-from todo_common.events import CloudEvent
+from todo_common.dapr.client import DaprClient, DaprError
+from todo_common.events import CloudEvent, EventLogPage
 from todo_websocket.connections import ClientConnection
 from todo_websocket.messages import message_from_event
 
 logger = structlog.get_logger()
 
 BACKEND_APP_ID = "backend"
-
-
-class EventLogPage(BaseModel):
-    events: list[CloudEvent]
-    oldest_seq: int | None
-    latest_seq: int
 
 
 class EventHistory:

@@ -6,7 +6,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from fastapi import FastAPI
 
 from todo_common.app import create_service_app
-from todo_common.dapr import DaprClient
+from todo_common.dapr.app import sidecar_client
+from todo_common.dapr.client import DaprClient
 from todo_common.events import TASK_UPDATES_TOPIC
 from todo_websocket.connections import ConnectionRegistry
 from todo_websocket.history import EventHistory
@@ -36,7 +37,9 @@ def create_app(settings: WebsocketSettings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         install_sigterm_handler(registry)
         async with AsyncExitStack() as stack:
-            stack.push_async_callback(dapr.aclose)
+            await stack.enter_async_context(sidecar_client(app, settings, client=dapr))
+            # Ready only once this replica's subscription hands back its own probe event.
+            app.state.health.add("subscription", subscription)
             stack.push_async_callback(close_all, registry)  # first: callbacks run LIFO
             if settings.redis_stream_group:
                 # Before uvicorn opens the port, so before the sidecar subscribes.
@@ -60,9 +63,6 @@ def create_app(settings: WebsocketSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.registry = registry
-    app.state.health.add("dapr-sidecar", dapr.is_healthy)
-    # Ready only once this replica's subscription hands back its own probe event.
-    app.state.health.add("subscription", subscription)
     metrics = WebsocketMetrics(app.state.metrics.registry, registry)
     app.include_router(
         websocket_router(

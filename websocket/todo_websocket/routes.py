@@ -6,7 +6,7 @@ import structlog
 from fastapi import APIRouter, Depends, WebSocket
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr import SUCCESS, Subscription, require_dapr_caller, subscription_router
+from todo_common.dapr.app import SUCCESS, Subscription, require_dapr_caller, subscription_router
 from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent
 from todo_websocket.connections import ConnectionRegistry
 from todo_websocket.messages import message_from_event

@@ -13,8 +13,8 @@ from contextlib import suppress
 
 import structlog
 
-from todo_common.dapr import DaprClient, DaprError
-from todo_common.events import CloudEvent
+from todo_common.dapr.client import DaprClient, DaprError
+from todo_common.events import CloudEvent, new_event
 
 logger = structlog.get_logger()
 
@@ -63,10 +63,8 @@ class SubscriptionProbe:
 
     async def _probe_until_delivered(self) -> None:
         while not self.delivered:
-            probe = CloudEvent(
-                source="websocket",
-                type=PROBE_EVENT_TYPE,
-                data={"replica_id": self._replica_id},
+            probe = new_event(
+                source="websocket", type=PROBE_EVENT_TYPE, data={"replica_id": self._replica_id}
             )
             with suppress(DaprError):  # the sidecar may not be up yet
                 await self._dapr.publish(self._pubsub, self._topic, probe)

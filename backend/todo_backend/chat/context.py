@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from todo_backend.tasks.schemas import TaskPublic
-from todo_common.dapr import STATESTORE, DaprClient
+from todo_common.dapr.client import STATESTORE, DaprClient
 
 ChangeKind = Literal["created", "updated", "deleted"]
 

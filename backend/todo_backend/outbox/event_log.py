@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from pydantic import BaseModel
 from sqlalchemy import delete, func
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
@@ -11,12 +10,7 @@ from todo_backend.db import utcnow
 from todo_backend.outbox.models import OutboxEvent
 from todo_backend.tasks.models import UserSequence
 from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent
-
-
-class EventLogPage(BaseModel):
-    events: list[CloudEvent]
-    oldest_seq: int | None
-    latest_seq: int
+from todo_common.events import EventLogPage as EventLogPage  # routes.py takes it from here
 
 
 async def read_event_log(

@@ -1,38 +1,11 @@
 """Dapr for the services: `client` (the sidecar's HTTP API, component names) and `app`
 (what daprd calls: subscriptions, the sidecar-only guard, outcomes, job triggers).
 
-The names are re-exported here so `from todo_common.dapr import DaprClient` keeps working.
+Import from the submodule that holds the name. The few names below are still re-exported
+for backend modules that are mid-change elsewhere; they move to the submodules next.
 """
 
-from todo_common.dapr.app import (
-    DROP,
-    RETRY,
-    SUCCESS,
-    Outcome,
-    Subscription,
-    job_response,
-    require_dapr_caller,
-    sidecar_client,
-    subscriber_reply,
-    subscription_router,
-    unwrap_job_data,
-)
-from todo_common.dapr.client import (
-    PUBSUB,
-    SMTP_BINDING,
-    STATESTORE,
-    WEBHOOK_BINDING,
-    WEBSOCKET_PUBSUB,
-    DaprClient,
-    DaprError,
-    DaprResponse,
-    StateConflictError,
-    StateEntry,
-)
+from todo_common.dapr.app import require_dapr_caller
+from todo_common.dapr.client import PUBSUB, DaprClient, DaprError
 
-__all__ = [
-    "DROP", "PUBSUB", "RETRY", "SMTP_BINDING", "STATESTORE", "SUCCESS", "WEBHOOK_BINDING",
-    "WEBSOCKET_PUBSUB", "DaprClient", "DaprError", "DaprResponse", "Outcome",
-    "StateConflictError", "StateEntry", "Subscription", "job_response", "require_dapr_caller",
-    "sidecar_client", "subscriber_reply", "subscription_router", "unwrap_job_data",
-]  # fmt: skip
+__all__ = ["PUBSUB", "DaprClient", "DaprError", "require_dapr_caller"]

@@ -97,11 +97,19 @@ def unwrap_job_data(body: Any) -> Any:
 
 @asynccontextmanager
 async def sidecar_client(
-    app: FastAPI, settings: ServiceSettings, *, timeout: float | None = None
+    app: FastAPI,
+    settings: ServiceSettings,
+    *,
+    timeout: float | None = None,
+    client: DaprClient | None = None,
 ) -> AsyncIterator[DaprClient]:
     """The app's client for its own sidecar for the lifespan of the app: kept on
-    `app.state.dapr`, the sidecar's health a hard readiness check, closed on shutdown."""
-    dapr = DaprClient.from_settings(settings, timeout=timeout)
+    `app.state.dapr`, the sidecar's health a hard readiness check, closed on shutdown.
+
+    `client`: one the app built at create time, because parts made there hold it (its
+    session opens on first use, in the loop); it is adopted instead of building another.
+    """
+    dapr = client or DaprClient.from_settings(settings, timeout=timeout)
     app.state.dapr = dapr
     app.state.health.add("dapr-sidecar", dapr.is_healthy)
     try:

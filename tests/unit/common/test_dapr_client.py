@@ -9,7 +9,8 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from todo_common.dapr import DaprClient, Subscription
+from todo_common.dapr.app import Subscription
+from todo_common.dapr.client import DaprClient
 
 EVENTS = [("e1", '{"id":"e1","specversion":"1.0"}'), ("e2", '{"id":"e2","specversion":"1.0"}')]
 

@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from todo_common.app import create_service_app
-from todo_common.dapr import RETRY, SUCCESS
+from todo_common.dapr.app import RETRY, SUCCESS
 from todo_common.metrics import memory_limit_bytes
 from todo_common.settings import ServiceSettings
 

@@ -8,8 +8,8 @@ import pytest
 from prometheus_client import CollectorRegistry
 
 from tests.unit.reminders.fake_dapr import FakeDapr
-from todo_common.dapr import DaprClient, DaprError
 from todo_common.dapr.app import Outcome
+from todo_common.dapr.client import DaprClient, DaprError
 from todo_common.events import (
     REMINDER_DUE,
     TASK_UPDATES_TOPIC,

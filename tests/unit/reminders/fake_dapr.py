@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 
-from todo_common.dapr import DaprError, StateConflictError, StateEntry
+from todo_common.dapr.client import DaprError, StateConflictError, StateEntry
 from todo_common.events import CloudEvent
 
 

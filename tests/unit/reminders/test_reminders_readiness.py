@@ -5,7 +5,7 @@ from typing import cast
 import pytest
 
 from tests.unit.reminders.fake_dapr import FakeDapr
-from todo_common.dapr import DaprClient, DaprError
+from todo_common.dapr.client import DaprClient, DaprError
 from todo_reminders.main import SchedulerProbe
 
 

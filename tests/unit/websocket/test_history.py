@@ -5,10 +5,10 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from todo_common.dapr import DaprError
-from todo_common.events import CloudEvent, TaskEventType
+from todo_common.dapr.client import DaprError
+from todo_common.events import CloudEvent, EventLogPage, TaskEventType
 from todo_websocket.connections import ConnectionRegistry
-from todo_websocket.history import EventHistory, EventLogPage
+from todo_websocket.history import EventHistory
 from todo_websocket.subscription import PROBE_EVENT_TYPE, SubscriptionProbe
 
 

@@ -40,7 +40,7 @@ from dateutil.rrule import rrulestr
 
 from todo_backend.settings import BackendSettings
 from todo_common.auth import create_token
-from todo_common.dapr import DaprClient, StateConflictError, StateEntry
+from todo_common.dapr.client import DaprClient, StateConflictError, StateEntry
 
 TEST_SET_DIR = Path(__file__).resolve().parents[1] / "data" / "test"
 MANIFEST_NAME = "MANIFEST.sha256"

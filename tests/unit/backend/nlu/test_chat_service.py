@@ -20,7 +20,7 @@ from todo_backend.nlu.classifier import DATA_DIR
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery
 from todo_backend.tasks.service import TaskService
-from todo_common.dapr import DaprClient
+from todo_common.dapr.client import DaprClient
 
 USER = "alice"
 
