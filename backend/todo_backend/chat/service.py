@@ -192,6 +192,7 @@ class ChatService:
                     sort="created_at",
                     order="desc",
                 ),
+                count_total=False,
             )
             resolution = resolve_reference(named, tasks)
             if resolution.task:
@@ -210,6 +211,7 @@ class ChatService:
         recent, _ = await self._tasks.list(
             user_id=user_id,
             query=TaskQuery(status=status, limit=MAX_CANDIDATES, sort="created_at", order="desc"),
+            count_total=False,
         )
         if recent:
             return _ask(recent, intent, action)
@@ -255,7 +257,9 @@ class ChatService:
         if intent is Intent.COMPLETE_TASK:
             status = StatusFilter.PENDING
         tasks, _ = await self._tasks.list(
-            user_id=user_id, query=TaskQuery(status=status, limit=200, sort="created_at")
+            user_id=user_id,
+            query=TaskQuery(status=status, limit=200, sort="created_at"),
+            count_total=False,
         )
         if not tasks:
             return Turn("No tasks match, so nothing changed.")

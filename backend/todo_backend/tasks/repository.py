@@ -86,23 +86,29 @@ def _sort_key(field: SortField) -> Any:
 
 
 async def list_tasks(
-    session: AsyncSession, *, owner_id: str, query: TaskQuery
+    session: AsyncSession, *, owner_id: str, query: TaskQuery, count_total: bool = True
 ) -> tuple[list[TaskPublic], int]:
     """One page and the total count, read as plain rows (no ORM objects: a page is built
-    on every list call)."""
+    on every list call).
+
+    The page is its own query, so PostgreSQL can walk an index in the page's order and
+    stop at LIMIT; the total is counted apart, and only when the page does not tell it
+    (a window count over the page query made every list sort all of a user's tasks: list
+    CPU grew linearly with tasks per user, see docs/performance.md). Without
+    `count_total` (chat's reference lookups) the total is the page's length.
+    """
     key = _sort_key(query.sort)
     ordered = key.desc() if query.order is SortOrder.DESC else key.asc()
-    total_column = func.count().over().label("total")  # counted before LIMIT applies
     statement = (
-        _filtered(sa_select(*_PUBLIC_COLUMNS, total_column), owner_id=owner_id, query=query)
+        _filtered(sa_select(*_PUBLIC_COLUMNS), owner_id=owner_id, query=query)
         .order_by(ordered.nulls_last(), col(Task.created_at), col(Task.id))
         .limit(query.limit)
         .offset(query.offset)
     )
     rows = (await session.execute(statement)).all()
-    if rows:
-        total = int(rows[0].total)
-    else:  # past the last page (or nothing at all): the window saw no row to count
+    if not count_total or (query.offset == 0 and len(rows) < query.limit):
+        total = query.offset + len(rows)
+    else:
         matching = _filtered(sa_select(col(Task.id)), owner_id=owner_id, query=query).subquery()
         total = (await session.execute(sa_select(func.count()).select_from(matching))).scalar_one()
     tags = await _tags_by_task(session, [row.id for row in rows])

@@ -47,8 +47,12 @@ class TaskService:
             raise NotFoundError(f"task {task_id} not found")
         return task
 
-    async def list(self, *, user_id: str, query: TaskQuery) -> tuple[list[TaskPublic], int]:
-        return await repository.list_tasks(self.session, owner_id=user_id, query=query)
+    async def list(
+        self, *, user_id: str, query: TaskQuery, count_total: bool = True
+    ) -> tuple[list[TaskPublic], int]:
+        return await repository.list_tasks(
+            self.session, owner_id=user_id, query=query, count_total=count_total
+        )
 
     async def create(
         self, *, user_id: str, data: TaskCreate, occurrence_key: str | None = None
