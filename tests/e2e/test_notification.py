@@ -154,6 +154,24 @@ def mail(sinks: tuple[Sinks, int, int]) -> MailSink:
     return sinks[0].mail
 
 
+@pytest.fixture
+def webhook_breaker_closes(stack: Stack) -> Iterator[None]:
+    """For a test that trips the webhook's circuit breaker (`channelCB` in
+    dapr/components/resiliency.yaml): afterwards, wait until the breaker lets a healthy call
+    through again (after its timeout), so later tests on this module's stack start closed."""
+    yield
+
+    def healthy_call_passes() -> bool:
+        with sidecar(stack, "notification") as dapr:
+            response = dapr.post(
+                "/v1.0/bindings/notification-webhook",
+                json={"operation": "post", "data": {"data": {"user_id": "breaker-probe"}}},
+            )
+        return response.is_success
+
+    eventually(healthy_call_passes, timeout=45, interval=0.5)
+
+
 # -- helpers -----------------------------------------------------------------------------
 
 
@@ -246,7 +264,7 @@ def test_reminder_reaches_websocket_webhook_and_email_once(
 
 
 def test_failing_webhook_is_retried_then_dead_lettered_without_holding_up_other_channels(
-    stack: Stack, webhook: WebhookSink, mail: MailSink
+    stack: Stack, webhook: WebhookSink, mail: MailSink, webhook_breaker_closes: None
 ) -> None:
     user = f"fail-{uuid.uuid4().hex[:6]}"
     correlation_id = f"deadletter-{uuid.uuid4().hex}"
