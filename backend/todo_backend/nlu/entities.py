@@ -49,6 +49,8 @@ _ADD_LEAD = re.compile(
     r"(?:\s+(?:really|still|also|probably|definitely))?"
     r"|i've\s+got\s+to|i'll\s+need\s+to|(?:need|have|got)\s+to|gotta|must"
     r"|(?:don't|do\s+not|dont)\s+(?:let\s+me\s+)?forget\s+(?:to|about)"
+    r"|(?:i\s+)?(?:can't|cannot|can\s+not|mustn't|must\s+not)\s+forget\s+(?:to|about)"
+    r"|(?:i'm\s+|i\s+am\s+)?(?:gonna|going\s+to)\s+(?:need|have)\s+to|need\s+(?!to\b)(?=\w)"
     r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
     r"|there's\s+(?:a\s+)?(?:task|something)\s+to)(?:(?<=[:\-])|\b)\s*",
     _I,
@@ -89,7 +91,7 @@ _COMPLETE_TAIL = re.compile(
     _I,
 )
 _DELETE_LEAD = re.compile(
-    r"^(?:i\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)|delete|remove|erase|trash|drop"
+    r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|i\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)|delete|remove|erase|trash|drop"
     r"|cancel|scrap|discard|get\s+rid\s+of|clear|forget(?:\s+about)?"
     r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+out)?\s*",
     _I,
@@ -314,7 +316,13 @@ _REMINDER_EXISTING = re.compile(r"^(?:about|of|for|regarding|on|re:?)\s+", _I)
 
 def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:
     details = _task_details(utterance, now=now, mode="reminder")
-    text = strip_lead(fragments(utterance.leftover()), _REMINDER_LEAD)
+    text = fragments(utterance.leftover())
+    # "ugh i keep forgetting, remind me to X": the reminder starts at its own clause
+    clauses = _CLAUSE_BREAK.split(text)
+    starts = [i for i, c in enumerate(clauses) if _REMINDER_LEAD.match(strip_lead(c.strip()))]
+    if starts and starts[0] > 0:
+        text = " ".join(clauses[starts[0] :])
+    text = strip_lead(text, _REMINDER_LEAD)
     new_task = _REMINDER_NEW.match(text)
     title: str | None
     reference: str | None

@@ -22,8 +22,8 @@ COMMAND_VERBS = (
 )
 _ASKS = re.compile(
     r"^(?:what|what's|whats|when|when's|where|where's|who|who's|whom|whose|why|how|how's|which"
-    r"|will|would|is|isn't|are|aren't|was|wasn't|were|do|does|doesn't|did|didn't|can|can't"
-    r"|could|should|shall|may|might|am|has|hasn't|have|haven't|had|any\s+idea|i\s+wonder)\b",
+    r"|will|would|is|isn't|are|aren't|was|wasn't|were|do|does|doesn't|did|didn't|can"
+    r"|could|should|shall|may|might|am|has|hasn't|have|haven't|had|any\s+idea|i\s+wonder)\b(?!')",
     _I,
 )
 _POLITE = re.compile(

@@ -20,7 +20,9 @@ _I = re.I
 
 _FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|um+|uh+|well|actually|alright|right|please|pls|plz|kindly"
-    r"|oops|wait|hmm+|now|ah|no|yes|yeah|yep|sure|great|cool|thanks|hi|hello)\b[\s,!.:-]*)+"
+    r"|oops|wait|hmm+|now|ah|no(?!\s+need)|yes|yeah|yep|sure|great|cool|thanks|hi|hello"
+    r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
+    r")\b[\s,!.:-]*)+"
     r"(?=\S)",
     _I,
 )
@@ -38,7 +40,8 @@ _TASK_WORDS = re.compile(
     r"\b(?:tasks?|todos?|to-dos?|to\s+do|list|agenda|plate|due|overdue|pending|completed|done"
     r"|finished|open|remaining|left|reminders|items|scheduled|priority|tagged|labell?ed|urgent"
     r"|need\s+to|have\s+to|should\s+i|work\s+on|going\s+on|coming\s+up|next"
-    r"|(?:do\s+i\s+have|have\s+i\s+got|is\s+there)\s+(?:anything|something|stuff|much|a\s+lot))\b|#\w",
+    r"|(?:do\s+i\s+have|have\s+i\s+got|is\s+there)\s+(?:anything|something|stuff|much|a\s+lot)"
+    r"|forgetting|forgotten|everything)\b|#\w",
     _I,
 )
 _DATED = re.compile(
@@ -101,7 +104,7 @@ _RULES: list[Rule] = [
         name="undo",
         decisive=True,
         pattern=re.compile(
-            r"^(?:undo|revert|reverse|roll\s*back)(?:\s+(?:that|it|this|the\s+last\s+(?:change|one|action"
+            r"^(?:scratch\s+that|undo|revert|reverse|roll\s*back)(?:\s+(?:that|it|this|the\s+last\s+(?:change|one|action"
             r"|thing|step)|what\s+you\s+(?:just\s+)?did|my\s+last\s+(?:change|action)))?(?:\s+please)?[\s!.]*$"
             r"|^take\s+(?:that|it)\s+back[\s!.]*$|^(?:put|bring)\s+it\s+back[\s!.]*$",
             _I,
@@ -159,6 +162,30 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:what(?:'s|\s+is)|calculate|compute|how\s+much\s+is|solve)\s+[\d\s.,]+\s*(?:plus|minus"
             r"|times|divided\s+by|multiplied\s+by|over|x|\*|/|\+|-|to\s+the\s+power\s+of)\s*[\d.]+",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.DELETE_TASK,
+        strong=True,
+        name="no_need_anymore",
+        whole_message=True,
+        pattern=re.compile(
+            r"^(?:(?:ok|so|oh|well|actually)[\s,]+)*no\s+(?:more\s+)?need\s+(?:to|for)\b.*\b(?:anymore|any\s+more"
+            r"|now)\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.ADD_TASK,
+        strong=True,
+        name="ends_on_a_list",
+        # "milk eggs and butter on the list please"
+        applies=lambda text: not is_question(text),
+        pattern=re.compile(
+            r"^(?!(?:show|tell|read|list|display|view|see|give|what|wat|whats|what's|which|is|are|do"
+            r"|does|any|check|open|print|pull|get|find|search)\b)"
+            rf"\w.*\s(?:on|to|onto)\s+{_A_LIST}\s*(?:,?\s*(?:please|pls|thanks|thank\s+you|ty))?[\s.!]*$",
             _I,
         ),
     ),
@@ -387,7 +414,9 @@ _RULES: list[Rule] = [
         name="obligation",
         pattern=re.compile(
             r"^(?:(?:i|we)\s+(?:really\s+|still\s+|also\s+)?(?:(?:need|have|ought)\s+to|must|should"
-            r"|gotta)|need\s+to|have\s+to|gotta"
+            r"|gotta)|need\s+to|have\s+to|gotta|(?:i'm\s+|i\s+am\s+)?(?:gonna|going\s+to)\s+(?:need|have)\s+to"
+            r"|(?:i\s+)?(?:can't|cannot|can\s+not|mustn't|must\s+not)\s+forget\s+(?:to|about)"
+            r"|need\s+(?!(?:help|to|a\s+hand|some\s+help)\b)(?=\w)"
             r"|don'?t\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to"
             r"|i(?:'ve|\s+have)\s+got\s+to)\s*"
             # "I need to delete the gym task" manages a task rather than being one.
