@@ -95,6 +95,10 @@ def reminder_figures(tmp: Path, *, quick: bool) -> list[Figure]:
     return [figure]
 
 
+def rss_figure(bench: Bench, name: str, when: str) -> Figure:
+    return Figure(name, "MiB", rss_mib=bench.account.rss_mib(), parameters={"section": when})
+
+
 def run_sections(bench: Bench, names: list[str]) -> None:
     for name in names:
         print(f"== {name}", flush=True)
@@ -109,7 +113,8 @@ def run_sections(bench: Bench, names: list[str]) -> None:
 
 def start_system(
     cleanup: ExitStack, tmp: Path, postgres: PostgresCluster, *, quick: bool, pubsub: str = "redis"
-) -> Stack:
+) -> Bench:
+    """The whole system on free ports, stopped by `cleanup`, with its process account."""
     retention_hours = outbox_retention_seconds(quick) / 3600
     config = StackConfig(
         ports=PortPlan.free(),
@@ -130,25 +135,25 @@ def start_system(
     stack = Stack(config)
     stack.start()
     cleanup.callback(stack.stop)
-    return stack
+    assert postgres.process is not None and postgres.process.pid is not None
+    return Bench(
+        stack=stack,
+        account=stack_account(stack, postgres_pid=postgres.process.pid),
+        postgres=postgres,
+        quick=quick,
+        tmp=tmp,
+        cleanup=cleanup,
+    )
 
 
 def kafka_figures(postgres: PostgresCluster, tmp: Path, *, quick: bool) -> list[Figure]:
     """create → WebSocket on a system whose pub/sub is the local Kafka broker (started after
     the Redis system has stopped, on the same PostgreSQL), and the raw Kafka hop floor."""
     with ExitStack() as cleanup:
-        stack = start_system(cleanup, tmp, postgres, quick=quick, pubsub="kafka")
-        assert postgres.process is not None and stack.kafka is not None
-        bench = Bench(
-            stack=stack,
-            account=stack_account(stack, postgres_pid=postgres.process.pid),
-            postgres=postgres,
-            quick=quick,
-            tmp=tmp,
-            cleanup=cleanup,
-        )
+        bench = start_system(cleanup, tmp, postgres, quick=quick, pubsub="kafka")
+        assert bench.stack.kafka is not None
         figures = asyncio.run(websocket_sync.run_on_broker(bench, "kafka"))
-        hop = kafka_round_trips(stack.kafka.bootstrap, count=250 if quick else 1000, rate=50)
+        hop = kafka_round_trips(bench.stack.kafka.bootstrap, count=250 if quick else 1000, rate=50)
     floor = latency_figure("floor.kafka_hop", hop["latency"], rate=50)
     for figure in figures:
         figure.parameters["section"] = "kafka"
@@ -179,38 +184,15 @@ def main() -> None:
         postgres = PostgresCluster(tmp / "postgres", free_port())
         postgres.start()
         cleanup.callback(postgres.stop)
-        stack = start_system(cleanup, tmp, postgres, quick=args.quick)
-        assert postgres.process is not None
-        bench = Bench(
-            stack=stack,
-            account=stack_account(stack, postgres_pid=postgres.process.pid),
-            postgres=postgres,
-            quick=args.quick,
-            tmp=tmp,
-            cleanup=cleanup,
-        )
-        bench.figures.append(
-            Figure(
-                "system.idle_rss",
-                "MiB",
-                rss_mib=bench.account.rss_mib(),
-                parameters={"section": "idle"},
-            )
-        )
+        bench = start_system(cleanup, tmp, postgres, quick=args.quick)
+        bench.figures.append(rss_figure(bench, "system.idle_rss", "idle"))
         run_sections(bench, [s for s in sections if s in SECTIONS])
         if "outbox" in sections:
             print("== outbox", flush=True)
             retention = outbox_retention_seconds(args.quick)
             bench.figures += asyncio.run(outbox_growth.run(bench, retention_seconds=retention))
-        bench.figures.append(
-            Figure(
-                "system.loaded_rss",
-                "MiB",
-                rss_mib=bench.account.rss_mib(),
-                parameters={"section": "after all sections"},
-            )
-        )
-        stack.stop()
+        bench.figures.append(rss_figure(bench, "system.loaded_rss", "after all sections"))
+        bench.stack.stop()
         figures = bench.figures
         if "kafka" in sections:
             print("== kafka", flush=True)

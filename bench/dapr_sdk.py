@@ -21,6 +21,7 @@ from bench.stats import summary_ms
 from todo_common.dapr.client import PUBSUB, STATESTORE, DaprClient
 
 TOPIC = "bench-sdk"
+OPERATIONS = ("publish", "bulk_publish_10", "state_get_save_etag", "invoke", "job_schedule_delete")
 Call = Callable[[int], Awaitable[None]]
 
 
@@ -55,13 +56,7 @@ def ours(client: DaprClient) -> dict[str, Call]:
         await client.schedule_job(f"bench-ours-{i}", due_time="2099-01-01T00:00:00Z", data={})
         await client.delete_job(f"bench-ours-{i}")
 
-    return {
-        "publish": publish,
-        "bulk_publish_10": bulk,
-        "state_get_save_etag": state,
-        "invoke": invoke,
-        "job_schedule_delete": job,
-    }
+    return dict(zip(OPERATIONS, (publish, bulk, state, invoke, job), strict=True))
 
 
 def sdk(client: Any) -> dict[str, Call]:
@@ -93,13 +88,7 @@ def sdk(client: Any) -> dict[str, Call]:
         )
         await client.delete_job_alpha1(f"bench-sdk-{i}")
 
-    return {
-        "publish": publish,
-        "bulk_publish_10": bulk,
-        "state_get_save_etag": state,
-        "invoke": invoke,
-        "job_schedule_delete": job,
-    }
+    return dict(zip(OPERATIONS, (publish, bulk, state, invoke, job), strict=True))
 
 
 async def _measure(call: Call, calls: int, sidecar: psutil.Process) -> dict[str, Any]:
