@@ -2,7 +2,8 @@
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
 import aiohttp
 
@@ -42,8 +43,6 @@ async def open_arrivals(
     intended start, so a slow server cannot hide its queueing (no coordinated omission)."""
     latencies: list[float] = []
     errors = 0
-    total = int(rate * duration)
-    begin = time.perf_counter()
 
     async def one(index: int, intended: float) -> None:
         nonlocal errors
@@ -54,12 +53,21 @@ async def open_arrivals(
             return
         latencies.append(time.perf_counter() - intended)
 
-    tasks = []
+    await on_schedule(int(rate * duration), rate, one)
+    return latencies, errors
+
+
+async def on_schedule(
+    total: int, rate: float, start: Callable[[int, float], Coroutine[Any, Any, None]]
+) -> None:
+    """`start(index, intended_time)` for `total` indexes, `rate` per second from now, each
+    started on time however long the earlier ones take; returns when all are done."""
+    begin = time.perf_counter()
+    tasks: list[asyncio.Task[None]] = []
     for index in range(total):
         intended = begin + index / rate
         delay = intended - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)
-        tasks.append(asyncio.create_task(one(index, intended)))
+        tasks.append(asyncio.create_task(start(index, intended)))
     await asyncio.gather(*tasks)
-    return latencies, errors

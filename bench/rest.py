@@ -34,6 +34,31 @@ async def _creates(
         return await closed_loop(CLIENTS, per_client, create)
 
 
+async def _measured_creates(
+    name: str,
+    account: ProcessAccount,
+    target: tuple[str, str],
+    tokens: list[str],
+    per_client: int,
+    params: dict[str, Any],
+) -> tuple[Figure, float]:
+    """The create figure for one target (base URL, path), measured on `account`, and its
+    whole-system CPU ms per create (warm-up creates counted: the CPU covers them too)."""
+    with account.measure() as cpu:
+        latencies, wall = await _creates(*target, tokens, per_client)
+    creates = len(latencies) + 2 * CLIENTS
+    system_ms = cpu.total_per_op_ms(creates, exclude=NOT_THE_SYSTEM)
+    figure = latency_figure(
+        name,
+        summary_ms(latencies),
+        rate=round(len(latencies) / wall, 1),
+        cpu_ms_per_op={**cpu.per_op_ms(creates), "system": system_ms},
+        rss_mib=account.rss_mib(),
+        parameters=dict(params),
+    )
+    return figure, system_ms
+
+
 async def run(bench: Bench) -> list[Figure]:
     per_client = 10 if bench.quick else 100
     stack = bench.stack
@@ -41,17 +66,8 @@ async def run(bench: Bench) -> list[Figure]:
     tokens = [create_token(f"bench-rest-{i}", stack.config.jwt_secret) for i in range(CLIENTS)]
     params: dict[str, Any] = {"clients": CLIENTS, "per_client": per_client, "db": "postgresql"}
 
-    with bench.account.measure() as cpu:
-        latencies, wall = await _creates(base, "/api/tasks", tokens, per_client)
-    creates = len(latencies) + 2 * CLIENTS
-    system_ms = cpu.total_per_op_ms(creates, exclude=NOT_THE_SYSTEM)
-    create = latency_figure(
-        "rest.create",
-        summary_ms(latencies),
-        rate=round(len(latencies) / wall, 1),
-        cpu_ms_per_op={**cpu.per_op_ms(creates), "system": system_ms},
-        rss_mib=bench.account.rss_mib(),
-        parameters=dict(params),
+    create, system_ms = await _measured_creates(
+        "rest.create", bench.account, (base, "/api/tasks"), tokens, per_client, params
     )
 
     floor_base, floor_pid = bench.start_floor(
@@ -66,16 +82,8 @@ async def run(bench: Bench) -> list[Figure]:
         {name: bench.account.groups[name] for name in ("postgres", "redis", "loadgen")}
         | {"floor": Group(lambda: [floor_pid])}
     )
-    with floor_account.measure() as floor_cpu:
-        floor_latencies, floor_wall = await _creates(floor_base, "/tasks", tokens, per_client)
-    floor_ms = floor_cpu.total_per_op_ms(creates, exclude=NOT_THE_SYSTEM)
-    floor_figure = latency_figure(
-        "floor.create",
-        summary_ms(floor_latencies),
-        rate=round(len(floor_latencies) / floor_wall, 1),
-        cpu_ms_per_op={**floor_cpu.per_op_ms(creates), "system": floor_ms},
-        rss_mib=floor_account.rss_mib(),
-        parameters=dict(params),
+    floor_figure, floor_ms = await _measured_creates(
+        "floor.create", floor_account, (floor_base, "/tasks"), tokens, per_client, params
     )
     create.against(
         system_ms, Floor("floor.create cpu_ms_per_op.system", floor_ms), TARGET_CPU_RATIO

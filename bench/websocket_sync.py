@@ -15,7 +15,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from bench.context import Bench
 from bench.floors.event_hop import redis_round_trips
-from bench.load import api_session
+from bench.load import api_session, on_schedule
 from bench.records import Figure, Floor, latency_figure
 from bench.stats import summary_ms
 from devstack.stack import Stack
@@ -99,15 +99,7 @@ async def latency(
                 errors += 1
                 del sent_at[title]
 
-        begin = time.perf_counter()
-        pending = []
-        for index in range(total):
-            intended = begin + index / rate
-            delay = intended - time.perf_counter()
-            if delay > 0:
-                await asyncio.sleep(delay)
-            pending.append(asyncio.create_task(change(index, intended)))
-        await asyncio.gather(*pending)
+        await on_schedule(total, rate, change)
         expected = (total - errors) * clients_per_user
         deadline = time.perf_counter() + 30
         while received < expected and time.perf_counter() < deadline:

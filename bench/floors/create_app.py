@@ -5,7 +5,6 @@ XADD one stream entry. No Dapr, no outbox, no validation beyond the JWT.
                                                   JWT_SECRET)
 """
 
-import argparse
 import json
 import os
 import uuid
@@ -16,8 +15,9 @@ from datetime import UTC, datetime
 import asyncpg
 import jwt
 import redis.asyncio as redis
-import uvicorn
 from fastapi import FastAPI, Header, HTTPException, Request
+
+from bench.floors.serve import serve
 
 INSERT = (
     "INSERT INTO task (id, owner_id, title, completed, priority, created_at, updated_at) "
@@ -65,17 +65,7 @@ def create_app() -> FastAPI:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    uvicorn.run(
-        create_app(),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        loop="uvloop",
-        http="httptools",
-    )
+    serve(create_app())
 
 
 if __name__ == "__main__":

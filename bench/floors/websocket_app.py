@@ -3,10 +3,9 @@
 python -m bench.floors.websocket_app --port N
 """
 
-import argparse
-
-import uvicorn
 from fastapi import FastAPI, WebSocket, WebSocketDisconnect
+
+from bench.floors.serve import serve
 
 
 def create_app() -> FastAPI:
@@ -29,18 +28,7 @@ def create_app() -> FastAPI:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args()
-    uvicorn.run(
-        create_app(),
-        host="127.0.0.1",
-        port=args.port,
-        log_level="warning",
-        loop="uvloop",
-        http="httptools",
-        ws="websockets",
-    )
+    serve(create_app(), ws="websockets")
 
 
 if __name__ == "__main__":
