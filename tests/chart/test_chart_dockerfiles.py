@@ -75,14 +75,14 @@ def dockerfile(service: str) -> str:
     sees it (the base image stays a variable: it is pinned by digest in CI)."""
     path, args = build(service)
     text = path.read_text()
-    declared = dict(re.findall(r"^ARG (\w+)(?:=(\S*))?$", text, re.M))
+    declared: dict[str, str] = dict(re.findall(r"^ARG (\w+)(?:=(\S*))?$", text, re.M))
     values = {name: args.get(name, default) for name, default in declared.items()}
     values.pop("PYTHON_IMAGE", None)
-    return re.sub(
-        r"\$\{(\w+)\}|\$(\w+)",
-        lambda m: values.get(m[1] or m[2], m[0]),
-        text,
-    )
+
+    def value(match: re.Match[str]) -> str:
+        return values.get(match[1] or match[2], match[0])
+
+    return re.sub(r"\$\{(\w+)\}|\$(\w+)", value, text)
 
 
 def instructions(text: str) -> list[tuple[str, str]]:
