@@ -301,7 +301,7 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
 _REMINDER_LEAD = re.compile(
     r"^(?:(?:please\s+)?(?:remind|alert|notify|ping|nudge|warn|tell)(?:\s+(?:me|us))?"
     r"|(?:set|create|add|make|schedule|put\s+in|i\s+(?:want|need|would\s+like|'d\s+like)|give\s+me"
-    r"|get\s+me|i\s+want|can\s+i\s+(?:get|have))\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an|the)?\s*(?:new\s+)?"
+    r"|get\s+me|i\s+want|(?:can|could|may)\s+i\s+(?:get|have))\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an|the)?\s*(?:new\s+)?"
     r"(?:reminder|alarm|alert|notification)(?:\s+for\s+(?:me|us)(?=\s+to\b))?"
     r"|(?:new\s+)?reminder\s*:?|(?:don'?t|do\s+not)\s+let\s+me\s+forget)\b\s*",
     _I,

@@ -30,7 +30,9 @@ _POLITE = re.compile(
     rf"^(?:(?:can|could|would|will|won't)\s+(?:you|u|ya)|would\s+you\s+(?:mind|be\s+able\s+to)"
     rf"|do\s+you\s+mind|(?:can|could|may)\s+(?:i|we)\s+(?:get|have|add|set|put|make|create)"
     rf"|(?:is|would|will)\s+it\s+be\s+possible\s+to|is\s+it\s+possible\s+(?:for\s+you\s+)?to"
-    rf"|any\s+chance\s+(?:you\s+)?(?:could|can))"
+    rf"|(?:is\s+there\s+)?any\s+chance\s+(?:you\s+)?(?:could|can)|(?:would|could)\s+you\s+be\s+able\s+to"
+    rf"|(?:do\s+you\s+think|i\s+was\s+wondering\s+if|i\s+wonder\s+if)\s+(?:you|u)\s+(?:could|can|would)"
+    rf"|(?:can|could|shall)\s+we|(?:could|can|may)\s+i\s+(?:get|have))"
     rf"\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|just\s+|quickly\s+|maybe\s+|also\s+)*"
     rf"(?:(?:{COMMAND_VERBS})\w*|me\s+a\s+reminder|a\s+reminder|an?\s+(?:task|todo|item))\b",
     _I,

@@ -31,6 +31,10 @@ _REQUEST = re.compile(
     r"|is\s+it\s+possible\s+(?:for\s+you\s+)?to\s+|(?:could|would|can)\s+(?:you|u)\s+(?:kindly"
     r"|possibly|maybe)\s+|(?:i\s+would|i'd)\s+(?:like|love"
     r"|appreciate\s+it\s+if)\s+(?:you\s+)?(?:to|could)\s+|if\s+you\s+could\s+|"
+    r"(?:would|could)\s+you\s+(?:be\s+able\s+to|be\s+so\s+kind\s+as\s+to)\s+"
+    r"|(?:do\s+you\s+think|i\s+was\s+wondering\s+if|i\s+wonder\s+if|(?:is\s+there\s+)?any\s+chance)"
+    r"\s+(?:you|u)\s+(?:could|can|would)\s+|(?:can|could)\s+we\s+|how\s+about\s+|what\s+about\s+"
+    r"|maybe\s+|perhaps\s+|why\s+don't\s+you\s+|"
     r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
     r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)",
     _I,
@@ -230,10 +234,18 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="recall_request",
+        # "remind me what the capital of france is": asking to be told, not a reminder
+        pattern=re.compile(r"^remind\s+me\s+(?:what|who|whom|where|why|which|how)\b", _I),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="money_transfer",
         pattern=re.compile(
             r"^(?:add|put|transfer|send|deposit|move|load|top\s+up)\s+(?:some\s+|more\s+)?(?:money|funds"
             r"|cash|credit|\$\s?\d[\d.,]*|\d[\d.,]*\s*(?:dollars|euros|bucks|pounds|usd|eur))\b"
+            r"|^add\s+(?:up\s+)?(?:(?:these|those|the|two|some|big)\s+)?(?:numbers|fractions|decimals|sums)\b"
             r"|^add\s+(?:up\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s+(?:and|plus|to|\+)"
             r"\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten)\s*[?.!]*$",
             _I,

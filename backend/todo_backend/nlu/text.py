@@ -189,7 +189,7 @@ _GERUNDS = {
     "taking": "take", "showing": "show", "listing": "list", "crossing": "cross", "noting": "note",
 }  # fmt: skip
 _MIND_GERUND = re.compile(
-    r"\b(?:would|do|will)\s+(?:you|u)\s+mind\s+(?:please\s+)?(?P<verb>"
+    r"(?:\b(?:would|do|will)\s+(?:you|u)\s+mind|^mind|^(?:how|what)\s+about)\s+(?:please\s+)?(?P<verb>"
     + "|".join(_GERUNDS)
     + r")\b",
     re.I,

@@ -18,7 +18,11 @@ REQUEST = re.compile(
     r"|is\s+it\s+possible\s+(?:for\s+you\s+)?to\s+|(?:could|would|can)\s+(?:you|u)\s+(?:kindly"
     r"|possibly|maybe)\s+|(?:i\s+would|i'd)\s+(?:like|love"
     r"|appreciate\s+it\s+if)\s+(?:you\s+)?(?:to|could)\s+|if\s+you\s+could\s+|"
-    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|(?:please\s+)?"
+    r"(?:would|could)\s+you\s+(?:be\s+able\s+to|be\s+so\s+kind\s+as\s+to)\s+"
+    r"|(?:do\s+you\s+think|i\s+was\s+wondering\s+if|i\s+wonder\s+if|(?:is\s+there\s+)?any\s+chance)"
+    r"\s+(?:you|u)\s+(?:could|can|would)\s+|(?:can|could)\s+we\s+|how\s+about\s+|what\s+about\s+"
+    r"|maybe\s+|perhaps\s+|why\s+don't\s+you\s+|"
+    r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|please\s+"
     r"|i\s+(?:want|would\s+like|'d\s+like|wanna|need)\s+you\s+to\s+|i\s+(?:want|would\s+like|'d\s+"
     r"like|wanna)\s+to\s+|i'd\s+like\s+to\s+|let's\s+|lets\s+|help\s+me\s+|go\s+ahead\s+and\s+)",
     _I,
