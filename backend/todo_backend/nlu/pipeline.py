@@ -5,7 +5,9 @@
 """
 
 import os
+import re
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -39,6 +41,11 @@ RULE_CONFIDENCE = {True: 0.9, False: 0.6}
 MAX_MESSAGE_CHARS = 1000
 
 
+_REMINDER_CUE = re.compile(
+    r"\b(?:remind\w*|reminder|alert|alarm|notify|notification|ping|nudge|buzz|warn|wake\s+me"
+    r"|let\s+me\s+know|forget)\b",
+    re.I,
+)
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 
@@ -163,6 +170,13 @@ class NluPipeline:
             else "low_confidence", model=(intent, confidence),
         )  # fmt: skip
 
+    @staticmethod
+    def _reminder_needs_a_cue(message: Message, decision: IntentDecision) -> IntentDecision:
+        """A reminder is asked for in words ("remind", "alert me", …); a dated task is a task."""
+        if decision.intent is Intent.SET_REMINDER and _REMINDER_CUE.search(message.text) is None:
+            return replace(decision, intent=Intent.ADD_TASK)
+        return decision
+
     def _out_of_scope_gate(self, message: Message, decision: IntentDecision) -> IntentDecision:
         if self._classifier is None or decision.intent not in ACTION_INTENTS:
             return decision
@@ -202,8 +216,11 @@ class NluPipeline:
         local_now = now.replace(tzinfo=timezone) if now.tzinfo is None else now.astimezone(timezone)
         parsed = Message(message[:MAX_MESSAGE_CHARS])
         rule = match_rules(parsed)  # once: the decision and the question gate both read it
-        decision = self._out_of_scope_gate(
-            parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule)
+        decision = self._reminder_needs_a_cue(
+            parsed,
+            self._out_of_scope_gate(
+                parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule)
+            ),
         )
         entities = (
             Entities()
