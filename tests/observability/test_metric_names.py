@@ -32,6 +32,10 @@ from tests.observability.tools import (
 
 # Series Prometheus makes itself for every target, not the system: `up` (scrape success).
 PROMETHEUS_SYNTHETIC = {"up"}
+# Consumer lag on Kafka: kafka_exporter's names, served locally by devstack's lag exporter
+# for `PUBSUB=kafka make run` (tests/kafka/test_broker_tools.py scrapes it); this test's
+# system runs on Redis Streams, whose lag is `pubsub_consumer_lag`.
+KAFKA_LAG = {"kafka_consumergroup_lag_sum"}
 _SUFFIXES = {
     "counter": ("_total", "_created"),
     "histogram": ("_bucket", "_sum", "_count", "_created"),
@@ -72,6 +76,12 @@ def exported_names(text: str) -> set[str]:
         names.update(f"{family.name}{suffix}" for suffix in _SUFFIXES.get(family.type, ()))
         names.update(sample.name for sample in family.samples)
     return names
+
+
+def test_kafka_lag_names_are_the_ones_devstack_serves() -> None:
+    from devstack.kafka import LAG_METRIC
+
+    assert {f"{LAG_METRIC}_sum"} == KAFKA_LAG
 
 
 def test_dashboard_file_is_the_charts_dashboard() -> None:
@@ -152,7 +162,7 @@ def test_every_rule_and_dashboard_metric_is_exported_by_the_running_system(
 
     pages = eventually(reminder_lateness_recorded, timeout=30, interval=1)
     exported = set().union(*(exported_names(text) for text in pages.values()))
-    known = exported | recorded_names() | PROMETHEUS_SYNTHETIC
+    known = exported | recorded_names() | PROMETHEUS_SYNTHETIC | KAFKA_LAG
     expressions: dict[str, Any] = {
         **{f"rule {name}": expr for name, expr in rule_expressions().items()},
         **{f"panel {name}": expr for name, expr in dashboard_expressions().items()},
