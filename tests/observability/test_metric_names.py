@@ -200,3 +200,20 @@ def test_no_log_line_carries_a_token_or_secret(system: Stack) -> None:
         if value in text
     ]
     assert not leaks
+
+
+@pytest.mark.e2e
+def test_every_app_log_line_has_the_contract_fields_and_an_upper_case_level(
+    system: Stack,
+) -> None:
+    _drive_every_path(system)
+    assert system.config.log_dir is not None
+    fields = {"timestamp", "level", "service", "event", "correlation_id", "trace_id"}
+    checked = 0
+    for name in system.instances:
+        for line in (system.config.log_dir / f"{name}.log").read_text().splitlines():
+            record = json.loads(line)  # every line is one JSON object
+            assert fields <= set(record), (name, line)
+            assert record["level"] in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}, line
+            checked += 1
+    assert checked > 20
