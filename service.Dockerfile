@@ -18,7 +18,8 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PATH=/opt/venv/bin:$PATH
-RUN python -m venv /opt/venv
+RUN if [ -z "${SERVICE}" ]; then echo "needs --build-arg SERVICE (tools/helm/images.sh)" >&2; exit 1; fi \
+    && python -m venv /opt/venv
 COPY common/ /src/common/
 COPY ${SERVICE}/ /src/${SERVICE}/
 RUN pip install /src/common "/src/${SERVICE}" \
@@ -36,7 +37,8 @@ ENV PYTHONUNBUFFERED=1 \
     SERVICE=${SERVICE} \
     SETTINGS_PREFIX=${SETTINGS_PREFIX} \
     GRACEFUL_SHUTDOWN_SECONDS=${GRACEFUL_SHUTDOWN_SECONDS}
-RUN groupadd --system --gid 10001 app \
+RUN test -n "${PORT}" && test -n "${SETTINGS_PREFIX}" \
+    && groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --no-create-home --home-dir /nonexistent \
        --shell /usr/sbin/nologin app
 COPY --from=build /opt/venv /opt/venv
