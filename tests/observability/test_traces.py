@@ -8,7 +8,9 @@ Dapr pub/sub and the websocket service's delivery to a connected client.
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from devstack.infra import PostgresCluster
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
-from tests.harness import api_client, eventually, receive_until, ws_connect
+from tests.harness import api_client, eventually, log_lines, receive_until, ws_connect
 
 
 class Collector:
@@ -140,3 +142,31 @@ def test_a_chat_turn_is_one_trace_from_backend_to_the_websocket_delivery(
     assert delivery["parent"] != ""
     spans_of_trace = [s for s in collector.snapshot() if s["trace_id"] == chat["trace_id"]]
     assert {s["service"] for s in spans_of_trace} >= {"backend", "websocket"}
+
+
+@pytest.mark.e2e
+def test_log_lines_of_one_change_share_one_trace_id_across_services(system: Stack) -> None:
+    """What an operator sees: the log lines a task creation causes in backend, websocket
+    and reminders carry one correlation id and one trace id."""
+    correlation_id = f"trace-check-{uuid.uuid4().hex}"
+    remind_at = (datetime.now(UTC) + timedelta(hours=1)).isoformat()
+    with api_client(system, "trace-logs", **{"X-Correlation-ID": correlation_id}) as api:
+        created = api.post("/api/tasks", json={"title": "trace me", "remind_at": remind_at})
+        assert created.status_code == 201, created.text
+
+    def lines_by_service() -> dict[str, list[dict[str, Any]]] | None:
+        found: dict[str, list[dict[str, Any]]] = {}
+        for name in ("backend", "websocket", "reminders"):
+            lines = [
+                entry
+                for entry in log_lines(system, name)
+                if entry.get("correlation_id") == correlation_id
+            ]
+            if not lines:
+                return None
+            found[name] = lines
+        return found
+
+    found = eventually(lines_by_service, timeout=20, interval=0.3)
+    trace_ids = {line["trace_id"] for lines in found.values() for line in lines}
+    assert len(trace_ids) == 1 and None not in trace_ids, found
