@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr.app import job_response, require_dapr_caller, subscriber_reply
+from todo_common.dapr.app import Outcome, job_router, require_dapr_caller, subscriber_reply
 from todo_common.events import CloudEvent
 from todo_notification.deliveries import RETRY_JOB_PREFIX
 from todo_notification.service import NotificationService
@@ -29,10 +28,8 @@ async def on_reminder(request: Request, event: CloudEvent) -> dict[str, str]:
     return subscriber_reply(outcome)
 
 
-@router.post("/job/{name}")
-async def on_job(request: Request, name: str, body: Any = Body(None)) -> JSONResponse:
-    """Dapr Jobs trigger for a delivery retry; 5xx makes the scheduler try it again."""
-    if not name.startswith(RETRY_JOB_PREFIX):
-        # 404 is final for the scheduler: a job we do not know is not retried.
-        return JSONResponse({"detail": f"unknown job {name}"}, status_code=404)
-    return job_response(await _service(request).retry(name, body))
+async def _retry(request: Request, name: str, data: Any) -> Outcome:
+    return await _service(request).retry(name, data)
+
+
+router.include_router(job_router(_retry, prefix=RETRY_JOB_PREFIX))  # delivery retries

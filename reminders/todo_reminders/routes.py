@@ -2,11 +2,10 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Body, Depends, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
 
 from todo_common.correlation import correlation_scope
-from todo_common.dapr.app import job_response, require_dapr_caller, subscriber_reply
+from todo_common.dapr.app import Outcome, job_router, require_dapr_caller, subscriber_reply
 from todo_common.events import CloudEvent
 from todo_reminders.service import ReminderService
 
@@ -31,7 +30,8 @@ async def on_task_event(request: Request, event: CloudEvent) -> dict[str, str]:
     return subscriber_reply(outcome)
 
 
-@router.post("/job/{name}")
-async def on_job(request: Request, name: str, body: Any = Body(None)) -> JSONResponse:
-    """Dapr Jobs trigger: `POST /job/<name>` with the job's `data` as the JSON body."""
-    return job_response(await _service(request).fire(name, body))
+async def _fire(request: Request, name: str, data: Any) -> Outcome:
+    return await _service(request).fire(name, data)
+
+
+router.include_router(job_router(_fire))  # reminder-<task id> jobs

@@ -1,16 +1,16 @@
 """The app side of a Dapr service: what daprd calls and how the app answers it.
 
 Programmatic subscriptions, the sidecar-only guard, subscriber outcomes and their replies,
-job-trigger answers, and the sidecar client's start-up and shutdown in a lifespan.
+the job-trigger route, and the sidecar client's start-up and shutdown in a lifespan.
 """
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from todo_common.dapr.client import DaprClient
@@ -86,6 +86,25 @@ def job_response(outcome: Outcome) -> JSONResponse:
     """A job trigger's answer: 2xx acknowledges (also a stale or unusable trigger, dropped
     with a log line); 503 makes the scheduler retry per the job's failure policy."""
     return JSONResponse({"status": outcome}, status_code=503 if outcome is Outcome.RETRY else 200)
+
+
+# What a job trigger runs: (request, job name, the job's `data` as sent) → its outcome.
+JobTrigger = Callable[[Request, str, Any], Awaitable[Outcome]]
+
+
+def job_router(trigger: JobTrigger, *, prefix: str = "") -> APIRouter:
+    """`POST /job/{name}`: the scheduler's call when a job is due (sidecar only), with the
+    job's `data` as the JSON body, answered by `job_response`. A name without `prefix` is
+    not one of this app's jobs: 404, which the scheduler takes as final (no retry)."""
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
+
+    @router.post("/job/{name}")
+    async def on_job(request: Request, name: str, body: Any = Body(None)) -> JSONResponse:
+        if not name.startswith(prefix):
+            return JSONResponse({"detail": f"unknown job {name}"}, status_code=404)
+        return job_response(await trigger(request, name, body))
+
+    return router
 
 
 def unwrap_job_data(body: Any) -> Any:

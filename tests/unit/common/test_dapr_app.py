@@ -1,9 +1,11 @@
 """The app side of the Dapr kit: the sidecar client's lifespan, subscriber and job replies."""
 
 import json
+from typing import Any
 
+import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 
 from todo_common.dapr.app import (
     DROP,
@@ -11,11 +13,13 @@ from todo_common.dapr.app import (
     SUCCESS,
     Outcome,
     job_response,
+    job_router,
     sidecar_client,
     subscriber_reply,
     unwrap_job_data,
 )
 from todo_common.dapr.client import DaprClient
+from todo_common.errors import add_exception_handlers
 from todo_common.health import HealthRegistry
 from todo_common.settings import ServiceSettings
 
@@ -81,3 +85,31 @@ def test_job_data_is_unwrapped_from_the_protobuf_any_of_older_runtimes() -> None
     assert unwrap_job_data(wrapped) == data
     assert unwrap_job_data(data) == data
     assert unwrap_job_data(None) is None
+
+
+async def test_the_job_route_answers_per_outcome_and_refuses_jobs_not_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_API_TOKEN", "sidecar-secret")
+    triggered: list[tuple[str, Any]] = []
+
+    async def trigger(request: Request, name: str, data: Any) -> Outcome:
+        triggered.append((name, data))
+        return Outcome.RETRY if data == {"fail": True} else Outcome.DONE
+
+    app = FastAPI()
+    app.state.settings = ServiceSettings()
+    add_exception_handlers(app)
+    app.include_router(job_router(trigger, prefix="retry-"))
+    sidecar = {"dapr-api-token": "sidecar-secret"}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        done = await client.post("/job/retry-1", json={"n": 1}, headers=sidecar)
+        again = await client.post("/job/retry-2", json={"fail": True}, headers=sidecar)
+        unknown = await client.post("/job/reminder-1", json={}, headers=sidecar)
+        outsider = await client.post("/job/retry-3", json={})
+    assert (done.status_code, done.json()) == (200, {"status": "done"})
+    assert again.status_code == 503  # the scheduler triggers it again
+    assert unknown.status_code == 404  # final: never retried
+    assert outsider.status_code == 401  # only the sidecar may trigger jobs
+    assert triggered == [("retry-1", {"n": 1}), ("retry-2", {"fail": True})]
