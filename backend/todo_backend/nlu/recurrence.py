@@ -37,7 +37,7 @@ _WD = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
 )
-_WD_LIST = rf"{_WD}s?(?:\s*(?:,\s*and|,|and|&|\+)\s*{_WD}s?)*"
+_WD_LIST = rf"{_WD}s?(?:(?:\s*(?:,\s*and|,|and|&|\+)\s*|\s+){_WD}s?\b)*"
 _PLURAL_WD = r"(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
 _MONTHS = {
     "jan": 1,

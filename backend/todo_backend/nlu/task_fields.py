@@ -9,11 +9,14 @@ from todo_backend.nlu.text import NUMBER, Utterance, to_number
 _I = re.I
 
 # --- priority -------------------------------------------------------------------------------
+# "…, make it high priority", "…, this is urgent": the whole clause says the priority.
+_CLAUSE = r"(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s)\s+)?"
+
 _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "low",
         re.compile(
-            r"(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important|a\s+priority)"
@@ -26,7 +29,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "medium",
         re.compile(
-            r"(?:\b(?:to|as|with|at|of|a|an)\s+)*\b(?:(?:medium|normal|mid|moderate|average)[\s-]+"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an)\s+)*\b(?:(?:medium|normal|mid|moderate|average)[\s-]+"
             r"priority|priority\s*(?::|=|is|to|of)?\s*(?:medium|normal|2|two)\b|p2|medium)\b",
             _I,
         ),
@@ -34,7 +37,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "high",
         re.compile(
-            r"(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely)\s+)*"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely)\s+)*"
             r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+the)?\s+priority"
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?"

@@ -97,9 +97,12 @@ class Utterance:
         return "".join(out)
 
 
+_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
+
+
 def clean_fragment(fragment: str) -> str:
     """Collapse whitespace and trim punctuation and quotes at both ends."""
-    text = _SPACES.sub(" ", fragment.replace(GAP, " ")).strip()
+    text = _SPACES.sub(" ", _EMPTY_BRACKETS.sub(" ", fragment.replace(GAP, " "))).strip()
     return text.strip(" ,;:.!?-\"'").strip()
 
 
