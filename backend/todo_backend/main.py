@@ -8,12 +8,12 @@ from datetime import timedelta
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
 
 from todo_backend.chat.metrics import ChatMetrics
 from todo_backend.chat.routes import router as chat_router
 from todo_backend.consumer_lag import sample_consumer_lag
-from todo_backend.db import create_engine, create_sessionmaker, database_unavailable
+from todo_backend.db import create_engine, create_sessionmaker
+from todo_backend.errors import add_database_error_handlers
 from todo_backend.metrics import ConsumerLagMetrics, OutboxMetrics
 from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.pipeline import NluPipeline
@@ -27,6 +27,16 @@ from todo_backend.web.routes import add_web_client
 from todo_common.app import create_service_app
 from todo_common.dapr import DaprClient
 from todo_common.limits import BodySizeLimitMiddleware
+
+
+async def _cancel(task: asyncio.Task[None]) -> None:
+    """Cancel until it is done: a cancellation raised inside a client library's call can be
+    swallowed by it (redis-py), and shutdown must not then wait forever."""
+    while not task.done():
+        task.cancel()
+        await asyncio.wait({task}, timeout=1.0)
+    with suppress(asyncio.CancelledError):
+        await task
 
 
 def create_app(settings: BackendSettings | None = None) -> FastAPI:
@@ -89,13 +99,9 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         try:
             yield
         finally:
-            lag_task.cancel()
-            with suppress(asyncio.CancelledError):
-                await lag_task
+            await _cancel(lag_task)
             if relay_task:
-                relay_task.cancel()
-                with suppress(asyncio.CancelledError):
-                    await relay_task
+                await _cancel(relay_task)
             await redis.aclose()
             await dapr.aclose()
             await engine.dispose()
@@ -107,7 +113,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_exception_handler(DBAPIError, database_unavailable)
+    add_database_error_handlers(app)
     app.state.chat_metrics = ChatMetrics(app.state.metrics.registry)
     app.state.outbox_metrics = OutboxMetrics(app.state.metrics.registry)
     app.state.consumer_lag_metrics = ConsumerLagMetrics(app.state.metrics.registry)

@@ -3,10 +3,12 @@
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from todo_common.correlation import CorrelationIdMiddleware
-from todo_common.errors import add_exception_handlers
+from todo_common.dapr import DaprError
+from todo_common.errors import add_exception_handlers, service_unavailable_response
 from todo_common.health import HealthRegistry, health_router
 from todo_common.logging import configure_logging
 from todo_common.metrics import RequestObservabilityMiddleware, ServiceMetrics, metrics_router
@@ -14,6 +16,11 @@ from todo_common.settings import ServiceSettings
 from todo_common.telemetry import TracingMiddleware, configure_tracing
 
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+async def _sidecar_failed(_: Request, exc: Exception) -> JSONResponse:
+    # The sidecar (or the component behind it) failing is a dependency away, not a bug.
+    return service_unavailable_response("a dependency is unavailable; retry the request")
 
 
 def create_service_app(
@@ -34,6 +41,7 @@ def create_service_app(
     app.state.metrics = ServiceMetrics(settings.service_name)
     app.state.health = HealthRegistry(app.state.metrics.observe_check)
     add_exception_handlers(app)
+    app.add_exception_handler(DaprError, _sidecar_failed)
     # Added last = outermost: correlation first, so every later layer logs with it.
     app.add_middleware(RequestObservabilityMiddleware, metrics=app.state.metrics)
     app.add_middleware(TracingMiddleware, service_name=settings.service_name)

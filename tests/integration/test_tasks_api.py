@@ -168,6 +168,57 @@ async def test_rule_violations_and_malformed_bodies_are_4xx(client_for: ClientFa
         assert null_title.status_code in (404, 422)
 
 
+async def test_query_and_body_values_the_schema_refuses_are_422_never_500(
+    client_for: ClientFactory,
+) -> None:
+    """What a fuzzer found: a huge offset was a 500, a bare number a date, "" a rule."""
+    async with client_for("ivan") as client:
+        for params in (
+            {"offset": "10000000000000000001"},
+            {"offset": "1000001"},
+            {"due_before": "0.5"},
+            {"due_after": "1700000000"},
+            {"due_before": "2026-12-01T09:00:00"},  # no offset
+        ):
+            response = await client.get("/api/tasks", params=params)
+            assert response.status_code == 422, (params, response.text)
+            assert response.json()["errors"][0]["field"] in params
+        deepest = await client.get("/api/tasks", params={"offset": "1000000"})
+        assert deepest.status_code == 200 and deepest.json()["items"] == []
+        due = {"due_before": "2026-12-01T09:00:00.5+01:00"}
+        assert (await client.get("/api/tasks", params=due)).status_code == 200
+        for body in (
+            {"title": "x", "due_at": "2026-12-01T09:00:00Z", "recurrence": ""},
+            {"title": "x", "due_at": "2026-12-01T09:00:00Z", "recurrence": "FREQ=DAILY;"},
+            {"title": "x", "due_at": 1700000000},
+        ):
+            response = await client.post("/api/tasks", json=body)
+            assert response.status_code == 422, (body, response.text)
+
+
+async def test_the_openapi_document_matches_what_the_api_answers(backend_app: FastAPI) -> None:
+    schema = backend_app.openapi()
+    assert not [path for path in schema["paths"] if path.startswith("/internal")]
+    listing = schema["paths"]["/api/tasks"]["get"]
+    offset = next(p for p in listing["parameters"] if p["name"] == "offset")["schema"]
+    assert offset["maximum"] == 1_000_000
+    create = schema["components"]["schemas"]["TaskCreate"]["properties"]
+    recurrence = next(s for s in create["recurrence"]["anyOf"] if s["type"] == "string")
+    assert recurrence["pattern"].startswith("^")
+    for operation in (
+        listing,
+        schema["paths"]["/api/tasks"]["post"],
+        schema["paths"]["/api/chat"]["post"],
+    ):
+        assert {"400", "401", "413", "422", "429", "503"} <= set(operation["responses"])
+        error = operation["responses"]["503"]
+        assert error["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorResponse")
+        assert "Retry-After" in error["headers"]
+    assert schema["components"]["schemas"]["HTTPValidationError"] == {
+        "$ref": "#/components/schemas/ErrorResponse"
+    }
+
+
 async def test_tokens_are_required_and_checked(
     backend_app: FastAPI, client_for: ClientFactory
 ) -> None:

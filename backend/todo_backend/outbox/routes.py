@@ -2,12 +2,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from todo_backend.db import SessionDep
+from todo_backend.deps import SessionDep
 from todo_backend.outbox.event_log import EventLogPage, read_event_log
 from todo_common.dapr import require_dapr_caller
 
+# Sidecar-only (websocket resume through service invocation): not in the public OpenAPI.
 router = APIRouter(
-    prefix="/internal", tags=["internal"], dependencies=[Depends(require_dapr_caller)]
+    prefix="/internal",
+    tags=["internal"],
+    dependencies=[Depends(require_dapr_caller)],
+    include_in_schema=False,
 )
 
 

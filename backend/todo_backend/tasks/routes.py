@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from todo_backend.db import SessionDep
+from todo_backend.deps import SessionDep
 from todo_backend.ratelimit import RateLimitedUser
 from todo_backend.tasks.schemas import (
     OccurrenceCreate,
@@ -14,14 +14,9 @@ from todo_backend.tasks.schemas import (
 )
 from todo_backend.tasks.service import TaskService
 from todo_common.dapr import require_dapr_caller
+from todo_common.errors import error_responses
 
-ERRORS: dict[int | str, dict[str, str]] = {
-    401: {"description": "missing, invalid or expired token"},
-    404: {"description": "no such task for this user"},
-    413: {"description": "request body over the size limit"},
-    422: {"description": "invalid input; the body names each bad field"},
-    429: {"description": "rate limit exceeded; see Retry-After"},
-}
+ERRORS = error_responses(400, 401, 404, 413, 422, 429, 503, e404="no such task for this user")
 
 
 async def get_task_service(request: Request, session: SessionDep) -> TaskService:
@@ -69,8 +64,12 @@ async def complete_task(user: RateLimitedUser, tasks: TaskServiceDep, task_id: s
     return await tasks.complete(user_id=user.id, task_id=task_id)
 
 
+# Sidecar-only: not part of the public API, so not in its OpenAPI document.
 internal_router = APIRouter(
-    prefix="/internal", tags=["internal"], dependencies=[Depends(require_dapr_caller)]
+    prefix="/internal",
+    tags=["internal"],
+    dependencies=[Depends(require_dapr_caller)],
+    include_in_schema=False,
 )
 
 

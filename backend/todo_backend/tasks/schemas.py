@@ -1,18 +1,35 @@
+import re
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from dateutil.rrule import rrulestr
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 Priority = Literal["low", "medium", "high"]
 PRIORITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
 MAX_TAGS = 20
+# Deeper pages than this are refused (422), not handed to the database (whose integers overflow).
+MAX_OFFSET = 1_000_000
+# RFC 3339 date-time, what the schema's `format: date-time` promises: an offset is required,
+# and no other spelling (a bare number would otherwise be read as a Unix timestamp).
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$")
+# One RRULE without DTSTART: NAME=value parts separated by ";" (the schema's pattern too).
+RRULE_PATTERN = (
+    r"^(?:[Rr][Rr][Uu][Ll][Ee]:)?[A-Za-z]+=[A-Za-z0-9,+-]+(?:;[A-Za-z]+=[A-Za-z0-9,+-]+)*$"
+)
 
 
 def _validate_rrule(value: str) -> str:
-    value = value.strip()
     if value.upper().startswith("RRULE:"):
         value = value[len("RRULE:") :]
     if "DTSTART" in value.upper() or "\n" in value:
@@ -32,15 +49,25 @@ def _to_utc(value: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def _rfc3339_only(value: Any) -> Any:
+    if isinstance(value, datetime):  # built in code (chat), not parsed from a request
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value):
+        raise ValueError("must be an RFC 3339 date-time with an offset, e.g. 2026-12-01T09:00:00Z")
+    return value
+
+
 # Offsets are required on input; stored and returned in UTC.
-UtcDatetime = Annotated[AwareDatetime, AfterValidator(_to_utc)]
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_only), AfterValidator(_to_utc)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=5000)]
 Tag = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")
 ]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
-Recurrence = Annotated[str, StringConstraints(max_length=500), AfterValidator(_validate_rrule)]
+Recurrence = Annotated[
+    str, StringConstraints(max_length=500, pattern=RRULE_PATTERN), AfterValidator(_validate_rrule)
+]
 
 
 class TaskCreate(BaseModel):
@@ -133,4 +160,4 @@ class TaskQuery(BaseModel):
     sort: SortField = SortField.CREATED_AT
     order: SortOrder = SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=MAX_OFFSET)
