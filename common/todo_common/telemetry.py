@@ -4,6 +4,9 @@ Dapr propagates W3C `traceparent` on every hop; the middleware continues that tr
 `trace_headers()` hands it on to the next hop (publish, service invocation).
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from opentelemetry import propagate, trace
 from opentelemetry.sdk.resources import Resource
 from opentelemetry.sdk.trace import TracerProvider
@@ -45,6 +48,20 @@ def traces_endpoint(base: str) -> str:
 def current_trace_id() -> str | None:
     context = trace.get_current_span().get_span_context()
     return format(context.trace_id, "032x") if context.is_valid else None
+
+
+@contextmanager
+def linked_span(name: str, traceparent: str | None, tracer_name: str) -> Iterator[None]:
+    """A span for deferred work (a reminder the scheduler fires hours later) in the trace
+    at hand (the trigger's), linked to the trace that asked for it: one click from the
+    reminder back to the change that set it."""
+    link_context = trace.get_current_span(
+        propagate.extract({"traceparent": traceparent} if traceparent else {})
+    ).get_span_context()
+    links = [trace.Link(link_context)] if link_context.is_valid else []
+    tracer = trace.get_tracer(tracer_name)
+    with tracer.start_as_current_span(name, links=links):
+        yield
 
 
 def trace_headers() -> dict[str, str]:

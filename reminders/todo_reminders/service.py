@@ -26,6 +26,7 @@ from todo_common.events import (
     new_event,
 )
 from todo_common.locks import KeyedLocks
+from todo_common.telemetry import linked_span
 from todo_reminders.metrics import RemindersMetrics
 from todo_reminders.recurrence import plan_next_occurrence
 from todo_reminders.settings import RemindersSettings
@@ -116,6 +117,7 @@ class ReminderService:
                 data=data,
                 correlation_id=event.correlationid,
                 past_grace=grace,
+                traceparent=event.traceparent,
             )
             if change.record is None or await self._write(key, change.record, etag):
                 break
@@ -237,7 +239,10 @@ class ReminderService:
             logger.error("reminders.job_invalid", job=name, task_id=job.task_id)
             self._metrics.triggers.labels("invalid").inc()
             return Outcome.DROPPED
-        with correlation_scope(job.correlation_id):
+        with (
+            correlation_scope(job.correlation_id),
+            linked_span("reminder.fire", job.traceparent, EVENT_SOURCE),
+        ):
             try:
                 return await self._fire(job)
             except DaprError as exc:

@@ -54,6 +54,8 @@ class ScheduledReminder(BaseModel):
     remind_at: datetime
     seq: int
     correlation_id: str | None = None
+    # The trace of the change that set the reminder: the trigger's span links to it.
+    traceparent: str | None = None
 
 
 class TrackedTask(BaseModel):
@@ -77,6 +79,7 @@ class ReminderJobData(BaseModel):
     remind_at: datetime
     seq: int
     correlation_id: str | None = None
+    traceparent: str | None = None
 
     @classmethod
     def for_task(cls, tracked: TrackedTask) -> "ReminderJobData":
@@ -87,6 +90,7 @@ class ReminderJobData(BaseModel):
             remind_at=tracked.job.remind_at,
             seq=tracked.job.seq,
             correlation_id=tracked.job.correlation_id,
+            traceparent=tracked.job.traceparent,
         )
 
 
@@ -131,6 +135,7 @@ def plan_change(
     data: TaskEventData,
     correlation_id: str | None,
     past_grace: timedelta,
+    traceparent: str | None = None,
 ) -> Change:
     """Decide the new record and the job operation for one task event."""
     if previous is not None and data.seq < previous.seq:
@@ -150,7 +155,9 @@ def plan_change(
     elif wanted is not None and wanted >= task.updated_at - past_grace:
         # Not yet due when it was set (a late-processed event still fires, late, once);
         # a reminder set in the past is not scheduled.
-        job = ScheduledReminder(remind_at=wanted, seq=data.seq, correlation_id=correlation_id)
+        job = ScheduledReminder(
+            remind_at=wanted, seq=data.seq, correlation_id=correlation_id, traceparent=traceparent
+        )
         op = JobOp.SCHEDULE
     if job is None and (had_job or (previous is None and event_type != TaskEventType.CREATED)):
         op = JobOp.CANCEL  # also when we never saw the task: a leftover job must not fire

@@ -70,6 +70,7 @@ class Collector:
                             "trace_id": span.trace_id.hex(),
                             "span_id": span.span_id.hex(),
                             "parent": span.parent_span_id.hex(),
+                            "links": [link.trace_id.hex() for link in span.links],
                         })  # fmt: skip
 
     def snapshot(self) -> list[dict[str, Any]]:
@@ -170,3 +171,44 @@ def test_log_lines_of_one_change_share_one_trace_id_across_services(system: Stac
     found = eventually(lines_by_service, timeout=20, interval=0.3)
     trace_ids = {line["trace_id"] for lines in found.values() for line in lines}
     assert len(trace_ids) == 1 and None not in trace_ids, found
+
+
+@pytest.mark.e2e
+def test_a_reminder_links_back_to_the_change_that_set_it(
+    traced_stack: Stack, collector: Collector
+) -> None:
+    """Across the scheduler the trace cannot simply go on (the job fires later, from the
+    scheduler): the trigger's span links to the trace of the request that set the
+    reminder, and notification continues the trigger's trace."""
+    remind_at = (datetime.now(UTC) + timedelta(seconds=2)).isoformat()
+    with ws_connect(traced_stack, "linker") as ws, api_client(traced_stack, "linker") as api:
+        created = api.post("/api/tasks", json={"title": "linked", "remind_at": remind_at})
+        assert created.status_code == 201, created.text
+        receive_until(ws, lambda m: m["type"] == "reminder.due", timeout=30)
+
+    def creation_and_fire() -> tuple[dict[str, Any], dict[str, Any]] | None:
+        spans = collector.snapshot()
+        creations = [
+            s for s in spans if s["service"] == "backend" and s["name"] == "POST /api/tasks"
+        ]
+        fires = [s for s in spans if s["service"] == "reminders" and s["name"] == "reminder.fire"]
+        for creation in creations:
+            for fire in fires:
+                if creation["trace_id"] in fire["links"]:
+                    return creation, fire
+        return None
+
+    creation, fire = eventually(creation_and_fire, timeout=20, interval=0.3)
+    assert fire["trace_id"] != creation["trace_id"]
+
+    def notification_span() -> dict[str, Any] | None:
+        return next(
+            (
+                s
+                for s in collector.snapshot()
+                if s["service"] == "notification" and s["trace_id"] == fire["trace_id"]
+            ),
+            None,
+        )
+
+    assert eventually(notification_span, timeout=20, interval=0.3)["parent"] != ""
