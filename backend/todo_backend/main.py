@@ -25,7 +25,7 @@ from todo_backend.tasks.routes import internal_router
 from todo_backend.tasks.routes import router as tasks_router
 from todo_backend.web.routes import add_web_client
 from todo_common.app import create_service_app
-from todo_common.dapr import DaprClient
+from todo_common.dapr.client import DaprClient
 from todo_common.limits import BodySizeLimitMiddleware
 
 

@@ -9,8 +9,7 @@ from sqlmodel import col, select
 from todo_backend.db import utcnow
 from todo_backend.outbox.models import OutboxEvent
 from todo_backend.tasks.models import UserSequence
-from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent
-from todo_common.events import EventLogPage as EventLogPage  # routes.py takes it from here
+from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent, EventLogPage
 
 
 async def read_event_log(

@@ -25,7 +25,7 @@ from todo_backend.db import utcnow
 from todo_backend.metrics import OutboxMetrics
 from todo_backend.outbox.event_log import prune_event_log
 from todo_backend.outbox.models import OUTBOX_TABLE, OutboxEvent
-from todo_common.dapr import PUBSUB, DaprClient
+from todo_common.dapr.client import PUBSUB, DaprClient
 
 logger = structlog.get_logger()
 

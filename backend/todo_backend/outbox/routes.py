@@ -3,8 +3,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query
 
 from todo_backend.deps import SessionDep
-from todo_backend.outbox.event_log import EventLogPage, read_event_log
-from todo_common.dapr import require_dapr_caller
+from todo_backend.outbox.event_log import read_event_log
+from todo_common.dapr.app import require_dapr_caller
+from todo_common.events import EventLogPage
 
 # Sidecar-only (websocket resume through service invocation): not in the public OpenAPI.
 router = APIRouter(

@@ -13,7 +13,7 @@ from todo_backend.tasks.schemas import (
     TaskUpdate,
 )
 from todo_backend.tasks.service import TaskService
-from todo_common.dapr import require_dapr_caller
+from todo_common.dapr.app import require_dapr_caller
 from todo_common.errors import error_responses
 
 ERRORS = error_responses(400, 401, 404, 413, 422, 429, 503, e404="no such task for this user")
