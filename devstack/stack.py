@@ -49,6 +49,10 @@ class StackConfig:
     database_url: str
     jwt_secret: str = DEV_JWT_SECRET
     app_api_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    # The token apps present to their sidecar's API (`dapr-api-token`); daprd then refuses
+    # calls without it. Unset here (tests and tools call sidecars directly); the chart sets
+    # one per release, `DAPR_API_TOKEN=… make run` locally.
+    dapr_api_token: str | None = None
     websocket_replicas: int = 1
     # Uvicorn worker processes of the backend (PostgreSQL only: its advisory lock keeps
     # one outbox relay at a time; an embedded SQLite file is for one process).
@@ -259,6 +263,8 @@ class Stack:
                 "PYTHONUNBUFFERED": "1",
             }
         )
+        if self.config.dapr_api_token:
+            env["DAPR_API_TOKEN"] = self.config.dapr_api_token
         if instance.service == "websocket":
             env["WEBSOCKET_REPLICA_ID"] = instance.name
             if self.config.pubsub != "redis":  # its consumer group lives in the broker
@@ -288,6 +294,8 @@ class Stack:
         )
         if self.config.pubsub == "kafka":
             env["KAFKA_BROKERS"] = f"127.0.0.1:{self.config.kafka_ports.broker}"
+        if self.config.dapr_api_token:
+            env["DAPR_API_TOKEN"] = self.config.dapr_api_token
         env.update(self.config.sidecar_env)
         return env
 

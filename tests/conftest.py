@@ -69,6 +69,10 @@ def make_stack_config(
     start-up (chat then runs on the rule-based fallback)."""
     # Tests create many tasks quickly; only rate-limit tests want the production limit.
     env = {"backend": {"BACKEND_RATE_LIMIT_PER_MINUTE": "1000000"}}
+    # Tests that let a token run out expect it refused at once: no clock-skew leeway here
+    # (the leeway itself is tested in tests/unit/common/test_auth.py).
+    for service in ("backend", "websocket"):
+        env.setdefault(service, {})["JWT_LEEWAY_SECONDS"] = "0"
     if not nlu_model:
         env["backend"]["NLU_MODEL_PATH"] = str(tmp / "no-nlu-model")
     for name, values in (app_env or {}).items():

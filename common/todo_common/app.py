@@ -10,6 +10,7 @@ from todo_common.correlation import CorrelationIdMiddleware
 from todo_common.dapr import DaprError
 from todo_common.errors import add_exception_handlers, service_unavailable_response
 from todo_common.health import HealthRegistry, health_router
+from todo_common.http_security import add_http_security
 from todo_common.logging import configure_logging
 from todo_common.metrics import RequestObservabilityMiddleware, ServiceMetrics, metrics_router
 from todo_common.settings import ServiceSettings
@@ -42,6 +43,7 @@ def create_service_app(
     app.state.health = HealthRegistry(app.state.metrics.observe_check)
     add_exception_handlers(app)
     app.add_exception_handler(DaprError, _sidecar_failed)
+    add_http_security(app, settings)
     # Added last = outermost: correlation first, so every later layer logs with it.
     app.add_middleware(RequestObservabilityMiddleware, metrics=app.state.metrics)
     app.add_middleware(TracingMiddleware, service_name=settings.service_name)

@@ -226,7 +226,7 @@ async def test_tokens_are_required_and_checked(
 
     transport = httpx.ASGITransport(app=backend_app)
     expired = create_token(
-        "frank", "dev-secret-change-me-0123456789abcdef", ttl=timedelta(seconds=-5)
+        "frank", "dev-secret-change-me-0123456789abcdef", ttl=timedelta(seconds=-120)
     )
     forged = create_token("frank", "another-secret-another-secret-0000")
     async with httpx.AsyncClient(transport=transport, base_url="http://backend") as anonymous:

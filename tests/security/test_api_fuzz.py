@@ -5,14 +5,11 @@ authenticated as one user; every generated request, valid or not, must get an an
 schema documents, a body that matches it, and never a 5xx.
 """
 
-from collections.abc import Iterator
-
 import pytest
 import schemathesis
 from schemathesis.engine import Status, events
 
 from devstack.stack import Stack
-from tests.conftest import make_stack_config
 from todo_common.auth import create_token
 
 pytestmark = pytest.mark.integration
@@ -28,16 +25,8 @@ CHECKS = (
 
 
 @pytest.fixture(scope="module")
-def fuzzed_backend(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    tmp = tmp_path_factory.mktemp("fuzz")
-    config = make_stack_config(tmp, f"sqlite+aiosqlite:///{tmp}/fuzz.db", services=("backend",))
-    with Stack(config) as stack:
-        yield stack
-
-
-@pytest.fixture(scope="module")
-def api_schema(fuzzed_backend: Stack) -> schemathesis.BaseSchema:
-    token = create_token("fuzzer", fuzzed_backend.config.jwt_secret)
+def api_schema(secured_backend: Stack) -> schemathesis.BaseSchema:
+    token = create_token("fuzzer", secured_backend.config.jwt_secret)
     config = schemathesis.Config.from_dict(
         {
             "seed": SEED,
@@ -54,7 +43,7 @@ def api_schema(fuzzed_backend: Stack) -> schemathesis.BaseSchema:
             "phases": {"stateful": {"enabled": False}},
         }
     )
-    base = fuzzed_backend.instances["backend"].base_url
+    base = secured_backend.instances["backend"].base_url
     return schemathesis.openapi.from_url(f"{base}/openapi.json", config=config)
 
 
