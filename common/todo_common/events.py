@@ -33,6 +33,17 @@ class TaskEventType(StrEnum):
 REMINDER_DUE = "reminder.due"
 
 
+# The contract's limits on a task's fields (docs/api.md), in one place: the REST schemas
+# refuse more and the table's columns are sized to them, so every TaskSnapshot is within.
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 5000
+TAG_MAX_LENGTH = 32
+MAX_TAGS = 20
+RECURRENCE_MAX_LENGTH = 500
+USER_ID_MAX_LENGTH = 128
+OCCURRENCE_KEY_MAX_LENGTH = 200
+
+
 class TaskSnapshot(BaseModel):
     """The task as the REST API shows it (contract's Task JSON)."""
 

@@ -5,6 +5,14 @@ from sqlalchemy import Column, ForeignKey, Index, String, UniqueConstraint
 from sqlmodel import Field, Relationship, SQLModel
 
 from todo_backend.db import UTCDateTime, utcnow
+from todo_common.events import (
+    DESCRIPTION_MAX_LENGTH,
+    OCCURRENCE_KEY_MAX_LENGTH,
+    RECURRENCE_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    USER_ID_MAX_LENGTH,
+)
 
 
 def new_task_id() -> str:
@@ -17,7 +25,7 @@ class TaskTag(SQLModel, table=True):
     task_id: str = Field(
         sa_column=Column(String(36), ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
     )
-    tag: str = Field(primary_key=True, max_length=32, index=True)
+    tag: str = Field(primary_key=True, max_length=TAG_MAX_LENGTH, index=True)
     task: "Task" = Relationship(back_populates="tag_rows")
 
 
@@ -31,9 +39,9 @@ class Task(SQLModel, table=True):
     )
 
     id: str = Field(default_factory=new_task_id, primary_key=True, max_length=36)
-    owner_id: str = Field(index=True, max_length=128)
-    title: str = Field(max_length=200)
-    description: str | None = Field(default=None, max_length=5000)
+    owner_id: str = Field(index=True, max_length=USER_ID_MAX_LENGTH)
+    title: str = Field(max_length=TITLE_MAX_LENGTH)
+    description: str | None = Field(default=None, max_length=DESCRIPTION_MAX_LENGTH)
     completed: bool = False
     priority: str = Field(default="medium", max_length=6)
     due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -41,8 +49,8 @@ class Task(SQLModel, table=True):
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    recurrence: str | None = Field(default=None, max_length=500)
-    occurrence_key: str | None = Field(default=None, max_length=200)
+    recurrence: str | None = Field(default=None, max_length=RECURRENCE_MAX_LENGTH)
+    occurrence_key: str | None = Field(default=None, max_length=OCCURRENCE_KEY_MAX_LENGTH)
 
     tag_rows: list[TaskTag] = Relationship(
         back_populates="task",
@@ -65,7 +73,7 @@ class UserSequence(SQLModel, table=True):
 
     __tablename__ = "user_sequence"
 
-    user_id: str = Field(primary_key=True, max_length=128)
+    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX_LENGTH)
     last_seq: int = 0
 
 

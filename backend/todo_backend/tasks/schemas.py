@@ -14,10 +14,19 @@ from pydantic import (
     StringConstraints,
 )
 
+from todo_common.events import (
+    DESCRIPTION_MAX_LENGTH,
+    MAX_TAGS,
+    OCCURRENCE_KEY_MAX_LENGTH,
+    RECURRENCE_MAX_LENGTH,
+    TAG_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    USER_ID_MAX_LENGTH,
+)
+
 Priority = Literal["low", "medium", "high"]
 PRIORITY_RANK: dict[str, int] = {"low": 0, "medium": 1, "high": 2}
 
-MAX_TAGS = 20
 # Deeper pages than this are refused (422), not handed to the database (whose integers overflow).
 MAX_OFFSET = 1_000_000
 # RFC 3339 date-time, what the schema's `format: date-time` promises: an offset is required,
@@ -59,14 +68,21 @@ def _rfc3339_only(value: Any) -> Any:
 
 # Offsets are required on input; stored and returned in UTC.
 UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_rfc3339_only), AfterValidator(_to_utc)]
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-Description = Annotated[str, StringConstraints(max_length=5000)]
+Title = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX_LENGTH)
+]
+Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH)]
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[^\s,]+$")
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=TAG_MAX_LENGTH, pattern=r"^[^\s,]+$"
+    ),
 ]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_normalise_tags)]
 Recurrence = Annotated[
-    str, StringConstraints(max_length=500, pattern=RRULE_PATTERN), AfterValidator(_validate_rrule)
+    str,
+    StringConstraints(max_length=RECURRENCE_MAX_LENGTH, pattern=RRULE_PATTERN),
+    AfterValidator(_validate_rrule),
 ]
 
 
@@ -100,8 +116,10 @@ class TaskUpdate(BaseModel):
 class OccurrenceCreate(TaskCreate):
     """Internal: the next occurrence of a recurring task (called by the reminders service)."""
 
-    user_id: Annotated[str, StringConstraints(min_length=1, max_length=128)]
-    occurrence_key: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    user_id: Annotated[str, StringConstraints(min_length=1, max_length=USER_ID_MAX_LENGTH)]
+    occurrence_key: Annotated[
+        str, StringConstraints(min_length=1, max_length=OCCURRENCE_KEY_MAX_LENGTH)
+    ]
 
 
 class TaskPublic(BaseModel):
