@@ -169,16 +169,7 @@ def finish_attempt(
 def outgoing_event(event: CloudEvent) -> CloudEvent:
     """The event as we hand it on: our attributes only, without what Dapr added on the way
     in (topic, pubsubname, traceid, ...); the id stays, so consumers can dedupe."""
-    return CloudEvent(
-        id=event.id,
-        source=event.source,
-        type=event.type,
-        subject=event.subject,
-        time=event.time,
-        correlationid=event.correlationid,
-        traceparent=event.traceparent,
-        data=event.data,
-    )
+    return CloudEvent(**event.model_dump(include=set(CloudEvent.model_fields)))
 
 
 def dead_letter_event(
