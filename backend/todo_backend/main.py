@@ -13,6 +13,7 @@ from todo_backend.chat.metrics import ChatMetrics
 from todo_backend.chat.routes import router as chat_router
 from todo_backend.consumer_lag import sample_consumer_lag
 from todo_backend.db import create_engine, create_sessionmaker
+from todo_backend.deps import BackendState
 from todo_backend.errors import add_database_error_handlers
 from todo_backend.metrics import ConsumerLagMetrics, OutboxMetrics
 from todo_backend.migrate import upgrade_to_head
@@ -47,10 +48,9 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         if settings.should_migrate_on_startup:
             await asyncio.to_thread(upgrade_to_head, settings.database_url)
         engine = create_engine(settings.database_url)
-        sessionmaker = create_sessionmaker(engine)
         dapr = DaprClient.from_settings(settings)
         relay = OutboxRelay(
-            sessionmaker,
+            engine,
             dapr,
             batch_size=settings.outbox_batch_size,
             poll_seconds=settings.outbox_poll_seconds,
@@ -60,7 +60,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             metrics=app.state.outbox_metrics,
         )
         redis = Redis.from_url(settings.redis_url, socket_connect_timeout=0.5, socket_timeout=0.5)
-        app.state.rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
+        rate_limiter = RateLimiter(redis, limit_per_minute=settings.rate_limit_per_minute)
         # The model loads in a thread: a few seconds of CPU the event loop need not wait on.
         nlu = await asyncio.to_thread(
             NluPipeline.create,
@@ -68,10 +68,18 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             inference_threads=settings.nlu_inference_threads,
             encode_cache_size=settings.nlu_encode_cache_size,
         )
+        app.state.backend = BackendState(
+            settings=settings,
+            engine=engine,
+            sessionmaker=create_sessionmaker(engine),
+            dapr=dapr,
+            relay=relay,
+            rate_limiter=rate_limiter,
+            nlu=nlu,
+        )
+        # Read by the chat routes (and the NLU evaluation's in-memory state store).
         app.state.nlu = nlu
-        app.state.sessionmaker = sessionmaker
         app.state.dapr = dapr
-        app.state.outbox_relay = relay
 
         async def database_reachable() -> bool:
             async with engine.connect() as connection:
@@ -81,7 +89,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
         app.state.health.add("database", database_reachable)
         app.state.health.add("dapr-sidecar", dapr.is_healthy)
         # Soft: without Redis the rate limiter counts per replica, requests still succeed.
-        app.state.health.add("redis", app.state.rate_limiter.ping, hard=False)
+        app.state.health.add("redis", rate_limiter.ping, hard=False)
 
         async def nlu_model_loaded() -> bool:
             return nlu.model_loaded

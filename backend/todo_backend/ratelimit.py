@@ -6,15 +6,10 @@ counting in this process (per replica) instead of failing requests.
 
 import time
 from collections import OrderedDict
-from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-
-from todo_common.auth import CurrentUser, CurrentUserDep
-from todo_common.errors import RateLimitedError
 
 logger = structlog.get_logger()
 
@@ -61,18 +56,3 @@ class RateLimiter:
             return bool(await self._redis.ping())
         except (RedisError, OSError):
             return False
-
-
-async def enforce_rate_limit(request: Request, user: CurrentUserDep) -> CurrentUser:
-    limiter: RateLimiter = request.app.state.rate_limiter
-    count, retry_after = await limiter.hit(user.id)
-    if count > limiter.limit:
-        raise RateLimitedError(
-            f"rate limit of {limiter.limit} requests per minute exceeded",
-            headers={"Retry-After": str(retry_after)},
-        )
-    return user
-
-
-# Use instead of CurrentUserDep on /api routes: authenticates, then counts the request.
-RateLimitedUser = Annotated[CurrentUser, Depends(enforce_rate_limit)]

@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col, select
 
 from tests.integration.conftest import ClientFactory
+from todo_backend.deps import backend_state
 from todo_backend.outbox.models import OutboxEvent
 from todo_backend.outbox.relay import OutboxRelay
 from todo_common.dapr.client import DaprClient
@@ -48,12 +48,11 @@ async def create_tasks(client_for: ClientFactory, user: str, titles: Sequence[st
 
 
 def relay_for(app: FastAPI, sidecar: BulkSidecar) -> OutboxRelay:
-    sessionmaker: async_sessionmaker[AsyncSession] = app.state.sessionmaker
-    return OutboxRelay(sessionmaker, cast(DaprClient, sidecar))
+    return OutboxRelay(backend_state(app).engine, cast(DaprClient, sidecar))
 
 
 async def outbox_rows(app: FastAPI) -> list[OutboxEvent]:
-    async with app.state.sessionmaker() as session:
+    async with backend_state(app).sessionmaker() as session:
         statement = select(OutboxEvent).order_by(col(OutboxEvent.id))
         return list((await session.execute(statement)).scalars().all())
 

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from sqlmodel import col, select
 
 from tests.integration.conftest import ClientFactory, backend_settings
+from todo_backend.deps import backend_state
 from todo_backend.main import create_app
 from todo_backend.outbox.models import OutboxEvent
 from todo_common.auth import create_token
@@ -310,7 +311,7 @@ async def test_every_change_is_in_the_outbox_once_per_topic_with_increasing_seq(
         await client.post(f"/api/tasks/{task['id']}/complete")
         await client.delete(f"/api/tasks/{task['id']}")
 
-    async with backend_app.state.sessionmaker() as session:
+    async with backend_state(backend_app).sessionmaker() as session:
         rows = (
             (await session.execute(select(OutboxEvent).order_by(col(OutboxEvent.id))))
             .scalars()

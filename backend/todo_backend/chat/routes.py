@@ -5,8 +5,7 @@ from fastapi import APIRouter, Depends, Request
 from todo_backend.chat.context import ContextStore
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.chat.service import ChatService
-from todo_backend.ratelimit import RateLimitedUser
-from todo_backend.tasks.routes import ERRORS, TaskServiceDep
+from todo_backend.deps import ERRORS, RateLimitedUser, TaskServiceDep
 
 
 async def get_chat_service(request: Request, tasks: TaskServiceDep) -> ChatService:

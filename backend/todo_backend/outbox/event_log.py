@@ -7,8 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col, select
 
 from todo_backend.db import utcnow
-from todo_backend.outbox.models import OutboxEvent
-from todo_backend.tasks.models import UserSequence
+from todo_backend.outbox.models import OutboxEvent, UserSequence
 from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent, EventLogPage
 
 

@@ -4,6 +4,7 @@ from sqlalchemy import Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from todo_backend.db import UTCDateTime, utcnow
+from todo_common.events import USER_ID_MAX_LENGTH
 
 
 class OutboxEvent(SQLModel, table=True):
@@ -31,6 +32,15 @@ class OutboxEvent(SQLModel, table=True):
     published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     attempts: int = 0
     last_error: str | None = Field(default=None, max_length=500)
+
+
+class UserSequence(SQLModel, table=True):
+    """The last event `seq` handed out per user (events are ordered per user)."""
+
+    __tablename__ = "user_sequence"
+
+    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX_LENGTH)
+    last_seq: int = 0
 
 
 OUTBOX_TABLE = SQLModel.metadata.tables["outbox_event"]

@@ -18,10 +18,10 @@ from typing import NamedTuple
 import structlog
 from sqlalchemy import func, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from sqlmodel import col, select
 
-from todo_backend.db import utcnow
+from todo_backend.db import create_sessionmaker, utcnow
 from todo_backend.metrics import OutboxMetrics
 from todo_backend.outbox.event_log import prune_event_log
 from todo_backend.outbox.models import OUTBOX_TABLE, OutboxEvent
@@ -41,7 +41,7 @@ def backoff_seconds(attempts: int, maximum: float) -> float:
 class OutboxRelay:
     def __init__(
         self,
-        sessionmaker: async_sessionmaker[AsyncSession],
+        engine: AsyncEngine,
         dapr: DaprClient,
         *,
         batch_size: int = 100,
@@ -51,7 +51,8 @@ class OutboxRelay:
         fault: str = "none",
         metrics: OutboxMetrics | None = None,
     ) -> None:
-        self._sessionmaker = sessionmaker
+        self._engine = engine
+        self._sessionmaker = create_sessionmaker(engine)
         self._dapr = dapr
         self._batch_size = batch_size
         self._poll_seconds = poll_seconds
@@ -81,8 +82,8 @@ class OutboxRelay:
         """On PostgreSQL, wake on every commit that wrote events, in any replica or worker
         (the `outbox_event` trigger of migration 0002): the replica holding the relay lock
         publishes them at once instead of at its next poll."""
-        engine = self._sessionmaker.kw.get("bind")
-        if not isinstance(engine, AsyncEngine) or engine.dialect.name != "postgresql":
+        engine = self._engine
+        if engine.dialect.name != "postgresql":
             return
         while True:
             try:

@@ -68,15 +68,6 @@ class Task(SQLModel, table=True):
         self.tag_rows.extend(TaskTag(task_id=self.id, tag=tag) for tag in sorted(wanted - present))
 
 
-class UserSequence(SQLModel, table=True):
-    """The last event `seq` handed out per user (events are ordered per user)."""
-
-    __tablename__ = "user_sequence"
-
-    user_id: str = Field(primary_key=True, max_length=USER_ID_MAX_LENGTH)
-    last_seq: int = 0
-
-
 # The tables themselves, for Core statements on hot paths.
 TASK_TABLE = SQLModel.metadata.tables["task"]
 TASK_TAG_TABLE = SQLModel.metadata.tables["task_tag"]

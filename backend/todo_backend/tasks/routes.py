@@ -1,9 +1,8 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
-from todo_backend.deps import SessionDep
-from todo_backend.ratelimit import RateLimitedUser
+from todo_backend.deps import ERRORS, RateLimitedUser, TaskServiceDep
 from todo_backend.tasks.schemas import (
     OccurrenceCreate,
     TaskCreate,
@@ -12,18 +11,7 @@ from todo_backend.tasks.schemas import (
     TaskQuery,
     TaskUpdate,
 )
-from todo_backend.tasks.service import TaskService
 from todo_common.dapr.app import require_dapr_caller
-from todo_common.errors import error_responses
-
-ERRORS = error_responses(400, 401, 404, 413, 422, 429, 503, e404="no such task for this user")
-
-
-async def get_task_service(request: Request, session: SessionDep) -> TaskService:
-    return TaskService(session, on_commit=request.app.state.outbox_relay.wake)
-
-
-TaskServiceDep = Annotated[TaskService, Depends(get_task_service)]
 
 router = APIRouter(prefix="/api/tasks", tags=["tasks"], responses=ERRORS)
 
