@@ -128,30 +128,48 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
-def _document_validation_errors(app: FastAPI) -> None:
-    """FastAPI documents every 422 as its own `HTTPValidationError`; the handler below answers
-    `ErrorResponse`, so that is what the OpenAPI document says, on every route."""
+_MALFORMED_BODY = {
+    "description": "malformed request body (not UTF-8)",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+}
+
+
+def _operations(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        operation
+        for path in schema.get("paths", {}).values()
+        for method, operation in path.items()
+        if method in {"get", "put", "post", "patch", "delete"}
+    ]
+
+
+def _document_error_responses(app: FastAPI) -> None:
+    """The OpenAPI document says what the handlers below answer: FastAPI documents every 422
+    as its own `HTTPValidationError`, but the body is `ErrorResponse`; and a body that cannot
+    be decoded is a 400 on any route that takes one."""
     build_default = app.openapi
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build_default()
             schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            _, definitions = models_json_schema(
+                [(ErrorResponse, "serialization")], ref_template="#/components/schemas/{model}"
+            )
+            schemas.update(definitions.get("$defs", {}))
             if "HTTPValidationError" in schemas:
-                _, definitions = models_json_schema(
-                    [(ErrorResponse, "serialization")],
-                    ref_template="#/components/schemas/{model}",
-                )
-                schemas.update(definitions.get("$defs", {}))
                 schemas["HTTPValidationError"] = {"$ref": "#/components/schemas/ErrorResponse"}
                 schemas.pop("ValidationError", None)
+            for operation in _operations(schema):
+                if "requestBody" in operation:
+                    operation["responses"].setdefault("400", _MALFORMED_BODY)
         return app.openapi_schema or build_default()
 
     app.openapi = openapi  # type: ignore[method-assign]
 
 
 def add_exception_handlers(app: FastAPI) -> None:
-    _document_validation_errors(app)
+    _document_error_responses(app)
 
     @app.exception_handler(DomainError)
     async def domain_error(_: Request, exc: DomainError) -> JSONResponse:

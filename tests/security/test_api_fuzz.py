@@ -15,7 +15,7 @@ from todo_common.auth import create_token
 pytestmark = pytest.mark.integration
 
 SEED = 20261201
-MAX_EXAMPLES = 25
+MAX_EXAMPLES = 40
 CHECKS = (
     "not_a_server_error",
     "status_code_conformance",
