@@ -7,7 +7,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from todo_common.correlation import CorrelationIdMiddleware
-from todo_common.dapr import DaprError
+from todo_common.dapr.client import DaprError
 from todo_common.errors import add_exception_handlers, service_unavailable_response
 from todo_common.health import HealthRegistry, health_router
 from todo_common.http_security import add_http_security
