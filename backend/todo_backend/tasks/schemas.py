@@ -22,6 +22,7 @@ from todo_common.events import (
     TAG_MAX_LENGTH,
     TITLE_MAX_LENGTH,
     USER_ID_MAX_LENGTH,
+    TaskSnapshot,
 )
 
 Priority = Literal["low", "medium", "high"]
@@ -122,21 +123,11 @@ class OccurrenceCreate(TaskCreate):
     ]
 
 
-class TaskPublic(BaseModel):
-    id: str
-    title: str
-    description: str | None
-    completed: bool
-    priority: Priority
-    tags: list[str]
-    due_at: datetime | None
-    remind_at: datetime | None
-    completed_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
-    recurrence: str | None
+# The contract's Task: the fields events carry (TaskSnapshot), read from a task row.
+class TaskPublic(TaskSnapshot):
+    model_config = ConfigDict(from_attributes=True, extra="ignore")
 
-    model_config = ConfigDict(from_attributes=True)
+    description: str | None  # always present in the API's JSON (null when unset)
 
 
 class TaskList(BaseModel):
