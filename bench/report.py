@@ -6,6 +6,7 @@ python -m bench.report [--input bench/results/latest.json] [--output docs/perfor
 import argparse
 import json
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,34 @@ COST_FIGURES = {
     "websocket.create_to_client.rate.50": "WebSocket message",
     "reminders.lateness": "fired reminder",
 }
+
+
+@dataclass(frozen=True)
+class Curve:
+    """A growth curve: one line per series (records named `<prefix><number>`)."""
+
+    title: str
+    file: str
+    xlabel: str
+    series: dict[str, str]
+    value: str = "p50"  # p50 (with p99 beside it), or a process of cpu_ms_per_op
+    ylabel: str = "ms"
+    logx: bool = False
+
+
+CURVES = [
+    Curve("create → WebSocket latency versus offered rate", "websocket-rate.png",
+          "creates per second", {"create → WebSocket": "websocket.create_to_client.rate."}),
+    Curve("create → WebSocket latency versus connected clients (50 creates/s)",
+          "websocket-clients.png", "connected clients",
+          {"create → WebSocket": "websocket.create_to_client.clients."}, logx=True),
+    Curve("List and search latency versus tasks per user", "tasks-per-user.png",
+          "tasks per user", {k: f"{k}.tasks_per_user." for k in ("list", "search", "tag_filter")},
+          logx=True),
+    Curve("Chat turn CPU versus tasks per user", "chat-tasks-per-user.png", "tasks per user",
+          {"backend CPU per chat turn": "chat.tasks_per_user."}, value="backend",
+          ylabel="CPU ms per turn", logx=True),
+]  # fmt: skip
 
 
 def _by_name(records: list[Record]) -> dict[str, Record]:
@@ -234,46 +263,23 @@ def rss_table(records: list[Record]) -> list[str]:
 def render(report: dict[str, Any], folder: Path) -> str:
     records: list[Record] = report["records"]
     plots = {
-        "latency": plot_latencies(records, folder),
-        "sweep": plot_curve(
-            {"create → WebSocket": _series(records, "websocket.create_to_client.rate.")},
-            folder,
-            "websocket-rate.png",
-            title="create → WebSocket latency versus offered rate",
-            xlabel="creates per second",
-        ),
-        "clients": plot_curve(
-            {"create → WebSocket": _series(records, "websocket.create_to_client.clients.")},
-            folder,
-            "websocket-clients.png",
-            xlabel="connected clients",
-            logx=True,
-            title="create → WebSocket latency versus connected clients (50 creates/s)",
-        ),
-        "tasks": plot_curve(
-            {
-                kind: _series(records, f"{kind}.tasks_per_user.")
-                for kind in ("list", "search", "tag_filter")
-            },
-            folder,
-            "tasks-per-user.png",
-            xlabel="tasks per user",
-            logx=True,
-            title="List and search latency versus tasks per user",
-        ),
-        "chat": plot_curve(
-            {"backend CPU per chat turn": _series(records, "chat.tasks_per_user.")},
-            folder,
-            "chat-tasks-per-user.png",
-            value="backend",
-            ylabel="CPU ms per turn",
-            xlabel="tasks per user",
-            logx=True,
-            title="Chat turn CPU versus tasks per user",
-        ),
-        "rss": plot_rss(records, folder),
-        "lateness": plot_lateness(records, folder),
-        "outbox": plot_outbox(records, folder),
+        "Latency of every figure": plot_latencies(records, folder),
+        **{
+            curve.title: plot_curve(
+                {label: _series(records, prefix) for label, prefix in curve.series.items()},
+                folder,
+                curve.file,
+                title=curve.title,
+                xlabel=curve.xlabel,
+                value=curve.value,
+                ylabel=curve.ylabel,
+                logx=curve.logx,
+            )
+            for curve in CURVES
+        },
+        "Idle WebSocket RSS versus connections": plot_rss(records, folder),
+        "Reminder lateness": plot_lateness(records, folder),
+        "Event-log size and relay cost over a steady run": plot_outbox(records, folder),
     }
     machine = report["machine"]
     out = [
@@ -309,19 +315,9 @@ def render(report: dict[str, Any], folder: Path) -> str:
         "## Plots",
         "",
     ]
-    titles = {
-        "latency": "Latency of every figure",
-        "sweep": "create → WebSocket versus offered rate",
-        "clients": "create → WebSocket versus connected clients",
-        "tasks": "List and search versus tasks per user",
-        "chat": "Chat turn CPU versus tasks per user",
-        "rss": "Idle WebSocket RSS versus connections",
-        "lateness": "Reminder lateness",
-        "outbox": "Event-log size and relay cost over a steady run",
-    }
-    for key, path in plots.items():
+    for title, path in plots.items():
         if path:
-            out += [f"### {titles[key]}", "", f"![{titles[key]}]({path})", ""]
+            out += [f"### {title}", "", f"![{title}]({path})", ""]
     return "\n".join(out)
 
 
