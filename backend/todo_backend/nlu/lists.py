@@ -36,6 +36,12 @@ _LEAD = re.compile(
     rf"^(?P<prep>(?:to|on|onto|in|into|for)\s+)?{_OWNER}?{_NAME}list{_NOT_OF}\s*(?:[,:;-]\s*|\s+)",
     _I,
 )
+# "add milk to groceries": a well-known list named without the word "list", at the end.
+_BARE_KNOWN = re.compile(
+    r"\s+(?P<prep>to|on|onto)\s+(?P<owner>(?:my|the|our)\s+)?(?P<name>groceries|grocery|shopping"
+    r"|packing)\s*[.!]*\s*$",
+    _I,
+)
 KNOWN_LISTS = ("shopping", "grocery", "groceries", "packing", "christmas", "wish", "reading")
 
 
@@ -59,6 +65,8 @@ def take_list(utterance: Utterance) -> tuple[bool, str | None]:
     masked = utterance.masked
     candidates = [m for m in (_LEAD.match(masked), *_PHRASE.finditer(masked)) if m is not None]
     match = next((m for m in candidates if m["prep"] or m["owner"] or m["name"]), None)
+    if match is None:
+        match = _BARE_KNOWN.search(masked)
     if match is None:
         return False, None
     utterance.consume(match.start(), match.end())

@@ -102,9 +102,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "every first monday" (not "every second friday": that is every other friday)
+        "nth_weekday",
+        re.compile(
+            rf"\b(?:every|each)\s+(?P<nth>first|1st|third|3rd|fourth|4th|last)\s+(?P<wd>{_WD})\b",
+            re.I,
+        ),
+    ),
+    (
         "monthday",
         re.compile(
-            rf"\b(?:on\s+)?(?:the\s+)?{_ordinal('md1')}\s+of\s+(?:every|each|the)\s+month\b"
+            rf"\b(?:on\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
             rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b",
             re.I,
@@ -174,6 +182,35 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
 ]
+
+
+# "every day for 2 weeks", "weekly for 3 months", "every monday 4 times": a COUNT
+_FOR_COUNT = re.compile(
+    rf"\s*,?\s*(?:for\s+(?:the\s+next\s+)?(?P<n>{NUMBER})\s+(?P<unit>times|days?|weeks?|months?|years?)"
+    rf"|(?P<times>{NUMBER})\s+times)\b",
+    re.I,
+)
+_DAYS_PER = {"day": 1, "week": 7}
+
+
+def _with_count(rule: str, match: re.Match[str]) -> str | None:
+    """`rule` with the COUNT the phrase after it implies, or None when it cannot say one."""
+    if match["times"]:
+        return f"{rule};COUNT={to_number(match['times'])}"
+    amount, unit = to_number(match["n"]), match["unit"].lower().rstrip("s")
+    if unit == "time":
+        return f"{rule};COUNT={amount}"
+    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    interval = int(parts.get("INTERVAL", "1"))
+    freq = parts["FREQ"]
+    per_unit = len(parts["BYDAY"].split(",")) if "BYDAY" in parts and freq == "WEEKLY" else 1
+    if freq == "DAILY" and unit in _DAYS_PER:
+        count = amount * _DAYS_PER[unit] // interval
+    elif (freq, unit) in (("WEEKLY", "week"), ("MONTHLY", "month"), ("YEARLY", "year")):
+        count = amount * per_unit // interval
+    else:
+        return None
+    return f"{rule};COUNT={count}" if count >= 1 else None
 
 
 @dataclass(frozen=True)
@@ -286,5 +323,9 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
     recurrence = _from_match(kind, match)
     if recurrence is None or not is_valid_rule(recurrence.rule):
         return None
+    counted = _FOR_COUNT.match(masked, end)
+    if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
+        recurrence = Recurrence(rule, recurrence.implied_time)
+        end = counted.end()
     utterance.consume(start, end)
     return recurrence

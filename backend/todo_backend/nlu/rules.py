@@ -20,7 +20,8 @@ _I = re.I
 
 _FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|um+|uh+|well|actually|alright|right|please|pls|plz|kindly"
-    r"|oops|wait|hmm+|now|ah|no(?!\s+need)|yes|yeah|yep|sure|great|cool|thanks|hi|hello"
+    r"|oops|wait|hmm+|now|ah|no(?!\s+need)|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
+    r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+"
     r"(?=\S)",
@@ -61,11 +62,24 @@ _OUT_THERE = re.compile(
     r"|directions|online|on\s+the\s+(?:web|internet|map)|restaurants?|hotels?|flights?\s+to|weather)\b",
     _I,
 )
+_WORLD_LIST = re.compile(
+    r"^(?:show|list|display|view)\s+(?:me\s+|us\s+)?(?:of\s+)?(?:(?:the|some|a|an|\d+|two|three|four"
+    r"|five|ten|all\s+the|top|best|good)\s+)*(?!(?:my|our|all|every|everything|what|it|them|those"
+    r"|these|ones|stuff|things|today|today's|tomorrow|tonight|this|next|overdue|completed|done|finished"
+    r"|pending|open|unfinished|high|low|medium|urgent|important)\b)[a-z]",
+    _I,
+)
+_NOT_TASK_WORDS = re.compile(r"^\s*(?:show|list|display|view)\b|\b(?:a|the)\s+list\s+of\b", _I)
 _QUESTION = re.compile(
     r"\?\s*$|^(?:what|when|where|who|whom|whose|why|how|which|will|would|is|are|was|were|do|does"
     r"|did|can|could|should|shall|may|might|am|has|have|had)\b",
     _I,
 )
+
+
+def _names_tasks(text: str) -> bool:
+    """Speaks of tasks: "list" as the command word or "a list of" snacks does not count."""
+    return _TASK_WORDS.search(_NOT_TASK_WORDS.sub(" ", text)) is not None
 
 
 def _always(_: str) -> bool:
@@ -137,11 +151,17 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:help(?:\s+(?:me|please|pls))?(?:\s+out(?:\s+here)?)?[\s!.?]*$|/help|/start|\?+$"
             r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)|what\s+(?:do|can)\s+you\s+(?:do|help)"
-            r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+\w+|\w+ing|reminders|tags|recurring\s+tasks)"
+            # "how does the engine work", "instructions for the desk": not about this chat
+            r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+(?:app|bot|chat|assistant|list|reminders?|tags?"
+            r"|priority|undo)|tagging|reminding|prioriti[sz]ing|reminders|tags|recurring\s+tasks)"
             r"\s+work|what\s+(?:are\s+)?(?:your|the)"
-            r"\s+(?:commands|features|options)|(?:list\s+of\s+)?commands|menu$|instructions|usage$"
-            r"|what\s+are\s+you\s+(?:able|capable)|i(?:'m|\s+am)\s+(?:lost|confused|stuck)"
-            r"|i\s+don'?t\s+(?:understand|know\s+how))",
+            r"\s+(?:commands|features|options)\b(?!\s+(?:for|of|in|on)\b)"
+            r"|(?:list\s+of\s+)?commands[\s!.?]*$|menu$|instructions[\s!.?]*$|usage$"
+            r"|what\s+are\s+you\s+(?:able|capable)"
+            r"|i(?:'m|\s+am)\s+(?:so\s+|a\s+bit\s+|totally\s+)?(?:lost|confused|stuck)"
+            r"(?:\s+(?:here|with\s+(?:this|you|the\s+app)))?[\s!.?]*$"
+            r"|i\s+don'?t\s+(?:understand|know\s+how)(?:\s+(?:this|it|you)(?:\s+works?)?"
+            r"|\s+to\s+use\s+(?:this|it|you))?[\s!.?]*$)",
             _I,
         ),
     ),
@@ -330,7 +350,8 @@ _RULES: list[Rule] = [
             r"^(?:add|create|new\s+(?:task|todo|to-do|item)|jot\s+down|note\s+down|write\s+down"
             r"|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
             r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b"
-            r"|^(?:todo|to-do|task|reminder|note|urgent|important|asap|(?:high|low|medium|top)[\s-]+priority)"
+            r"|^(?:todo|to-do|task|reminder|note|(?:super\s+|very\s+|really\s+)?(?:urgent|important|critical)"
+            r"|asap|p[123]|not\s+urgent|no\s+rush|(?:high|low|medium|top)[\s-]+prio(?:rity)?)"
             r"\s*[:-]\s*(?=\w)"
             r"|^(?:(?:a|an)\s+)?(?:high|low|medium|top|urgent)(?:[\s-]+priority)?\s+(?:task|todo|to-do|item)\b"
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
@@ -369,6 +390,8 @@ _RULES: list[Rule] = [
         Intent.LIST_TASKS,
         strong=True,
         name="list_command",
+        # "list the planets", "show me the news": a list of the world, not of the tasks
+        applies=lambda text: _names_tasks(text) or _WORLD_LIST.match(text) is None,
         pattern=re.compile(
             r"^(?:show|list|display|view)\b(?!\s+me\s+(?:how|some\s+examples|examples|what\s+you))",
             _I,
@@ -442,7 +465,7 @@ _RULES: list[Rule] = [
         strong=False,
         name="task_question",
         # A question is a list request only if it is about tasks ("what's the weather?" is not).
-        applies=lambda text: _TASK_WORDS.search(text) is not None,
+        applies=_names_tasks,
         pattern=re.compile(
             r"^(?:what|which|how\s+many|do\s+i|are\s+there|is\s+there|any(?:thing)?|give\s+me|tell\s+me"
             r"|read|get|see|pull\s+up|check|my)\b",

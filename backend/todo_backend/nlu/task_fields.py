@@ -64,6 +64,14 @@ _TAG_TASK_AS = re.compile(
     rf"(?P<tags>{_TAG_WORD}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_TAG_WORD})*)\s*$",
     _I,
 )
+# "add pay bills under finance", "… in the work category": a tag at the end of the message
+_UNDER_TAG = re.compile(
+    r"\s+(?:(?:under|in|into)\s+(?:the\s+|my\s+)?(?P<tag>[a-z][\w-]*)\s+(?:category|section|folder"
+    r"|tag|label|bucket)|(?:file[ds]?\s+)?under\s+(?!(?:the|my|a|an|your|our|his|her|their|it|this"
+    r"|that|me|him|them|way|control|pressure|budget|age|construction|review)\b)(?P<tag2>[a-z][\w-]*))"
+    r"\s*[.!]*\s*$",
+    _I,
+)
 _NOT_TAGS = {"it", "as", "with", "the", "a", "an", "this", "that", "them", "and", "to", "me"}
 
 # --- reminders ------------------------------------------------------------------------------
@@ -82,8 +90,19 @@ _REMINDER_CUE = re.compile(
 )
 
 
+# "bump the budget review up (the list)": the task's name sits between the two words
+_BUMP_UP = re.compile(
+    r"^\s*(?P<kw>bump)\s+\S.*?(?P<up>\s+up(?:\s+(?:the|my)\s+list)?)\s*[.!]*\s*$", _I
+)
+
+
 def extract_priority(utterance: Utterance) -> Priority | None:
     masked = utterance.masked
+    bump = _BUMP_UP.match(masked)
+    if bump is not None:
+        utterance.consume(bump.start("kw"), bump.end("kw"))
+        utterance.consume(bump.start("up"), bump.end())
+        return "high"
     for priority, pattern in _PRIORITY_PATTERNS:
         match = pattern.search(masked)
         if match is not None:
@@ -106,6 +125,10 @@ def extract_tags(utterance: Utterance) -> tuple[str, ...]:
         tags.extend(t for t in _split_tags(named["tags"]) if t not in _NOT_TAGS)
         utterance.consume(named.start("kw"), named.end("kw"))
         utterance.consume(named.start("sep"), named.end())
+    under = _UNDER_TAG.search(utterance.masked)
+    if under is not None:
+        tags.append((under["tag"] or under["tag2"]).lower())
+        utterance.consume(under.start(), under.end())
     for match in _TAG_PHRASE.finditer(utterance.masked):
         names = [t for t in _split_tags(match["tags"]) if t not in _NOT_TAGS]
         rest = utterance.masked[match.end() :]

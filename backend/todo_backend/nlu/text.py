@@ -201,7 +201,8 @@ _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 
 
 _AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
-_SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please"}
+_SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please",
+              "cn": "can", "abt": "about", "prio": "priority"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
 
 

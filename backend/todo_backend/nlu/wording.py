@@ -8,7 +8,8 @@ _I = re.I
 
 FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
-    r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+need)|yes|yeah|sure|great|cool|thanks"
+    r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+need)|yes|yeah|sure|great|cool|thanks|hiya|heya"
+    r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+",
     _I,
