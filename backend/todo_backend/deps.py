@@ -5,9 +5,11 @@ Everything a request needs comes from one typed `BackendState`, built by the lif
 """
 
 from collections.abc import AsyncIterator
+from contextlib import suppress
 from dataclasses import dataclass
 from typing import Annotated
 
+import structlog
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -19,6 +21,8 @@ from todo_backend.tasks.service import TaskService
 from todo_common.auth import CurrentUser, CurrentUserDep
 from todo_common.dapr.client import DaprClient
 from todo_common.errors import RateLimitedError, error_responses
+
+logger = structlog.get_logger()
 
 
 @dataclass(frozen=True)
@@ -48,8 +52,23 @@ StateDep = Annotated[BackendState, Depends(get_state)]
 
 
 async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:
-    async with state.sessionmaker() as session:
+    session = state.sessionmaker()
+    try:
         yield session
+    finally:
+        await close_session(session)
+
+
+async def close_session(session: AsyncSession) -> None:
+    """Closing runs after the response has started: raising then would drop the client's
+    connection without an answer. A connection that cannot even roll back (PostgreSQL going
+    away mid-request) is discarded instead; the server ends its transaction anyway."""
+    try:
+        await session.close()
+    except Exception as exc:
+        logger.warning("session.close_failed", error=repr(exc)[:300])
+        with suppress(Exception):
+            await session.invalidate()
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

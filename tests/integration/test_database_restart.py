@@ -10,16 +10,19 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
+from sqlalchemy.exc import InternalError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from devstack.infra import PostgresCluster
 from devstack.ports import free_port
 from devstack.stack import Stack
 from tests.conftest import make_stack_config
 from tests.integration.conftest import backend_settings
+from todo_backend.deps import close_session
 from todo_backend.main import create_app
 from todo_common.auth import create_token
 
@@ -268,3 +271,21 @@ async def test_postgres_outage_under_load_answers_only_201_or_503_and_loses_noth
     assert all(stored[i] == title for i, title in acknowledged.items())
     for phase in ("before", "after"):  # writes acknowledged on both sides of the outage
         assert sum(o.kind == "create" and o.status == 201 and o.phase == phase for o in api) >= 5
+
+
+async def test_a_session_that_cannot_roll_back_at_close_is_discarded_not_raised() -> None:
+    """Closing runs after the response started (seen under load: asyncpg refusing the
+    rollback of a connection PostgreSQL was terminating); raising there drops the client."""
+
+    class DyingSession:
+        invalidated = False
+
+        async def close(self) -> None:
+            raise InternalError("ROLLBACK", {}, Exception("another operation is in progress"))
+
+        async def invalidate(self) -> None:
+            self.invalidated = True
+
+    session = DyingSession()
+    await close_session(cast(AsyncSession, session))
+    assert session.invalidated
