@@ -99,15 +99,7 @@ def plot_latencies(records: list[Record], folder: Path) -> str:
 
 
 def plot_curve(
-    series: dict[str, list[tuple[float, Record]]],
-    folder: Path,
-    name: str,
-    *,
-    title: str,
-    xlabel: str,
-    value: str = "p50",
-    ylabel: str = "ms",
-    logx: bool = False,
+    series: dict[str, list[tuple[float, Record]]], folder: Path, curve: Curve
 ) -> str | None:
     if not any(series.values()):
         return None
@@ -116,21 +108,24 @@ def plot_curve(
         if not points:
             continue
         xs = [x for x, _ in points]
-        if value == "p50":
+        if curve.value == "p50":
             axis.plot(xs, [r["p50"] for _, r in points], marker="o", label=f"{label} p50")
             axis.plot(xs, [r["p99"] for _, r in points], marker="x", ls="--", label=f"{label} p99")
         else:
             axis.plot(
-                xs, [r["cpu_ms_per_op"].get(value) for _, r in points], marker="o", label=label
+                xs,
+                [r["cpu_ms_per_op"].get(curve.value) for _, r in points],
+                marker="o",
+                label=label,
             )
-    if logx:
+    if curve.logx:
         axis.set_xscale("log")
-    axis.set_xlabel(xlabel)
-    axis.set_ylabel(ylabel)
-    axis.set_title(title)
+    axis.set_xlabel(curve.xlabel)
+    axis.set_ylabel(curve.ylabel)
+    axis.set_title(curve.title)
     axis.grid(alpha=0.3)
     axis.legend()
-    return _save(figure, folder, name)
+    return _save(figure, folder, curve.file)
 
 
 def plot_rss(records: list[Record], folder: Path) -> str | None:
@@ -268,12 +263,7 @@ def render(report: dict[str, Any], folder: Path) -> str:
             curve.title: plot_curve(
                 {label: _series(records, prefix) for label, prefix in curve.series.items()},
                 folder,
-                curve.file,
-                title=curve.title,
-                xlabel=curve.xlabel,
-                value=curve.value,
-                ylabel=curve.ylabel,
-                logx=curve.logx,
+                curve,
             )
             for curve in CURVES
         },

@@ -2,17 +2,14 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from todo_common.correlation import correlation_scope
-from todo_common.dapr.app import Outcome, job_router, require_dapr_caller, subscriber_reply
+from todo_common.dapr.app import Outcome, job_router, topic_router
 from todo_common.events import CloudEvent
 from todo_notification.deliveries import RETRY_JOB_PREFIX
 from todo_notification.service import NotificationService
 
 REMINDERS_ROUTE = "/events/reminders"
-
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
 
 
 def _service(request: Request) -> NotificationService:
@@ -20,16 +17,15 @@ def _service(request: Request) -> NotificationService:
     return service
 
 
-@router.post(REMINDERS_ROUTE)
-async def on_reminder(request: Request, event: CloudEvent) -> dict[str, str]:
+async def _deliver(request: Request, event: CloudEvent) -> Outcome:
     # Idempotent: one delivery record per (event id, channel), created first-write-wins.
-    with correlation_scope(event.correlationid):
-        outcome = await _service(request).handle_reminder(event)
-    return subscriber_reply(outcome)
+    return await _service(request).handle_reminder(event)
 
 
 async def _retry(request: Request, name: str, data: Any) -> Outcome:
     return await _service(request).retry(name, data)
 
 
+router = APIRouter()
+router.include_router(topic_router(REMINDERS_ROUTE, _deliver))
 router.include_router(job_router(_retry, prefix=RETRY_JOB_PREFIX))  # delivery retries

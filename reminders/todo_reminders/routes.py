@@ -2,10 +2,9 @@
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 
-from todo_common.correlation import correlation_scope
-from todo_common.dapr.app import Outcome, job_router, require_dapr_caller, subscriber_reply
+from todo_common.dapr.app import Outcome, job_router, topic_router
 from todo_common.events import CloudEvent
 from todo_reminders.service import ReminderService
 
@@ -14,24 +13,21 @@ TASK_EVENTS_ROUTE = "/events/task-events"
 # ReminderService would ignore anyway: daprd drops those before they reach the app.
 TASK_EVENTS_WANTED = 'event.type != "task.created" || event.data.task.remind_at != null'
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
-
 
 def _service(request: Request) -> ReminderService:
     service: ReminderService = request.app.state.reminders
     return service
 
 
-@router.post(TASK_EVENTS_ROUTE)
-async def on_task_event(request: Request, event: CloudEvent) -> dict[str, str]:
+async def _track(request: Request, event: CloudEvent) -> Outcome:
     # Idempotent: per-task `seq` orders changes; jobs are overwritten, occurrences keyed.
-    with correlation_scope(event.correlationid):
-        outcome = await _service(request).handle_task_event(event)
-    return subscriber_reply(outcome)
+    return await _service(request).handle_task_event(event)
 
 
 async def _fire(request: Request, name: str, data: Any) -> Outcome:
     return await _service(request).fire(name, data)
 
 
+router = APIRouter()
+router.include_router(topic_router(TASK_EVENTS_ROUTE, _track))
 router.include_router(job_router(_fire))  # reminder-<task id> jobs

@@ -13,8 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from todo_common.correlation import correlation_scope
 from todo_common.dapr.client import DaprClient
 from todo_common.errors import AuthenticationError
+from todo_common.events import CloudEvent
 from todo_common.settings import ServiceSettings
 
 
@@ -90,6 +92,21 @@ def job_response(outcome: Outcome) -> JSONResponse:
 
 # What a job trigger runs: (request, job name, the job's `data` as sent) → its outcome.
 JobTrigger = Callable[[Request, str, Any], Awaitable[Outcome]]
+EventHandler = Callable[[Request, CloudEvent], Awaitable[Outcome]]
+
+
+def topic_router(route: str, handle: EventHandler) -> APIRouter:
+    """`POST <route>`: where daprd delivers a subscription's events (sidecar only), with the
+    event's correlation id in scope and the handler's outcome as daprd's reply. Delivery
+    is at least once: handlers must be idempotent."""
+    router = APIRouter(include_in_schema=False, dependencies=[Depends(require_dapr_caller)])
+
+    @router.post(route)
+    async def on_event(request: Request, event: CloudEvent) -> dict[str, str]:
+        with correlation_scope(event.correlationid):
+            return subscriber_reply(await handle(request, event))
+
+    return router
 
 
 def job_router(trigger: JobTrigger, *, prefix: str = "") -> APIRouter:

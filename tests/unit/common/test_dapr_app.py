@@ -7,6 +7,7 @@ import httpx
 import pytest
 from fastapi import FastAPI, Request
 
+from todo_common.correlation import current_correlation_id
 from todo_common.dapr.app import (
     DROP,
     RETRY,
@@ -16,10 +17,12 @@ from todo_common.dapr.app import (
     job_router,
     sidecar_client,
     subscriber_reply,
+    topic_router,
     unwrap_job_data,
 )
 from todo_common.dapr.client import DaprClient
 from todo_common.errors import add_exception_handlers
+from todo_common.events import CloudEvent
 from todo_common.health import HealthRegistry
 from todo_common.settings import ServiceSettings
 
@@ -113,3 +116,40 @@ async def test_the_job_route_answers_per_outcome_and_refuses_jobs_not_its_own(
     assert unknown.status_code == 404  # final: never retried
     assert outsider.status_code == 401  # only the sidecar may trigger jobs
     assert triggered == [("retry-1", {"n": 1}), ("retry-2", {"fail": True})]
+
+
+async def test_the_topic_route_replies_per_outcome_with_the_events_correlation_in_scope(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("APP_API_TOKEN", "sidecar-secret")
+    seen: list[tuple[str, str | None]] = []
+
+    async def handle(request: Request, event: CloudEvent) -> Outcome:
+        seen.append((event.id, current_correlation_id()))
+        return Outcome(event.data["outcome"])
+
+    app = FastAPI()
+    app.state.settings = ServiceSettings()
+    add_exception_handlers(app)
+    app.include_router(topic_router("/events/things", handle))
+    sidecar = {"dapr-api-token": "sidecar-secret"}
+
+    def event(outcome: str) -> dict[str, Any]:
+        return CloudEvent(
+            id=f"e-{outcome}",
+            source="test",
+            type="thing.happened",
+            correlationid=f"c-{outcome}",
+            data={"outcome": outcome},
+        ).model_dump(mode="json")
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
+        replies = [
+            (await client.post("/events/things", json=event(o), headers=sidecar)).json()
+            for o in ("done", "retry", "dropped")
+        ]
+        outsider = await client.post("/events/things", json=event("done"))
+    assert replies == [SUCCESS, RETRY, DROP]
+    assert outsider.status_code == 401  # only the sidecar delivers events
+    assert seen == [("e-done", "c-done"), ("e-retry", "c-retry"), ("e-dropped", "c-dropped")]
