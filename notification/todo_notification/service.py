@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from todo_common.correlation import correlation_scope
 from todo_common.dapr.app import Outcome, unwrap_job_data
-from todo_common.dapr.client import DaprClient, DaprError, StateConflictError
+from todo_common.dapr.client import DaprClient, DaprError, StateConflictError, save_record
 from todo_common.events import REMINDER_DUE, CloudEvent, ReminderDueData
 from todo_common.locks import KeyedLocks
 from todo_notification.channels import ReminderChannel
@@ -189,14 +189,8 @@ class NotificationService:
         return mine.etag
 
     async def _save(self, key: str, record: DeliveryRecord, etag: str | None) -> None:
-        await self._dapr.save_state(
-            self._store,
-            key,
-            record.model_dump(mode="json"),
-            etag=etag,
-            first_write=True,
-            ttl_seconds=self._settings.record_ttl_seconds,
-        )
+        ttl = self._settings.record_ttl_seconds
+        await save_record(self._dapr, self._store, key, record, etag=etag, ttl_seconds=ttl)
 
     async def _send(
         self, channel: Channel, event: CloudEvent, reminder: ReminderDueData

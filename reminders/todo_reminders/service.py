@@ -15,7 +15,7 @@ from pydantic import ValidationError
 
 from todo_common.correlation import correlation_scope
 from todo_common.dapr.app import Outcome, unwrap_job_data
-from todo_common.dapr.client import DaprClient, DaprError, StateConflictError
+from todo_common.dapr.client import DaprClient, DaprError, StateConflictError, save_record
 from todo_common.events import (
     REMINDER_DUE,
     REMINDERS_TOPIC,
@@ -140,14 +140,7 @@ class ReminderService:
         """Write over the version we read; False when another writer got there first."""
         ttl = self._settings.finished_task_ttl_seconds if record.finished else -1
         try:
-            await self._dapr.save_state(
-                self._store,
-                key,
-                record.model_dump(mode="json"),
-                etag=etag,
-                first_write=True,
-                ttl_seconds=ttl,
-            )
+            await save_record(self._dapr, self._store, key, record, etag=etag, ttl_seconds=ttl)
         except StateConflictError:
             return False
         except DaprError:

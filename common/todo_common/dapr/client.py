@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 import aiohttp
+from pydantic import BaseModel
 
 from todo_common.correlation import CORRELATION_HEADER, current_correlation_id
 from todo_common.events import CloudEvent
@@ -323,3 +324,19 @@ class DaprClient:
         except DaprError:
             return False
         return response.status_code == 204
+
+
+async def save_record(
+    dapr: DaprClient, store: str, key: str, record: BaseModel, *, etag: str | None, ttl_seconds: int
+) -> None:
+    """Write a keyed record over the version read (`etag`), or as the first write when none
+    was read: delivery is at least once, so two handlers may race for one key and exactly
+    one wins (the other gets StateConflictError, or DaprError for a lost first write)."""
+    await dapr.save_state(
+        store,
+        key,
+        record.model_dump(mode="json"),
+        etag=etag,
+        first_write=True,
+        ttl_seconds=ttl_seconds,
+    )

@@ -399,18 +399,10 @@ class InMemoryStateDapr(DaprClient):
         value, version = self._state.get(f"{store}/{key}", (None, 0))
         return StateEntry(value, str(version) if value is not None else None)
 
-    async def save_state(
-        self,
-        store: str,
-        key: str,
-        value: Any,
-        *,
-        ttl_seconds: int | None = None,
-        etag: str | None = None,
-        first_write: bool = False,
-    ) -> None:
+    async def save_state(self, store: str, key: str, value: Any, **options: Any) -> None:
         name = f"{store}/{key}"
         _, version = self._state.get(name, (None, 0))
+        etag, first_write = options.get("etag"), options.get("first_write", False)
         if (etag is not None and etag != str(version)) or (first_write and name in self._state):
             raise StateConflictError("save state", 409, "etag mismatch")
         self._state[name] = (json.loads(json.dumps(value)), version + 1)
