@@ -290,6 +290,8 @@ its checksum, so a change here rolls that service's pods.
 {{- $facts := include "todo-chatbot.serviceFacts" .key | fromJson }}
 ENVIRONMENT: {{ $root.Values.environment | quote }}
 LOG_LEVEL: {{ $root.Values.logLevel | quote }}
+HSTS_ENABLED: {{ $root.Values.http.hsts | quote }}
+CORS_ALLOWED_ORIGINS: {{ join "," $root.Values.http.corsAllowedOrigins | quote }}
 OTEL_EXPORTER: {{ $root.Values.otel.exporter | quote }}
 OTEL_EXPORTER_OTLP_ENDPOINT: {{ $root.Values.otel.endpoint | quote }}
 {{ $facts.portEnv }}: {{ $svc.containerPort | quote }}
