@@ -40,9 +40,18 @@ _POLITE = re.compile(
 _IMPERATIVE = re.compile(rf"^(?:please\s+|pls\s+)?(?:{COMMAND_VERBS})\b", _I)
 
 
+# "urgent question: …", "important: do you know…": the label is not the command
+_LABEL = re.compile(
+    r"^(?:(?:quick|urgent|important|random|silly|serious)\s+)?(?:question|q|query)\s*[:-]\s*"
+    r"|^(?:urgent|important|critical|asap|quick)\s*[:-]\s*(?=(?:what|when|where|who|why|how|which|do"
+    r"|does|did|is|are|can|could|would|should|will)\b)",
+    _I,
+)
+
+
 def is_question(message: Message) -> bool:
     """Asks something rather than telling the bot to do something."""
-    text = strip_fillers(message.text)
+    text = _LABEL.sub("", strip_fillers(message.text), count=1)
     if _POLITE.match(message.text) or _POLITE.match(text):
         return False
     if _ASKS.match(text):

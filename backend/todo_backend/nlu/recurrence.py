@@ -80,6 +80,7 @@ _ADVERBS = {
     "annually": ("YEARLY", 1),
     "fortnightly": ("WEEKLY", 2),
     "biweekly": ("WEEKLY", 2),
+    "quarterly": ("MONTHLY", 3),
 }
 _PART_OF_DAY_TIMES = {
     "morning": time(9, 0),
@@ -165,7 +166,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<unit>hour|day|week|month|year|morning|afternoon|evening|night)\b"
+            rf"\b{_EVERY}\s+(?P<unit>hour|day|week|month|quarter|year|morning|afternoon|evening|night)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -173,7 +174,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "adverb",
         re.compile(
-            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|biweekly)\b"
+            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|biweekly"
+            r"|quarterly)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
             r"(?=\s*(?:$|[,.;:!?#)]|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
@@ -292,6 +294,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         unit = groups["unit"].lower()
         if unit in _PART_OF_DAY_TIMES:
             return Recurrence(_rule("DAILY"), implied_time=_PART_OF_DAY_TIMES[unit])
+        if unit == "quarter":
+            return Recurrence(_rule("MONTHLY", interval=3))
         return Recurrence(_rule(_FREQ[unit], byday=_days(groups["days"])))
     adverb = groups["adv"].lower()
     freq, interval = _ADVERBS[adverb]

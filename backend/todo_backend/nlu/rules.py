@@ -201,6 +201,20 @@ _RULES: list[Rule] = [
         ),
     ),
     Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="other_container",
+        # "add a song to my playlist", "add me to the mailing list": not a list of things to do
+        pattern=re.compile(
+            r"^(?:add|put|save|move)\s+.+\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:[\w'-]+\s+)?"
+            r"(?:cart|basket|playlist|watchlist|watch\s+list|contacts|address\s+book|account|wallet"
+            r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album)"
+            r"\s*[.!?]*$"
+            r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.ADD_TASK,
         strong=True,
         name="ends_on_a_list",
@@ -257,6 +271,20 @@ _RULES: list[Rule] = [
         name="recall_request",
         # "remind me what the capital of france is": asking to be told, not a reminder
         pattern=re.compile(r"^remind\s+me\s+(?:what|who|whom|where|why|which|how)\b", _I),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="remind_someone_else",
+        # "remind the team about the meeting", "remind john to call me": the chat reminds only you
+        pattern=re.compile(
+            r"^remind\s+(?:the\s+(?:team|kids|boss|group|class|family|others)|every(?:one|body)"
+            r"|my\s+(?:wife|husband|partner|boss|team|kids?|son|daughter|mom|mum|dad|brother|sister"
+            r"|friends?|colleagues?|coworkers?|roommates?|boyfriend|girlfriend)|him|her|them"
+            r"|(?!(?:me|myself|us|to|about|that|u|ya|2|tomorrow|today|tonight|in|at|on|every|each|next"
+            r"|this)\b)[a-z]+)\s+(?:to|about|that)\b",
+            _I,
+        ),
     ),
     Rule(
         Intent.OUT_OF_SCOPE,

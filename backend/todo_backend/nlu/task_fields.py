@@ -10,7 +10,10 @@ _I = re.I
 
 # --- priority -------------------------------------------------------------------------------
 # "…, make it high priority", "…, this is urgent": the whole clause says the priority.
-_CLAUSE = r"(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s)\s+)?"
+_CLAUSE = (
+    r"(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s|s)\s+"
+    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather)\s+)?)?"
+)
 
 _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
@@ -21,7 +24,8 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important|a\s+priority)"
             r"|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
-            r"|no\s+rush|low\s+prio|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
+            r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually"
+            r"|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
             _I,
         ),
@@ -107,6 +111,10 @@ def extract_priority(utterance: Utterance) -> Priority | None:
         match = pattern.search(masked)
         if match is not None:
             utterance.consume(match.start(), match.end())
+            # "at some point, no hurry": a second phrase saying the same goes too
+            again = pattern.search(utterance.masked)
+            if again is not None:
+                utterance.consume(again.start(), again.end())
             return priority
     return None
 

@@ -97,7 +97,8 @@ class Utterance:
         return "".join(out)
 
 
-_EMPTY_BRACKETS = re.compile(r"\(\s*\)|\[\s*\]|\{\s*\}")
+# "file taxes (important!)" once the priority is read: "( !)" goes too
+_EMPTY_BRACKETS = re.compile(r"\([\s!?.,*]*\)|\[[\s!?.,*]*\]|\{[\s!?.,*]*\}")
 
 
 def clean_fragment(fragment: str) -> str:
@@ -202,7 +203,8 @@ _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 
 _AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
 _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please",
-              "cn": "can", "abt": "about", "prio": "priority"}  # fmt: skip
+              "cn": "can", "abt": "about", "prio": "priority", "wat": "what", "wut": "what",
+              "2day": "today"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
 
 
