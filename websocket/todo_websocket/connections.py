@@ -6,7 +6,7 @@ full it is disconnected (1013) and must resume, which loses nothing.
 
 import asyncio
 import json
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,6 +17,8 @@ logger = structlog.get_logger()
 
 CLOSE_TRY_AGAIN_LATER = 1013
 _SENT_MEMORY = 4096
+# Unsequenced messages remembered per connection (by event id) to drop a redelivery.
+_UNSEQUENCED_MEMORY = 256
 
 
 GapHandler = Callable[["ClientConnection"], None]
@@ -39,11 +41,17 @@ class ClientConnection:
     resume_requested: bool = False
     held: list[tuple[int | None, str]] = field(default_factory=list)
     sent: set[int] = field(default_factory=set)
+    seen_unsequenced: OrderedDict[str, None] = field(default_factory=OrderedDict)
     dropped: int = 0
     overflow: asyncio.Event = field(default_factory=asyncio.Event)
 
-    def deliver(self, text: str, seq: int | None) -> bool:
-        """A live message: held during a resume or a gap, else offered in order."""
+    def deliver(self, text: str, seq: int | None, *, event_id: str | None = None) -> bool:
+        """A live message: held during a resume or a gap, else offered in order.
+
+        A message without a `seq` cannot be deduped by it: `event_id` drops a redelivery.
+        """
+        if seq is None and event_id is not None and not self._first_unsequenced(event_id):
+            return False
         if self.resuming:
             self.held.append((seq, text))
             return False
@@ -54,6 +62,14 @@ class ClientConnection:
             self.on_gap(self)
             return False
         return self.offer_in_order(text, seq)
+
+    def _first_unsequenced(self, event_id: str) -> bool:
+        if event_id in self.seen_unsequenced:
+            return False
+        self.seen_unsequenced[event_id] = None
+        if len(self.seen_unsequenced) > _UNSEQUENCED_MEMORY:
+            self.seen_unsequenced.popitem(last=False)
+        return True
 
     def go_live_unless_resuming(self) -> None:
         """A client that did not ask for a resume (in time, or at all) gets live messages."""
@@ -199,7 +215,12 @@ class ConnectionRegistry:
     def all(self) -> list[ClientConnection]:
         return [conn for conns in self._by_user.values() for conn in conns]
 
-    def deliver(self, user_id: str, text: str, seq: int | None) -> int:
+    def deliver(
+        self, user_id: str, text: str, seq: int | None, *, event_id: str | None = None
+    ) -> int:
         """Hand a message to each of the user's live connections; returns how many took it
-        at once (the others hold it for a resume or a backfill)."""
-        return sum(conn.deliver(text, seq) for conn in list(self._by_user.get(user_id, ())))
+        at once (the others hold it for a resume or a backfill, or already had it)."""
+        return sum(
+            conn.deliver(text, seq, event_id=event_id)
+            for conn in list(self._by_user.get(user_id, ()))
+        )

@@ -39,12 +39,15 @@ def websocket_router(
         TASK_UPDATES_ROUTE, include_in_schema=False, dependencies=[Depends(require_dapr_caller)]
     )
     async def on_task_update(event: CloudEvent) -> dict[str, str]:
-        # Idempotent: each client skips a seq it already has, so redelivery sends nothing twice.
+        # Idempotent: each client skips a seq (or, unsequenced, an event id) it already has,
+        # so a redelivery sends nothing twice.
         if probe.on_event(event):
             return SUCCESS
         with correlation_scope(event.correlationid):
             user_id, message = message_from_event(event)
-            count = registry.deliver(user_id, message.model_dump_json(), message.seq)
+            count = registry.deliver(
+                user_id, message.model_dump_json(), message.seq, event_id=event.id
+            )
             metrics.enqueued.labels(event.type).inc(count)
             logger.info(
                 "ws.event_fanned_out",

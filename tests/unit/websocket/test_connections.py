@@ -85,3 +85,27 @@ def test_a_rewind_never_sends_a_seq_twice() -> None:
     for seq in (2, 3, 4, 5, 6):
         conn.offer_in_order(msg(seq), seq)
     assert drain(conn.queue) == [5, 2, 3, 4, 6]
+
+
+def test_an_unsequenced_redelivery_is_sent_once_per_client() -> None:
+    reg, _ = registry()
+    conn = live(reg, "alice")
+    held = reg.add("alice", websocket=None)  # type: ignore[arg-type]  # still held
+    for event_id in ("rem-1", "rem-1", "rem-2", "rem-1"):
+        reg.deliver("alice", json.dumps({"id": event_id}), None, event_id=event_id)
+    held.release()
+    for connection in (conn, held):
+        sent = [json.loads(connection.queue.get_nowait())["id"] for _ in range(2)]
+        assert sent == ["rem-1", "rem-2"] and connection.queue.empty()
+
+
+def test_unsequenced_dedupe_memory_is_bounded() -> None:
+    reg, _ = registry(queue_size=1000)
+    conn = live(reg, "alice")
+    for n in range(600):
+        reg.deliver("alice", json.dumps({"n": n}), None, event_id=f"rem-{n}")
+    assert len(conn.seen_unsequenced) == 256
+    assert conn.queue.qsize() == 600
+    # The oldest were forgotten; the recent ones are still dropped as redeliveries.
+    reg.deliver("alice", "{}", None, event_id="rem-599")
+    assert conn.queue.qsize() == 600
