@@ -67,6 +67,7 @@ def create_app(settings: BackendSettings | None = None) -> FastAPI:
             model_path=settings.nlu_model_path,
             inference_threads=settings.nlu_inference_threads,
             encode_cache_size=settings.nlu_encode_cache_size,
+            model_budget_seconds=settings.nlu_model_budget_ms / 1000 or None,
         )
         app.state.backend = BackendState(
             settings=settings,

@@ -46,6 +46,8 @@ class BackendSettings(ServiceSettings):
     nlu_inference_threads: int = Field(1, ge=1)
     # Embeddings of recent messages ("show my tasks" comes back often); 0 turns it off.
     nlu_encode_cache_size: int = Field(1024, ge=0)
+    # Past this the chat answers from the rules instead of waiting on a slow model (0: wait).
+    nlu_model_budget_ms: int = Field(500, ge=0)
     chat_context_ttl_seconds: int = 3600
 
     # The web client (web/): its folder (the image sets it), and where its page finds the

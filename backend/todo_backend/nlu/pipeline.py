@@ -6,7 +6,9 @@
 
 import os
 import re
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +51,12 @@ _REMINDER_CUE = re.compile(
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 
+# Model calls at once: one per core of the two the backend is sized for (ONNX Runtime runs
+# each encode on one thread); a few more may wait for a worker, within the budget.
+MODEL_WORKERS = 2
+MODEL_QUEUE = 4 * MODEL_WORKERS
+
+
 def default_cache_dir() -> Path:
     return Path.home() / ".cache" / "todo-chatbot" / "nlu"
 
@@ -71,9 +79,17 @@ class NluPipeline:
         classifier: IntentClassifier | None,
         *,
         confidence_threshold: float = DEFAULT_CONFIDENCE_THRESHOLD,
+        model_budget_seconds: float | None = None,
     ) -> None:
         self._classifier = classifier
         self.confidence_threshold = confidence_threshold
+        # The model's time budget per message: past it (a stalled or overloaded model) the
+        # rules answer at once, and while the model's workers are all stuck new messages
+        # skip it instead of queueing behind them (None: no budget, the model always runs).
+        self._budget = model_budget_seconds
+        self._model_workers = ThreadPoolExecutor(MODEL_WORKERS, thread_name_prefix="nlu-model")
+        self._in_flight = 0
+        self._in_flight_lock = threading.Lock()
 
     @classmethod
     def create(
@@ -85,6 +101,7 @@ class NluPipeline:
         cache_dir: Path | None = None,
         inference_threads: int | None = 1,
         encode_cache_size: int = 1024,
+        model_budget_seconds: float | None = None,
     ) -> "NluPipeline":
         """Load the model and train the classifier; never raises for a missing or broken model.
 
@@ -113,7 +130,7 @@ class NluPipeline:
                 model_path=str(path) if path else None,
                 error=f"{type(error).__name__}: {error}",
             )
-            return cls(None, confidence_threshold=confidence_threshold)
+            return cls(None, confidence_threshold=confidence_threshold)  # rules only
         logger.info(
             "nlu_model_loaded",
             model_path=str(path),
@@ -121,7 +138,11 @@ class NluPipeline:
             seconds=round(time.perf_counter() - started, 3),
             temperature=round(classifier.temperature, 3),
         )
-        return cls(classifier, confidence_threshold=confidence_threshold)
+        return cls(
+            classifier,
+            confidence_threshold=confidence_threshold,
+            model_budget_seconds=model_budget_seconds,
+        )
 
     @property
     def model_loaded(self) -> bool:
@@ -141,9 +162,10 @@ class NluPipeline:
             return self._fall_back(message, rule, reason="empty_message")
         if self._classifier is None:
             return self._fall_back(message, rule, reason="model_unavailable")
-        if delay := injected_model_delay():
-            time.sleep(delay)
-        intent, confidence, similarity, _ = self._classifier.predict(message.text)
+        prediction = self._predict_within_budget(self._classifier, message.text)
+        if prediction is None:
+            return self._fall_back(message, rule, reason="model_over_budget")
+        intent, confidence, similarity = prediction
         if (
             rule is not None
             and rule.strong
@@ -169,6 +191,34 @@ class NluPipeline:
             message, rule, reason="unfamiliar_message" if similarity < NOVELTY_SIMILARITY
             else "low_confidence", model=(intent, confidence),
         )  # fmt: skip
+
+    def _predict_within_budget(
+        self, classifier: IntentClassifier, text: str
+    ) -> tuple[Intent, float, float] | None:
+        """The model's (intent, confidence, similarity), or None when it is over budget."""
+
+        def predict() -> tuple[Intent, float, float]:
+            if delay := injected_model_delay():
+                time.sleep(delay)
+            intent, confidence, similarity, _ = classifier.predict(text)
+            return intent, confidence, similarity
+
+        if self._budget is None:
+            return predict()
+        with self._in_flight_lock:
+            if self._in_flight >= MODEL_QUEUE:  # the model is far behind: do not queue on it
+                return None
+            self._in_flight += 1
+        future = self._model_workers.submit(predict)
+        future.add_done_callback(lambda _: self._finished_one())
+        try:
+            return future.result(timeout=self._budget)
+        except TimeoutError:
+            return None
+
+    def _finished_one(self) -> None:
+        with self._in_flight_lock:
+            self._in_flight -= 1
 
     @staticmethod
     def _reminder_needs_a_cue(message: Message, decision: IntentDecision) -> IntentDecision:
