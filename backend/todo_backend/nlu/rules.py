@@ -210,7 +210,14 @@ _RULES: list[Rule] = [
             r"(?:cart|basket|playlist|watchlist|watch\s+list|contacts|address\s+book|account|wallet"
             r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album)"
             r"\s*[.!?]*$"
-            r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b",
+            r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b|^add\s+(?:a\s+)?(?:new\s+)?contact\b"
+            # "delete the photos from my phone", "clear my notifications": the device's, not a task
+            r"|^(?:delete|remove|clear|erase|wipe|rename|reset|uninstall|empty)\s+(?:all\s+)?(?:of\s+)?"
+            r"(?:my|the|those|these)\s+(?:[\w'-]+\s+){0,2}?(?:notifications?|photos|pictures|apps?"
+            r"|contacts?|emails|inbox|browser|history|cache|cookies|password|wallpaper|ringtone|phone"
+            r"|laptop|computer|speaker|wi-?fi|bluetooth|files|folder|downloads|voicemails?|texts"
+            r"|messages|trash|recycle\s+bin)(?:\s+(?:from|on|in|off)\s+(?:my|the)\s+[\w'-]+)?"
+            r"\s*[.!?]*$",
             _I,
         ),
     ),
