@@ -7,10 +7,13 @@ Adding a channel is a class with `send` plus, for a binding, a component in
 
 import html
 from typing import Protocol
+from urllib.parse import quote
 
-from todo_common.dapr.client import DaprClient
-from todo_common.events import TASK_UPDATES_TOPIC, CloudEvent, ReminderDueData
+from todo_common.dapr.client import DaprClient, DaprError
+from todo_common.events import CloudEvent, ReminderDueData
 from todo_notification.deliveries import Channel, outgoing_event
+
+BACKEND_APP_ID = "backend"
 
 
 class ReminderChannel(Protocol):
@@ -19,17 +22,27 @@ class ReminderChannel(Protocol):
     async def send(self, event: CloudEvent, reminder: ReminderDueData) -> None: ...
 
 
+def in_app_path(user_id: str) -> str:
+    return f"internal/users/{quote(user_id, safe='')}/reminders"
+
+
 class InAppChannel:
-    """`task-updates`, which the websocket service fans out to every client of the user."""
+    """The user's event log: the backend gives the reminder the user's next `seq` and its
+    outbox publishes it on `task-updates`, which the websocket service fans out to every
+    client of the user (and replays on resume). Idempotent on the event id."""
 
     name = Channel.INAPP
 
-    def __init__(self, dapr: DaprClient, *, pubsub: str) -> None:
+    def __init__(self, dapr: DaprClient) -> None:
         self._dapr = dapr
-        self._pubsub = pubsub
 
     async def send(self, event: CloudEvent, reminder: ReminderDueData) -> None:
-        await self._dapr.publish(self._pubsub, TASK_UPDATES_TOPIC, outgoing_event(event))
+        payload = outgoing_event(event).model_dump(mode="json", exclude_none=True)
+        response = await self._dapr.invoke(
+            BACKEND_APP_ID, "POST", in_app_path(reminder.user_id), json=payload
+        )
+        if not response.is_success:
+            raise DaprError("invoke", response.status_code, response.text[:500])
 
 
 def webhook_headers(event: CloudEvent) -> dict[str, str]:

@@ -22,7 +22,7 @@ def build_channels(
     dapr: DaprClient, settings: NotificationSettings
 ) -> dict[Channel, ReminderChannel]:
     available: dict[Channel, ReminderChannel] = {
-        Channel.INAPP: InAppChannel(dapr, pubsub=settings.pubsub_name),
+        Channel.INAPP: InAppChannel(dapr),
         Channel.WEBHOOK: WebhookChannel(dapr, binding=settings.webhook_binding),
         Channel.EMAIL: EmailChannel(
             dapr, binding=settings.smtp_binding, to_template=settings.email_to_template

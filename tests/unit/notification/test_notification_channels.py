@@ -1,9 +1,16 @@
 """What each channel sends (rendering only; the service test covers sending)."""
 
 from datetime import UTC, datetime
+from typing import cast
 
+import httpx
+import pytest
+
+from tests.unit.reminders.fake_dapr import FakeDapr
+from todo_common.dapr.client import DaprClient, DaprError
 from todo_common.events import CloudEvent, ReminderDueData, TaskSnapshot
 from todo_notification.channels import (
+    InAppChannel,
     email_body,
     email_metadata,
     email_subject,
@@ -55,3 +62,22 @@ def test_email_recipient_from_template_else_the_components_default() -> None:
         "emailTo": "alice@example.test",
     }
     assert email_metadata(reminder(), to_template=None) == {"subject": "Reminder: pay rent"}
+
+
+async def test_in_app_hands_the_event_to_the_backends_event_log_and_raises_on_failure() -> None:
+    answers = iter([httpx.Response(200, json={"seq": 7}), httpx.Response(503, text="down")])
+    dapr = FakeDapr(on_invoke=lambda method, path, body: next(answers))
+    channel = InAppChannel(cast(DaprClient, dapr))
+    event = CloudEvent(
+        id="rem-1", source="s", type="reminder.due", data=reminder().model_dump(mode="json")
+    )
+    odd = reminder().model_copy(update={"user_id": "a/b c"})
+
+    await channel.send(event, reminder())
+    with pytest.raises(DaprError):
+        await channel.send(event, odd)
+
+    [(app, method, path, body), (_, _, odd_path, _)] = dapr.invocations
+    assert (app, method, path) == ("backend", "POST", "internal/users/alice/reminders")
+    assert body["id"] == "rem-1" and body["data"]["reminder_id"] == "rem-1"
+    assert odd_path == "internal/users/a%2Fb%20c/reminders"

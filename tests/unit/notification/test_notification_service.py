@@ -12,7 +12,6 @@ from todo_common.dapr.app import Outcome
 from todo_common.dapr.client import DaprClient, DaprError
 from todo_common.events import (
     REMINDER_DUE,
-    TASK_UPDATES_TOPIC,
     CloudEvent,
     ReminderDueData,
     TaskSnapshot,
@@ -45,6 +44,17 @@ def make_service(dapr: FakeDapr, **overrides: Any) -> NotificationService:
     client = cast(DaprClient, dapr)
     metrics = NotificationMetrics(CollectorRegistry())
     return NotificationService(client, settings, build_channels(client, settings), metrics)
+
+
+def in_app_calls(dapr: FakeDapr) -> list[Any]:
+    """What the in-app channel handed to the backend's event log (nothing is published
+    straight to task-updates: the outbox does that, with the user's seq)."""
+    assert dapr.published == [] or all(t != "task-updates" for _, t, _ in dapr.published)
+    return [
+        body
+        for app, method, path, body in dapr.invocations
+        if (app, method, path) == ("backend", "POST", "internal/users/alice/reminders")
+    ]
 
 
 def reminder_event(event_id: str = "rem-1") -> CloudEvent:
@@ -89,8 +99,12 @@ async def test_each_channel_gets_the_reminder_once_even_when_delivered_twice() -
     assert await service.handle_reminder(event) is Outcome.DONE
     assert await service.handle_reminder(event) is Outcome.DONE  # redelivery
 
-    [in_app] = dapr.topic(TASK_UPDATES_TOPIC)
-    assert (in_app.id, in_app.type, in_app.correlationid) == ("rem-1", REMINDER_DUE, "corr-7")
+    [in_app] = in_app_calls(dapr)
+    assert (in_app["id"], in_app["type"], in_app["correlationid"]) == (
+        "rem-1",
+        REMINDER_DUE,
+        "corr-7",
+    )
     assert sorted(b[0] for b in dapr.bindings) == ["notification-smtp", "notification-webhook"]
     webhook = next(b for b in dapr.bindings if b[0] == "notification-webhook")
     assert webhook[1] == "post" and webhook[2]["id"] == "rem-1"
@@ -111,7 +125,7 @@ async def test_copies_of_one_event_handled_side_by_side_deliver_once_without_rac
     outcomes = await asyncio.gather(*(service.handle_reminder(event) for _ in range(3)))
 
     assert outcomes == [Outcome.DONE] * 3
-    assert len(dapr.topic(TASK_UPDATES_TOPIC)) == 1
+    assert len(in_app_calls(dapr)) == 1
     assert sorted(b[0] for b in dapr.bindings) == ["notification-smtp", "notification-webhook"]
     assert dapr.first_write_conflicts == 0
 
