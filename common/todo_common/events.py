@@ -82,7 +82,12 @@ class ReminderDueData(BaseModel):
     task: TaskSnapshot
     remind_at: datetime
     reminder_id: str = Field(description="Stable per (task, remind_at): the dedupe key")
-    seq: int | None = Field(None, ge=1)
+    seq: int | None = Field(
+        None,
+        ge=1,
+        description="The user's event seq, set on `task-updates` by the backend's outbox "
+        "(none on `reminders`)",
+    )
 
 
 class CloudEvent(BaseModel):
