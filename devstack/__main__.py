@@ -13,8 +13,11 @@ from devstack.kafka import LAG_EXPORTER_PORT, LAG_METRIC, KafkaPorts, serve_lag_
 from devstack.ports import PortPlan
 from devstack.processes import print_prefixed
 from devstack.stack import DEV_JWT_SECRET, Stack, StackConfig
+from devstack.tracing import JaegerPorts
 from todo_backend.settings import DEFAULT_DATABASE_URL
 from todo_common.auth import create_token
+
+TRUTHY = ("1", "true", "yes")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -29,6 +32,8 @@ def run(args: argparse.Namespace) -> int:
         # PUBSUB=kafka: a local Kafka broker behind the pub/sub components.
         pubsub=os.environ.get("PUBSUB", "redis"),
         kafka_ports=KafkaPorts.defaults(),
+        # TRACING=1: a local Jaeger (built on first use by tools/jaeger/build.sh).
+        tracing=JaegerPorts.defaults() if os.environ.get("TRACING", "") in TRUTHY else None,
         log_dir=data_dir / "logs",
         sink=print_prefixed,
     )
@@ -47,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if config.pubsub == "kafka":
             start_lag_exporter(config.kafka_ports)
+        if config.tracing:
+            print(f"== traces: {config.tracing.ui_url} (Jaeger UI)", flush=True)
         print(
             "\n== todo-chatbot is ready: http://127.0.0.1:8000/docs · ws://127.0.0.1:8001/ws · "
             "Ctrl-C stops everything ==\n",

@@ -28,6 +28,7 @@ from devstack.ports import (
     settle_sidecar,
 )
 from devstack.processes import LineSink, ManagedProcess
+from devstack.tracing import JaegerPorts, start_jaeger
 from todo_common.settings import DEVELOPMENT_JWT_SECRET
 
 APP_MODULES = {
@@ -72,6 +73,8 @@ class StackConfig:
     # (where the local components read their secrets through the env secret store).
     app_env: dict[str, dict[str, str]] = field(default_factory=dict)
     sidecar_env: dict[str, str] = field(default_factory=dict)
+    # TRACING=1: a local Jaeger on these ports, and every app exports its spans to it.
+    tracing: JaegerPorts | None = None
 
     @property
     def redis_host(self) -> str:
@@ -100,6 +103,7 @@ class Stack:
         self.redis: ManagedProcess | None = None
         self.scheduler: ManagedProcess | None = None
         self.kafka: KafkaBroker | None = None
+        self.jaeger: ManagedProcess | None = None
         self.components_dir = config.components_dir
         self.instances: dict[str, Instance] = {}
         # Internal ports moved off a busy default at start-up (also printed to the sink).
@@ -153,6 +157,13 @@ class Stack:
             )
         if self.config.pubsub == "kafka":
             self._start_kafka()
+        if self.config.tracing:
+            self.jaeger = start_jaeger(
+                self.config.tracing,
+                self.config.data_dir / "jaeger",
+                self.config.sink,
+                self._log_file("jaeger"),
+            )
         self.start_scheduler()
         for instance in self.instances.values():
             self.start_instance(instance.name)
@@ -168,6 +179,8 @@ class Stack:
             self.kafka.stop()
         if self.redis:
             self.redis.stop()
+        if self.jaeger:
+            self.jaeger.stop()
 
     def _settle_ports(self) -> None:
         """Every port checked before anything starts (see devstack.ports)."""
@@ -265,6 +278,9 @@ class Stack:
         )
         if self.config.dapr_api_token:
             env["DAPR_API_TOKEN"] = self.config.dapr_api_token
+        if self.config.tracing:
+            env["OTEL_EXPORTER"] = "otlp"
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = self.config.tracing.otlp_endpoint
         if instance.service == "websocket":
             env["WEBSOCKET_REPLICA_ID"] = instance.name
             if self.config.pubsub != "redis":  # its consumer group lives in the broker
