@@ -394,7 +394,8 @@ class WsClient:
             task_id = message["data"]["task"]["id"]
             self.reminders.setdefault(task_id, []).append(time.time())
             self.reminder_sources.setdefault(task_id, []).append(url)
-        elif kind == "resume.gap":
+        # A reminder is in the user's event log too: its seq counts like a task event's.
+        if kind == "resume.gap":
             self.gaps += 1
         elif isinstance(message.get("seq"), int):
             self.seqs.append(message["seq"])
