@@ -48,6 +48,15 @@ _REMINDER_CUE = re.compile(
     r"|let\s+me\s+know|forget)\b",
     re.I,
 )
+# Words of a question about using the chat itself (tasks, reminders, "you", "this", help).
+_ABOUT_THE_CHAT = re.compile(
+    r"\b(?:tasks?|todos?|to-?dos?|to\s+do|reminders?|remind|lists?|tags?|tagging|labels?|priority"
+    r"|priorities|due|deadlines?|recurring|repeat|undo|items?|things|something|stuff|app|bot|chat"
+    r"|assistant|you|u|this|it|commands?|features?|examples?|instructions|options|use|say|ask"
+    r"|lost|confused|stuck|help(?!\s+(?:with|me\s+(?!with\s+(?:this|it|you)\b)\w|on|for)\b)"
+    r"|done)\b",
+    re.I,
+)
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 
@@ -227,6 +236,19 @@ class NluPipeline:
             return replace(decision, intent=Intent.ADD_TASK)
         return decision
 
+    @staticmethod
+    def _help_is_about_the_chat(
+        message: Message, decision: IntentDecision, rule: Rule | None
+    ) -> IntentDecision:
+        """A help answer is for questions about this chat; "how do I make sourdough?" is not."""
+        if (
+            decision.intent is Intent.HELP
+            and (rule is None or rule.intent is not Intent.HELP)
+            and _ABOUT_THE_CHAT.search(message.text) is None
+        ):
+            return replace(decision, intent=Intent.OUT_OF_SCOPE)
+        return decision
+
     def _out_of_scope_gate(self, message: Message, decision: IntentDecision) -> IntentDecision:
         if self._classifier is None or decision.intent not in ACTION_INTENTS:
             return decision
@@ -272,6 +294,7 @@ class NluPipeline:
                 parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule)
             ),
         )
+        decision = self._help_is_about_the_chat(parsed, decision, rule)
         entities = (
             Entities()
             if decision.intent in _NOT_COMMANDS

@@ -123,3 +123,18 @@ def test_requests_the_product_cannot_do_change_nothing(pipeline: NluPipeline, te
 def test_greetings_and_sms_before_the_command(pipeline: NluPipeline, text: str, title: str) -> None:
     result = pipeline.parse(text, now=NOW, timezone=BERLIN)
     assert (result.intent, result.entities.title) == (Intent.ADD_TASK, title)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("i need some help with my essay", Intent.OUT_OF_SCOPE),
+        ("what are the keyboard shortcuts for copy and paste", Intent.OUT_OF_SCOPE),
+        ("how do i set a reminder", Intent.HELP),
+        ("give me some examples", Intent.HELP),
+    ],
+)
+def test_help_answers_questions_about_the_chat_only(
+    pipeline: NluPipeline, text: str, intent: Intent
+) -> None:
+    assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is intent
