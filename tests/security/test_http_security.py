@@ -36,11 +36,12 @@ def test_sidecar_only_routes_require_the_app_api_token(secured_backend: Stack) -
             client.post("/internal/occurrences", json=body),
             client.get("/internal/users/someone/events"),
             client.get("/internal/users/someone/events", headers={"dapr-api-token": "guess"}),
+            client.post("/internal/users/someone/reminders", json={"type": "reminder.due"}),
         ]
         allowed = client.get(
             "/internal/users/someone/events", headers={"dapr-api-token": app_token}
         )
-    assert [r.status_code for r in refused] == [401, 401, 401]
+    assert [r.status_code for r in refused] == [401, 401, 401, 401]
     assert allowed.status_code == 200
 
 
