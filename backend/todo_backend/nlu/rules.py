@@ -211,6 +211,7 @@ _RULES: list[Rule] = [
             r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album)"
             r"\s*[.!?]*$"
             r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b|^add\s+(?:a\s+)?(?:new\s+)?contact\b"
+            r"|^(?:schedule|book|order|call|get|request)\s+(?:an?\s+|my\s+)?(?:uber|lyft|taxi|cab)\b"
             # "delete the photos from my phone", "clear my notifications": the device's, not a task
             r"|^(?:delete|remove|clear|erase|wipe|rename|reset|uninstall|empty)\s+(?:all\s+)?(?:of\s+)?"
             r"(?:my|the|those|these)\s+(?:[\w'-]+\s+){0,2}?(?:notifications?|photos|pictures|apps?"
