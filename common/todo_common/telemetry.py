@@ -51,6 +51,14 @@ def current_trace_id() -> str | None:
 
 
 @contextmanager
+def step_span(name: str) -> Iterator[None]:
+    """A child of the current span for one step of the work (the model, the commit, a
+    sidecar call), so a trace shows where a request's time went."""
+    with trace.get_tracer("todo-chatbot").start_as_current_span(name):
+        yield
+
+
+@contextmanager
 def linked_span(name: str, traceparent: str | None, tracer_name: str) -> Iterator[None]:
     """A span for deferred work (a reminder the scheduler fires hours later) in the trace
     at hand (the trigger's), linked to the trace that asked for it: one click from the

@@ -143,6 +143,14 @@ def test_a_chat_turn_is_one_trace_from_backend_to_the_websocket_delivery(
     assert delivery["parent"] != ""
     spans_of_trace = [s for s in collector.snapshot() if s["trace_id"] == chat["trace_id"]]
     assert {s["service"] for s in spans_of_trace} >= {"backend", "websocket"}
+    # Inside the backend the turn shows its steps: the model, the conversation context
+    # through the sidecar, and the commit of the task with its outbox rows.
+    backend_steps = {
+        s["name"]: s for s in spans_of_trace if s["service"] == "backend" and s is not chat
+    }
+    assert {"nlu.parse", "db.commit", "dapr get state", "dapr save state"} <= set(backend_steps)
+    for step in ("nlu.parse", "db.commit"):
+        assert backend_steps[step]["parent"] == chat["span_id"]
 
 
 @pytest.mark.e2e

@@ -32,6 +32,7 @@ from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
 from todo_backend.tasks.service import TaskService
 from todo_common.errors import DomainError, InvalidInputError
+from todo_common.telemetry import step_span
 
 logger = structlog.get_logger()
 
@@ -78,7 +79,10 @@ class ChatService:
         tz = ZoneInfo(request.timezone or "UTC")
         now = datetime.now(UTC)
         context = await self._contexts.load(user_id, conversation_id)
-        understood = await asyncio.to_thread(self._nlu.parse, request.message, now=now, timezone=tz)
+        with step_span("nlu.parse"):
+            understood = await asyncio.to_thread(
+                self._nlu.parse, request.message, now=now, timezone=tz
+            )
         answered = await self._answer_pending(user_id, request, understood, context, now, tz)
         if answered is not None:
             # Report what was done: the remembered request, now applied to the chosen task.

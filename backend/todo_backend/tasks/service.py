@@ -18,6 +18,7 @@ from todo_backend.tasks.schemas import (
 )
 from todo_common.errors import InvalidInputError, NotFoundError
 from todo_common.events import TaskEventType
+from todo_common.telemetry import step_span
 
 _PLAIN_FIELDS = ("title", "description", "priority", "due_at", "remind_at", "recurrence")
 
@@ -35,7 +36,8 @@ class TaskService:
         self._on_commit = on_commit
 
     async def _commit(self) -> None:
-        await self.session.commit()
+        with step_span("db.commit"):  # the task change and its outbox rows, one transaction
+            await self.session.commit()
         self._on_commit()
 
     async def get(self, *, user_id: str, task_id: str) -> TaskPublic:

@@ -16,7 +16,7 @@ from pydantic import BaseModel
 from todo_common.correlation import CORRELATION_HEADER, current_correlation_id
 from todo_common.events import CloudEvent
 from todo_common.settings import ServiceSettings
-from todo_common.telemetry import trace_headers
+from todo_common.telemetry import step_span, trace_headers
 
 PUBSUB = "pubsub"
 # Same broker as PUBSUB, but with a consumer group per instance, so every websocket
@@ -128,16 +128,17 @@ class DaprClient:
         if self._session is None:
             self._session = aiohttp.ClientSession(base_url=self._base_url, headers=self._headers)
         try:
-            async with self._session.request(
-                method,
-                url,
-                params=params,
-                data=content,
-                json=json,
-                headers={**self._context_headers(), **(headers or {})},
-                timeout=aiohttp.ClientTimeout(total=timeout or self._timeout),
-            ) as response:
-                return DaprResponse(response.status, await response.read(), response.headers)
+            with step_span(f"dapr {operation}"):
+                async with self._session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=content,
+                    json=json,
+                    headers={**self._context_headers(), **(headers or {})},
+                    timeout=aiohttp.ClientTimeout(total=timeout or self._timeout),
+                ) as response:
+                    return DaprResponse(response.status, await response.read(), response.headers)
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise DaprError(operation, None, repr(exc)) from exc
 
