@@ -53,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         if config.pubsub == "kafka":
             start_lag_exporter(config.kafka_ports)
         if config.tracing:
-            print(f"== traces: {config.tracing.ui_url} (Jaeger UI)", flush=True)
+            url = config.tracing.ui_url
+            print(f"== traces: {url}/api/traces?service=backend (Jaeger query API)", flush=True)
         print(
             "\n== todo-chatbot is ready: http://127.0.0.1:8000/docs · ws://127.0.0.1:8001/ws · "
             "Ctrl-C stops everything ==\n",

@@ -110,6 +110,7 @@ def start_jaeger(
 
     def ready() -> bool:
         if not process.is_running():
+            process.stop()  # waits for the last of its output
             raise StackError(f"jaeger exited with code {process.returncode()}\n{process.tail()}")
         try:
             api = httpx.get(f"{ports.ui_url}/api/services", timeout=2.0)
@@ -117,5 +118,9 @@ def start_jaeger(
             return False
         return api.status_code == 200 and is_listening(ports.otlp_http)
 
-    wait_until(ready, 60, f"Jaeger's query API on port {ports.ui}")
+    try:
+        wait_until(ready, 60, f"Jaeger's query API on port {ports.ui}")
+    except BaseException:
+        process.stop()  # the stack does not hold it yet, so it would not stop it
+        raise
     return process
