@@ -9,10 +9,12 @@ internal one is replaced by a free port (and reported); a busy public one stops 
 with a message naming the process that holds it.
 """
 
+import random
 import socket
 from collections.abc import Callable, Iterable
 from contextlib import closing, suppress
 from dataclasses import dataclass, fields, replace
+from pathlib import Path
 from typing import TypeVar
 
 import psutil
@@ -25,8 +27,36 @@ SERVICES = ("backend", "websocket", "reminders", "notification")
 _handed_out: set[int] = set()
 
 
+# Free ports come from below the kernel's ephemeral range when there is room there: a port
+# the kernel picks (bind to 0) is one it may also give, moments later, to an outgoing
+# connection of this very stack, and the process it was meant for then fails to listen.
+FREE_PORTS_FROM = 20000
+
+
+def _ephemeral_start() -> int:
+    try:
+        return int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 32768
+
+
+def _bindable(port: int) -> bool:
+    with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 def free_port() -> int:
-    while True:
+    upper = _ephemeral_start()
+    while upper - FREE_PORTS_FROM > 1000:
+        port = random.randrange(FREE_PORTS_FROM, upper)
+        if port not in _handed_out and _bindable(port):
+            _handed_out.add(port)
+            return port
+    while True:  # no room below the ephemeral range: let the kernel choose
         with closing(socket.socket(socket.AF_INET, socket.SOCK_STREAM)) as sock:
             sock.bind(("127.0.0.1", 0))
             port = int(sock.getsockname()[1])
