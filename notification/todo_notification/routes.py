@@ -1,11 +1,8 @@
 """What daprd calls: the `reminders` subscription and retry job triggers."""
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 
-from todo_common.dapr.app import Outcome, job_router, topic_router
-from todo_common.events import CloudEvent
+from todo_common.dapr.app import job_router, topic_router
 from todo_notification.deliveries import RETRY_JOB_PREFIX
 from todo_notification.service import NotificationService
 
@@ -17,15 +14,13 @@ def _service(request: Request) -> NotificationService:
     return service
 
 
-async def _deliver(request: Request, event: CloudEvent) -> Outcome:
-    # Idempotent: one delivery record per (event id, channel), created first-write-wins.
-    return await _service(request).handle_reminder(event)
-
-
-async def _retry(request: Request, name: str, data: Any) -> Outcome:
-    return await _service(request).retry(name, data)
-
-
 router = APIRouter()
-router.include_router(topic_router(REMINDERS_ROUTE, _deliver))
-router.include_router(job_router(_retry, prefix=RETRY_JOB_PREFIX))  # delivery retries
+# Idempotent: one delivery record per (event id, channel), created first-write-wins.
+router.include_router(
+    topic_router(REMINDERS_ROUTE, lambda request, event: _service(request).handle_reminder(event))
+)
+router.include_router(  # delivery retries
+    job_router(
+        lambda request, name, data: _service(request).retry(name, data), prefix=RETRY_JOB_PREFIX
+    )
+)
