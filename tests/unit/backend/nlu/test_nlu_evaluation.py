@@ -276,6 +276,9 @@ REGRESSION_FLOORS: dict[str, float] = {
     "entity:recurrence": 0.83,  # 0.861 (31 of 36)
     "entity:priority": 0.78,  # 0.818 (27 of 33)
     "entity:tags": 0.90,  # 0.924
+    # 0.0109 (7 of 641) once the 3 training lines that were also test messages were removed
+    # (82edeff): the 0.78% measured before had leaned on them.
+    "fallback_rate": 0.012,
 }
 
 
@@ -287,8 +290,9 @@ def test_no_destructive_false_action_on_non_commands(report: dict[str, Any]) -> 
     assert report["non_command"]["destructive_false_actions"] == 0, format_report(report)
 
 
-def test_fallback_on_in_domain_messages_at_most_1_percent(report: dict[str, Any]) -> None:
-    assert report["in_domain"]["fallback_rate"] <= BARS["fallback_rate"], format_report(report)
+def test_fallback_on_in_domain_messages(report: dict[str, Any]) -> None:
+    limit = REGRESSION_FLOORS.get("fallback_rate", BARS["fallback_rate"])
+    assert report["in_domain"]["fallback_rate"] <= limit, format_report(report)
 
 
 def test_false_actions_on_non_commands(report: dict[str, Any]) -> None:
@@ -311,7 +315,7 @@ def test_regression_floors_are_below_their_bars() -> None:
     # A floor is a temporary stand-in for a bar not met yet, never a looser bar in disguise.
     for name, floor in REGRESSION_FLOORS.items():
         bar = BARS["entity_exact_match" if name.startswith("entity:") else name]
-        at_least = name != "false_action_rate"
+        at_least = name not in {"false_action_rate", "fallback_rate"}
         assert floor < bar if at_least else floor > bar, name
 
 
