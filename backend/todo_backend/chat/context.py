@@ -1,8 +1,8 @@
 """Conversation context in the Dapr state store (Redis), per user and conversation, with a TTL.
 
-It remembers which tasks the last turn touched or listed ("mark it done", "delete the
-second one"), a pending clarification ("which one did you mean?") with the request already
-parsed, and the last change, so that "undo" can revert it.
+It remembers which tasks the last turn touched ("mark it done") and what the last list
+showed ("delete the second one"), a pending clarification ("which one did you mean?") with the
+request already parsed, and the last change, so that "undo" can revert it.
 """
 
 from typing import Literal
@@ -35,6 +35,9 @@ class Change(BaseModel):
 
 class ConversationContext(BaseModel):
     last_task_ids: list[str] = Field(default_factory=list)
+    # What the last list or question showed, in its order: "the second one" counts in it,
+    # even after "mark the first one done" has touched one of them.
+    shown_task_ids: list[str] = Field(default_factory=list)
     pending: PendingClarification | None = None
     last_change: Change | None = None
 

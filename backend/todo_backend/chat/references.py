@@ -1,9 +1,10 @@
 """Finding the task a message names. Only a clear name acts; a weak match asks.
 
 A reference *names* a task when it equals its title, when its content words (stemmed:
-"booked the flights" ~ "book flights") and the title's are one within the other, covering at
-least half of it, or when it
-is a near-exact spelling of one whole title (`fuzz.ratio` >= `NAMED_SCORE`, clear margin).
+"booked the flights" ~ "book flights"; failing that, allowing a slip in long words:
+"groceris" ~ "groceries") and the title's are one within the other, covering at least half
+of it, or when it is a near-exact spelling of one whole title (`fuzz.ratio` >= `NAMED_SCORE`,
+clear margin).
 Anything weaker is a set of candidates to choose from, never an action.
 """
 
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
 
 from todo_backend.tasks.schemas import TaskPublic
 
@@ -54,10 +56,10 @@ def _stem(word: str) -> str:
         return _IRREGULAR[word]
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            stem = word[: -len(suffix)]
-            # "booked" -> "book", "planned" -> "plan"
-            return stem[:-1] if len(stem) > 3 and stem[-1] == stem[-2] else stem
-    return word
+            word = word[: -len(suffix)]
+            break
+    # "planned" -> "plan"; and alike on both sides: "calling" and "call" -> "cal"
+    return word[:-1] if len(word) > 3 and word[-1] == word[-2] else word
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -65,13 +67,29 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(_stem(w) for w in words if w not in _STOP_WORDS)
 
 
-def _names(reference: frozenset[str], title: frozenset[str]) -> bool:
+def _misspelt(a: str, b: str) -> bool:
+    """ "groceris" / "groceries", "laundary" / "laundry": one slip (two in long words), the
+    same first letter, and words long enough that a real other word is rarely that close
+    ("bread" / "break" stay apart)."""
+    shorter = min(len(a), len(b))
+    if shorter < 6 or a[0] != b[0]:
+        return False
+    return OSA.distance(a, b) <= (2 if shorter >= 9 else 1)
+
+
+def _within(small: frozenset[str], large: frozenset[str], *, typos: bool) -> bool:
+    if not typos:
+        return small <= large
+    return all(w in large or any(_misspelt(w, other) for other in large) for w in small)
+
+
+def _names(reference: frozenset[str], title: frozenset[str], *, typos: bool = False) -> bool:
     """One side's words all in the other, covering at least half of it: "gym" names "go to the
     gym", but "coffee" does not name "buy coffee beans" (that one is only a candidate)."""
     if not reference or not title:
         return False
     small, large = sorted((reference, title), key=len)
-    return small <= large and len(small) * 2 >= len(large)
+    return _within(small, large, typos=typos) and len(small) * 2 >= len(large)
 
 
 def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
@@ -84,6 +102,8 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
         return Resolution(None, exact[:MAX_CANDIDATES])
     words = content_words(wanted)
     named = [task for task in tasks if _names(words, content_words(task.title))]
+    if not named:  # "mark groceris done"
+        named = [task for task in tasks if _names(words, content_words(task.title), typos=True)]
     if len(named) == 1:
         return Resolution(named[0], [])
     scored = sorted(
@@ -109,6 +129,30 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
         if top >= NAMED_SCORE and top - runner_up >= CLEAR_WINNER_MARGIN:
             return Resolution(best, [])
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
+
+
+def search_terms(reference: str, *, most: int = 4) -> list[str]:
+    """Substrings to find older tasks a reference may name by: the start of each content word
+    (a misspelling rarely touches the first letters: "groceris" finds "groceries")."""
+    words = [w for w in re.findall(r"[\w']+", reference.casefold()) if w not in _STOP_WORDS]
+    terms = dict.fromkeys(w[:4] for w in words if len(w) >= 3)
+    return list(terms)[:most]
+
+
+# The NLU's words for a position in what the conversation showed ("second one", "number 2",
+# "last one") and for all of it ("them": "delete both of them").
+PLURAL = "them"
+_POSITION = re.compile(r"^(?:number (?P<d>[1-9])|(?P<w>\w+) one)$")
+
+
+def position(reference: str | None) -> int | None:
+    """1-based position a reference names, -1 for "the last one"; None if it names none."""
+    match = _POSITION.match((reference or "").casefold())
+    if match is None:
+        return None
+    if match["d"]:
+        return int(match["d"])
+    return -1 if match["w"] == "last" else _ORDINALS.get(match["w"])
 
 
 def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | None:

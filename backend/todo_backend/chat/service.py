@@ -25,7 +25,14 @@ from todo_backend.chat.context import (
     ConversationContext,
     PendingClarification,
 )
-from todo_backend.chat.references import MAX_CANDIDATES, pick_candidate, resolve_reference
+from todo_backend.chat.references import (
+    MAX_CANDIDATES,
+    PLURAL,
+    pick_candidate,
+    position,
+    resolve_reference,
+    search_terms,
+)
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
@@ -48,6 +55,10 @@ _ANSWERS_ARE_NEW_REQUESTS = frozenset(
 _YES = re.compile(
     r"^(?:yes|yeah|yep|yup|sure|ok(?:ay)?|confirm(?:ed)?|do\s+it|go\s+ahead|please\s+do)\b", re.I
 )
+# A reference is matched against this many recent tasks, plus (for users with more) older
+# tasks found by the words of the reference, this many per word.
+_RECENT = 200
+_SEARCHED = 50
 _RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
 
 
@@ -60,6 +71,8 @@ class Turn:
     pending: PendingClarification | None = None
     change: Change | None = None
     undone: bool = False
+    # The tasks were shown as a numbered list or choices ("the second one" counts in them).
+    shown: bool = False
 
 
 class ChatService:
@@ -92,6 +105,8 @@ class ChatService:
         context.pending = turn.pending
         if turn.tasks:
             context.last_task_ids = [task.id for task in turn.tasks]
+            if turn.shown:
+                context.shown_task_ids = context.last_task_ids
         if turn.change is not None or turn.undone:
             context.last_change = turn.change
         await self._contexts.save(user_id, conversation_id, context)
@@ -185,32 +200,41 @@ class ChatService:
     ) -> TaskPublic | Turn:
         status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
         action = ACTION_VERBS.get(intent, "use")
-        named = entities.reference or entities.reference_hint
+        shown = context.shown_task_ids or context.last_task_ids
+        place = position(entities.reference) if entities.refers_to_context else None
+        if place is not None and shown:  # "mark the second one done" after a list
+            index = place - 1 if place > 0 else len(shown) - 1
+            if index >= len(shown):
+                return Turn(f"I only showed {len(shown)}, so I changed nothing.")
+            found = await self._existing(user_id, [shown[index]])
+            return found[0] if found else Turn("That task is gone already, so I changed nothing.")
+        plural = entities.reference == PLURAL and entities.refers_to_context
+        if plural and intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK):  # "both of them"
+            several = await self._existing(user_id, shown[:MAX_CANDIDATES])
+            if len(several) > 1:
+                return _confirm_all(intent, several)
+            if several:
+                return several[0]
+        named = (None if place is not None or plural else entities.reference) or (
+            entities.reference_hint
+        )
         if named:
-            tasks, _ = await self._tasks.list(
-                user_id=user_id,
-                query=TaskQuery(
-                    status=status,
-                    tag=entities.list_tag,
-                    limit=200,
-                    sort="created_at",
-                    order="desc",
-                ),
-                count_total=False,
-            )
+            tasks = await self._candidates(user_id, named, status, entities.list_tag)
             resolution = resolve_reference(named, tasks)
             if resolution.task:
                 return resolution.task
             if entities.refers_to_context:  # "I've booked the flights, mark it done"
-                remembered = await self._existing(user_id, context.last_task_ids[:1])
-                if remembered:
+                remembered = await self._existing(user_id, context.last_task_ids[:2])
+                if len(remembered) == 1:
                     return remembered[0]
             if resolution.candidates:
                 return _ask(resolution.candidates, intent, action)
             return Turn(f'I couldn\'t find a task matching "{named}", so I changed nothing.')
-        remembered = await self._existing(user_id, context.last_task_ids[:1])
-        if remembered:
+        remembered = await self._existing(user_id, context.last_task_ids[:MAX_CANDIDATES])
+        if len(remembered) == 1:
             return remembered[0]
+        if remembered:  # "mark it done" after a list of several: which one?
+            return _ask(remembered, intent, action)
         # "mark it done" with nothing said before: never guess, not even the only task.
         recent, _ = await self._tasks.list(
             user_id=user_id,
@@ -220,6 +244,23 @@ class ChatService:
         if recent:
             return _ask(recent, intent, action)
         return Turn("You have no tasks that I could use for that.")
+
+    async def _candidates(
+        self, user_id: str, named: str, status: StatusFilter, tag: str | None
+    ) -> list[TaskPublic]:
+        """The tasks a reference could name: the most recent ones, and when there are more
+        than one page of them, older ones sharing the start of one of its words."""
+        page = TaskQuery(status=status, tag=tag, limit=_RECENT, sort="created_at", order="desc")
+        tasks, _ = await self._tasks.list(user_id=user_id, query=page, count_total=False)
+        if len(tasks) < _RECENT:
+            return tasks
+        seen = {task.id for task in tasks}
+        for term in search_terms(named):
+            query = page.model_copy(update={"q": term, "limit": _SEARCHED})
+            older, _ = await self._tasks.list(user_id=user_id, query=query, count_total=False)
+            tasks.extend(task for task in older if task.id not in seen)
+            seen.update(task.id for task in older)
+        return tasks
 
     async def _existing(self, user_id: str, task_ids: list[str]) -> list[TaskPublic]:
         found = []
@@ -268,16 +309,7 @@ class ChatService:
         if not tasks:
             return Turn("No tasks match, so nothing changed.")
         if len(tasks) > 1:  # several at once: say which, and wait for a yes
-            verb = "delete" if intent is Intent.DELETE_TASK else "mark as done"
-            shown = ", ".join(f'"{task.title}"' for task in tasks[:MAX_CANDIDATES])
-            more = f" and {len(tasks) - MAX_CANDIDATES} more" if len(tasks) > MAX_CANDIDATES else ""
-            return Turn(
-                f"That would {verb} {len(tasks)} tasks: {shown}{more}. Say yes to go ahead.",
-                tasks,
-                pending=PendingClarification(
-                    intent=intent, candidate_ids=[task.id for task in tasks], confirm_all=True
-                ),
-            )
+            return _confirm_all(intent, tasks)
         return await self._bulk_apply(user_id, intent, tasks)
 
     async def _bulk_apply(self, user_id: str, intent: Intent, tasks: list[TaskPublic]) -> Turn:
@@ -327,7 +359,7 @@ class ChatService:
             limit=replies.MAX_LISTED,
         )
         tasks, total = await self._tasks.list(user_id=user_id, query=query)
-        return Turn(replies.listing(tasks, total, tz, now), tasks)
+        return Turn(replies.listing(tasks, total, tz, now), tasks, shown=True)
 
     async def _undo(self, user_id: str, context: ConversationContext) -> Turn:
         """Reverts this conversation's last change through the task service (events follow)."""
@@ -376,6 +408,20 @@ def _ask(candidates: list[TaskPublic], intent: Intent, action: str) -> Turn:
         replies.clarify(chosen, action),
         tasks=chosen,
         pending=PendingClarification(intent=intent, candidate_ids=[task.id for task in chosen]),
+        shown=True,
+    )
+
+
+def _confirm_all(intent: Intent, tasks: list[TaskPublic]) -> Turn:
+    verb = "delete" if intent is Intent.DELETE_TASK else "mark as done"
+    shown = ", ".join(f'"{task.title}"' for task in tasks[:MAX_CANDIDATES])
+    more = f" and {len(tasks) - MAX_CANDIDATES} more" if len(tasks) > MAX_CANDIDATES else ""
+    return Turn(
+        f"That would {verb} {len(tasks)} tasks: {shown}{more}. Say yes to go ahead.",
+        tasks,
+        pending=PendingClarification(
+            intent=intent, candidate_ids=[task.id for task in tasks], confirm_all=True
+        ),
     )
 
 

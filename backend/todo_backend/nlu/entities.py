@@ -52,7 +52,11 @@ _ADD_LEAD = re.compile(
     r"|(?:i\s+)?(?:can't|cannot|can\s+not|mustn't|must\s+not)\s+forget\s+(?:to|about)"
     r"|(?:i'm\s+|i\s+am\s+)?(?:gonna|going\s+to)\s+(?:need|have)\s+to|need\s+(?!to\b)(?=\w)"
     r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
-    r"|there's\s+(?:a\s+)?(?:task|something)\s+to)(?:(?<=[:\-])|\b)\s*",
+    r"|there's\s+(?:a\s+)?(?:task|something)\s+to"
+    r"|(?:i|we)(?:'ve|\s+have)?\s+got\s+(?:an?)\s+|(?:i|we)\s+have\s+(?:an?)\s+"
+    r"(?=\w+(?:'s)?\s+(?:appointment|meeting|call|interview|exam|test|class|lesson|session|dinner"
+    r"|lunch|conference|checkup|check-up|haircut|party|deadline|presentation|flight)\b))"
+    r"(?:(?<=[:\-])|\b)\s*",
     _I,
 )
 # "I need hot dogs added (to my shopping list)": the list phrase is gone by now.
@@ -62,10 +66,12 @@ _NEEDS_ADDING = re.compile(
     _I,
 )
 _LIST_VERB = re.compile(
-    r"^(?:put|stick|include|pop|throw|place|get|write|jot|needs?|should\s+have)\s+(?:down\s+)?", _I
+    r"^(?:put|stick|include|pop|throw|place|get|write|jot|needs?|should\s+have|update\s+with)"
+    r"\s+(?:down\s+)?",
+    _I,
 )
 _ADDED_TAIL = re.compile(
-    r"\s+(?:added|put\s+(?:on|in)|included|listed|(?:needs|has)\s+to\s+(?:go|be\s+(?:added|put))"
+    r"\s+(?:added|put\s+(?:on|in)|included|listed|(?:needs?|has|have)\s+to\s+(?:go|be\s+(?:added|put))"
     r"|should\s+(?:go|be\s+added)|goes)\s*$",
     _I,
 )
@@ -73,7 +79,16 @@ _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
-    r"|\s+(?:please|pls|thanks|thank\s+you|for\s+me|ty|cheers)\s*[!.]*$",
+    r"|(?:[\s,.!?]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|for\s+me|i\s+guess|lol)"
+    r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?)+[\s!.?]*$",
+    _I,
+)
+# "please you add eggs", "please to add bread", "alexa, add garlic": words before the verb
+_STRAY_LEAD = re.compile(
+    r"^(?:(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot)\b)"
+    r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|cortana|bixby|olly|bot|chatbot|assistant)"
+    r"[\s,!.:-]+(?=(?:add|put|insert|include|write|jot|remove|delete|take|cross|mark|check|tick"
+    r"|remind|set|create|make|new)\b))",
     _I,
 )
 _COMPLETE_LEAD = re.compile(
@@ -100,7 +115,9 @@ _DELETE_TAIL = re.compile(
     r"(?:\s+(?:from|off|out\s+of)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos)|\s+off\s+the\s+list"
     r"|\s+(?:please|now|for\s+good|permanently|entirely|completely|altogether|anymore"
     r"|any\s+more)"
-    r"|\s+(?:is|was)\s+(?:cancell?ed|off|not\s+happening)|\s+(?:it'?s|it\s+is)\s+not\s+needed)+\s*$",
+    r"|\s+(?:is|was)\s+(?:cancell?ed|off|not\s+happening)|\s+(?:it'?s|it\s+is)\s+not\s+needed"
+    r"|\s+(?:can|could|should|needs?\s+to|has\s+to)\s+(?:come|go|be\s+(?:taken|removed|deleted))"
+    r"(?:\s+(?:off|out))?)+\s*$",
     _I,
 )
 _BULK = re.compile(
@@ -171,12 +188,12 @@ _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing)
 
 
 def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
-    text = strip_lead(fragments(leftover), _ADD_LEAD)
+    text = strip_lead(fragments(leftover), _STRAY_LEAD, _ADD_LEAD)
     if on_a_list:
         needs = _NEEDS_ADDING.match(text)
         if needs is not None:
             text = needs["x"]
-        text = strip_lead(_ADDED_TAIL.sub("", text), _ADD_LEAD, _LIST_VERB)
+        text = strip_lead(_ADDED_TAIL.sub("", text), _STRAY_LEAD, _ADD_LEAD, _LIST_VERB)
     text = _LIST_SUFFIX.sub("", text)
     return finish(text)
 
@@ -211,7 +228,7 @@ def _command_clause(text: str, lead: re.Pattern[str]) -> str:
 def _reference_for(
     leftover: str, lead: re.Pattern[str], tail: re.Pattern[str]
 ) -> tuple[str | None, bool]:
-    text = strip_lead(_command_clause(fragments(leftover), lead), lead)
+    text = strip_lead(_command_clause(fragments(leftover), lead), _STRAY_LEAD, lead)
     text = tail.sub("", text)
     text = _LIST_SUFFIX.sub("", text)
     return _reference(EDGE_CONNECTORS.sub("", f" {text} ").strip())

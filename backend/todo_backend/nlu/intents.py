@@ -40,7 +40,10 @@ class Entities:
     else create it). `list_tag` is the list a message names ("add eggs to my shopping list":
     `shopping`, also in `tags`). `time_only` says the date-time came from a time of day alone
     ("change it to 7pm"), so a change keeps the task's own day. `reference_hint` is the task a
-    clause beside an "it" names ("I've booked the flights, mark it done").
+    clause beside an "it" names ("I've booked the flights, mark it done"). An update may also
+    say `due_shift` ("postpone X by two days": the due date and reminder move by it) and
+    `clear`, the fields it empties ("stop repeating X": `recurrence`; also `due_at`,
+    `remind_at`, and `tags`: the tags listed in `tags`, or all of them).
     """
 
     title: str | None = None
@@ -56,6 +59,8 @@ class Entities:
     list_tag: str | None = None
     time_only: bool = False
     reference_hint: str | None = None
+    due_shift: timedelta | None = None
+    clear: tuple[str, ...] = ()
     status_filter: StatusFilter | None = None
     search_text: str | None = None
     due_before: datetime | None = None
@@ -85,9 +90,9 @@ class Entities:
                 continue
             if name in _DATETIME_FIELDS:
                 values[name] = datetime.fromisoformat(str(value))
-            elif name == "remind_before":
+            elif name in ("remind_before", "due_shift"):
                 values[name] = timedelta(seconds=float(str(value)))
-            elif name == "tags":
+            elif name in ("tags", "clear"):
                 values[name] = tuple(str(tag) for tag in value)  # type: ignore[attr-defined]
             else:
                 values[name] = value

@@ -1,9 +1,11 @@
 """Named lists: "add eggs to my shopping list" files "eggs" under the tag `shopping`.
 
 A list phrase ("to/on/from/off my shopping list", "the grocery list", "to shopping list", "on
-my to do list, …") is consumed wherever it stands; its name becomes the list tag, a misspelt
-common list name corrected ("shoping" -> "shopping"). The to-do list itself ("my list",
-"to-do list", "task list") names no tag: it is every task.
+my to do list, …", "my wishlist", "my list of groceries") is consumed wherever it stands; its
+name becomes the list tag, a misspelt common list name corrected ("shoping" -> "shopping"),
+"wedding to-do list" is the `wedding` list. The to-do list itself ("my list", "to-do list",
+"task list") names no tag: it is every task. A list that is the task's subject ("make a
+packing list", "write the christmas list") is part of the title, not a list phrase.
 """
 
 import re
@@ -21,53 +23,91 @@ _NOT_A_NAME = (
     r"(?:show|add|put|what'?s|whats|what|my|the|our|your|read|tell|me|on|in|to|is|are|remove"
     r"|delete|take|off|from|a|an|this|that|of|see|view|check|open|print|list|clear|and|it|please"
     r"|pls|get|give|display|onto|into|for|at|with|everything|all|items?|stuff|things|whole|entire"
-    r"|current|new|out)"
+    r"|current|new|out|do)"
 )
-_NAME = rf"(?P<name>to[\s-]?do\s+|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?)"
+# "my wedding to-do list" is the wedding list
+_TODO = r"(?:to[\s-]?do|todo|task)\s+"
+_NAME = rf"(?P<name>{_TODO}|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?(?:{_TODO})?)"
 _OWNER = r"(?P<owner>(?:my|the|our|your|this|that)\s+)"
+# "my wishlist", "the packing checklist"
+_LIST = r"(?P<joined>wish|check)?list\b"
 # "a list of gifts" names no list.
 _NOT_OF = r"(?!\s+of\b)"
 _PHRASE = re.compile(
     rf"(?:\s*,\s*|\s+|^)(?P<prep>(?:to|2|on|onto|in|into|for|from|off|off\s+of|out\s+of|under)\s+)?"
-    rf"{_OWNER}?{_NAME}list\b{_NOT_OF}(?:\s*[,:;-]\s*|\s+)?",
+    rf"{_OWNER}?{_NAME}{_LIST}{_NOT_OF}(?:\s*[,:;-]\s*|\s+)?",
     _I,
 )
 _LEAD = re.compile(
-    rf"^(?P<prep>(?:to|on|onto|in|into|for)\s+)?{_OWNER}?{_NAME}list{_NOT_OF}\s*(?:[,:;-]\s*|\s+)",
+    rf"^(?P<prep>(?:to|on|onto|in|into|for)\s+)?{_OWNER}?{_NAME}{_LIST}{_NOT_OF}\s*(?:[,:;-]\s*|\s+)",
     _I,
 )
-# "add milk to groceries": a well-known list named without the word "list", at the end.
+KNOWN_LISTS = (
+    "shopping", "grocery", "groceries", "packing", "christmas", "wish", "reading", "hardware",
+    "costco", "errands", "camping", "wedding", "birthday", "holiday",
+)  # fmt: skip
+_KNOWN = "|".join(KNOWN_LISTS)
+# "add milk to groceries": a well-known list named without the word "list", at the end;
+# "add sugar to my list of groceries".
 _BARE_KNOWN = re.compile(
-    r"\s+(?P<prep>to|on|onto)\s+(?P<owner>(?:my|the|our)\s+)?(?P<name>groceries|grocery|shopping"
-    r"|packing)\s*[.!]*\s*$",
+    r"\s+(?P<prep>to|on|onto|from|off|off\s+of|out\s+of)\s+(?P<owner>(?:my|the|our)\s+)?"
+    r"(?:list\s+of\s+(?P<of>[a-z]+)|(?P<name>groceries|grocery|shopping|packing))\s*[.!]*\s*$",
     _I,
 )
-KNOWN_LISTS = ("shopping", "grocery", "groceries", "packing", "christmas", "wish", "reading")
+# "make a packing list", "write the christmas list": the list is what the task is about.
+_ABOUT_A_LIST = re.compile(
+    r"(?:^|\s)(?:an?|make|making|made|write|writing|wrote|create|creating|start|starting|finish"
+    r"|finishing|print|printing|do|doing|type|typing)\s+(?:(?:my|the|our|your|this"
+    r"|that|new)\s+)?$",
+    _I,
+)
+
+# "add something to my packing list: hiking boots": the item comes after the list
+_PLACEHOLDER = re.compile(
+    r"(?<=\s)(?:something|(?:a|an)\s+(?:new\s+)?item|the\s+following(?:\s+items?)?|these)\s*$", _I
+)
 
 
 def _known(word: str) -> str:
     if word in KNOWN_LISTS or len(word) < 5:
+        return word
+    if f"{word}s" in KNOWN_LISTS or word.removesuffix("s") in KNOWN_LISTS:  # "chore", "errand"
         return word
     close = [name for name in KNOWN_LISTS if OSA.distance(word, name) <= 1]
     return close[0] if close else word
 
 
 def list_name(raw: str) -> str | None:
-    words = [_known(w.lower().removesuffix("'s")) for w in raw.split()]
+    text = re.sub(rf"\s*\b{_TODO}?$", "", f"{raw.strip()} ", flags=_I) if raw.strip() else ""
+    words = [_known(w.lower().removesuffix("'s")) for w in text.split()]
     name = " ".join(words)
     if _UNNAMED.match(name):
         return None
     return "-".join(words)
 
 
+def _is_list_phrase(masked: str, match: re.Match[str]) -> bool:
+    if not (match["prep"] or match["owner"] or match["name"] or match["joined"]):
+        return False
+    if match["prep"]:
+        return True
+    return _ABOUT_A_LIST.search(masked[: match.start("name")]) is None
+
+
 def take_list(utterance: Utterance) -> tuple[bool, str | None]:
     """(a list phrase was found, the list's tag) — the phrase is consumed."""
     masked = utterance.masked
     candidates = [m for m in (_LEAD.match(masked), *_PHRASE.finditer(masked)) if m is not None]
-    match = next((m for m in candidates if m["prep"] or m["owner"] or m["name"]), None)
-    if match is None:
-        match = _BARE_KNOWN.search(masked)
-    if match is None:
+    match = next((m for m in candidates if _is_list_phrase(masked, m)), None)
+    if match is not None:
+        placeholder = _PLACEHOLDER.search(masked[: match.start()])
+        if placeholder is not None and masked[match.end() :].strip():
+            utterance.consume(placeholder.start(), placeholder.end())
+        utterance.consume(match.start(), match.end())
+        name = match["name"] or ("wish" if (match["joined"] or "").lower() == "wish" else "")
+        return True, list_name(name)
+    known = _BARE_KNOWN.search(masked)
+    if known is None:
         return False, None
-    utterance.consume(match.start(), match.end())
-    return True, list_name(match["name"] or "")
+    utterance.consume(known.start(), known.end())
+    return True, list_name(known["of"] or known["name"])

@@ -223,6 +223,32 @@ _RULES: list[Rule] = [
         ),
     ),
     Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="person_on_a_list",
+        # "remove me from the mailing list", "put me on the waiting list": people are no tasks
+        decisive=True,
+        pattern=re.compile(
+            r"^(?:add|put|sign|remove|take|delete|drop|get)\s+(?:me|us|him|her|them|myself)\s+(?:up\s+)?"
+            r"(?:to|on|onto|for|off|from|out\s+of)\s+(?:(?:my|the|our|this|that|a|an|your)\s+)?"
+            r"(?:[\w'-]+\s+){0,3}?(?:list|newsletter|group|waitlist|roster|team|class|course|program"
+            r"|meeting|call|chat|thread|channel|event|calendar|invite)\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.LIST_TASKS,
+        strong=True,
+        name="list_question",
+        # "what did i put on the costco list", "open my wedding list"
+        pattern=re.compile(
+            rf"^(?:what|what's|whats|which)\b.*\b(?:on|in)\s+{_A_LIST}\s*[?.!]*$"
+            rf"|^(?:open|pull\s+up|bring\s+up|read(?:\s+out)?|check)\s+(?:me\s+)?(?:(?:my|the|our)\s+)?"
+            rf"(?:[\w'-]+\s+){{0,2}}(?:wish|check)?list\s*[?.!]*$",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.ADD_TASK,
         strong=True,
         name="ends_on_a_list",
@@ -230,7 +256,8 @@ _RULES: list[Rule] = [
         applies=lambda text: not is_question(text),
         pattern=re.compile(
             r"^(?!(?:show|tell|read|list|display|view|see|give|what|wat|whats|what's|which|is|are|do"
-            r"|does|any|check|open|print|pull|get|find|search)\b)"
+            r"|does|any|check|open|print|pull|get|find|search|mark|tick|cross|strike|scratch|take|remove"
+            r"|delete|erase)\b)"
             rf"\w.*\s(?:on|to|onto)\s+{_A_LIST}\s*(?:,?\s*(?:please|pls|thanks|thank\s+you|ty))?[\s.!]*$",
             _I,
         ),
@@ -340,7 +367,9 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:delete|remove|erase|trash|scrap|discard|get\s+rid\s+of|nuke|ditch|purge|wipe|drop"
             r"|cancel|clear)\b|^forget\s+(?:about\s+)?(?:the|my)\b"
-            rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}",
+            rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}"
+            r"|^\w.*\b(?:can|could|should|needs?\s+to|has\s+to)\s+(?:come|go|be\s+(?:taken|removed"
+            rf"|deleted))\s+(?:off|from|out\s+of)\s+{_A_LIST}",
             _I,
         ),
     ),
@@ -393,7 +422,8 @@ _RULES: list[Rule] = [
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
             rf"|\b(?:added|put)\s+(?:to|on|onto|in)\s+{_A_LIST}"
             rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"
-            rf"|^(?:(?:on|to|in)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include|needs)\b"
+            rf"|^(?:(?:on|to|in|for)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include|needs)\b"
+            rf"|^(?:(?:on|to|in|for)\s+)?{_A_LIST}\s*[:-]\s*(?!(?:what|whats|what's|show|is|are|do)\b)\w"
             rf"|^(?:[\w'-]+\s+){{1,2}}list\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include)\b",
             _I,
         ),

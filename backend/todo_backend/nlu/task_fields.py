@@ -22,7 +22,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|not\s+(?:urgent|important|a\s+priority)"
+            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:urgent|important|a\s+priority)"
             r"|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
             r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually"
             r"|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"

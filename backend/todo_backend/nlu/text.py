@@ -119,13 +119,26 @@ _COMMAND_WORDS = (
 _DATE_WORDS = (
     "tomorrow", "tonight", "today", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday", "priority", "reminder", "remind", "every", "important", "urgent",
+    "morning", "evening", "afternoon",
 )  # fmt: skip
 _NOT_TYPOS = frozenset(
     {"remote", "removed", "reminded", "remains", "remain", "deleted", "created", "changed",
      "shower", "shown", "shows", "sundae", "mind", "rewind", "behind", "cancer", "change",
      "thunder", "monkey", "money", "today's", "finnish", "complex", "compete", "dates", "ever",
-     "very", "event", "remainder", "import", "important", "importance"}
+     "very", "event", "remainder", "import", "important", "importance", "mourning", "moaning",
+     "evenings", "opening"}
 )  # fmt: skip
+# Short words with real neighbours one edit away ("mark" / "park", "done" / "gone"): only a
+# swap of two letters counts ("makr", "dnoe"); "done" anywhere, the others as the first word.
+_SWAPPED_FIRST = ("mark", "list", "show", "check", "tick", "done")
+_SWAPPED_ANYWHERE = ("done",)
+# Misspellings that are no word at all, anywhere ("walk teh dog").
+_NON_WORDS = {"teh": "the", "adn": "and", "taht": "that", "wiht": "with", "tihs": "this"}
+_FIRST_WORDS = frozenset((*_COMMAND_WORDS, *_SWAPPED_FIRST, "add"))
+# "markdone buy eggs", "tickoff": a command word run into the next.
+_RUN_TOGETHER = re.compile(
+    r"^(?P<verb>mark|tick|check|cross)(?P<rest>(?:as)?(?:done|off|complete))$", re.I
+)
 _WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']*")
 _LEAD_FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|please|pls|plz|kindly"
@@ -160,6 +173,35 @@ def _closest(word: str, vocabulary: tuple[str, ...]) -> str | None:
     return None
 
 
+def _swapped(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    lowered = word.lower()
+    for candidate in vocabulary:
+        if len(candidate) == len(lowered) and lowered != candidate:
+            diffs = [i for i, (a, b) in enumerate(zip(lowered, candidate, strict=True)) if a != b]
+            if (
+                len(diffs) == 2
+                and diffs[1] == diffs[0] + 1
+                and sorted(lowered) == sorted(candidate)
+            ):
+                return candidate
+    return None
+
+
+def _first_word(word: str) -> str | None:
+    """The fix for the message's first word: a short form, doubled letters ("addd", "deleete"),
+    a swap ("makr") or one slip in a longer command word ("remnd", "delte")."""
+    lowered = word.lower()
+    if lowered in SHORT_FORMS:
+        return SHORT_FORMS[lowered]
+    joined = _RUN_TOGETHER.match(lowered)
+    if joined is not None:
+        return f"{joined['verb']} {joined['rest'].replace('as', 'as ')}"
+    for squeezed in (re.sub(r"(\w)\1+", r"\1\1", lowered), re.sub(r"(\w)\1+", r"\1", lowered)):
+        if squeezed != lowered and squeezed in _FIRST_WORDS:
+            return squeezed
+    return _swapped(word, _SWAPPED_FIRST) or _closest(word, _COMMAND_WORDS)
+
+
 def _keep_case(original: str, corrected: str) -> str:
     return corrected.upper() if original.isupper() and len(original) > 1 else corrected
 
@@ -171,14 +213,15 @@ def correct_typos(text: str) -> str:
     first = _WORD.match(text, start)
     if first is not None:
         word = first.group(0)
-        fixed = SHORT_FORMS.get(word.lower())
-        fixed = fixed or _closest(word, _COMMAND_WORDS)
+        fixed = _first_word(word)
         if fixed is not None:
             text = text[: first.start()] + _keep_case(word, fixed) + text[first.end() :]
 
     def fix_date(match: re.Match[str]) -> str:
         word = match.group(0)
-        fixed = _closest(word, _DATE_WORDS) if len(word) >= 4 else None
+        fixed = _NON_WORDS.get(word.lower())
+        if fixed is None and len(word) >= 4:
+            fixed = _closest(word, _DATE_WORDS) or _swapped(word, _SWAPPED_ANYWHERE)
         return _keep_case(word, fixed) if fixed else word
 
     return _WORD.sub(fix_date, text)

@@ -7,9 +7,10 @@ from todo_backend.nlu.text import GAP, clean_fragment
 _I = re.I
 
 FILLERS = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
+    r"^(?:(?:hey\s+there|hi\s+there|ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
     r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+need)|yes|yeah|sure|great|cool|thanks|hiya|heya"
-    r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
+    r"|good\s+(?:morning|afternoon|evening)(?=\s*,)"
+    r"|when(?:ever)?\s+you\s+(?:get|have)\s+a\s+(?:chance|sec(?:ond)?|minute|moment)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+",
     _I,
@@ -38,7 +39,8 @@ EDGE_CONNECTORS = re.compile(
 def fragments(leftover: str) -> str:
     parts = []
     for piece in leftover.split(GAP):
-        piece = EDGE_CONNECTORS.sub("", f" {piece.strip(' ,;')} ").strip(" ,;")
+        # padded so that a lone connector ("and" between two consumed spans) goes too
+        piece = EDGE_CONNECTORS.sub("", f" {piece.strip(' ,;')}").strip(" ,;")
         if piece:
             parts.append(piece)
     return " ".join(parts)

@@ -18,7 +18,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,6 +45,8 @@ FIELDS = (
     "due_before",
     "due_after",
     "time_only",
+    "due_shift",
+    "clear",
 )
 
 
@@ -82,7 +84,9 @@ def load_rows(path: Path = DEV_PATH) -> list[Row]:
 
 
 def _actual(entities: Entities, name: str, tz: ZoneInfo) -> object:
-    value = getattr(entities, name)
+    value = getattr(entities, name, None)
+    if isinstance(value, timedelta):
+        return value.total_seconds()
     if isinstance(value, datetime):
         return value.astimezone(tz).strftime("%Y-%m-%dT%H:%M")
     if isinstance(value, tuple):
@@ -95,7 +99,7 @@ def _same(name: str, expected: object, actual: object) -> bool:
         expected, str
     ):
         return isinstance(actual, str) and actual.casefold() == expected.casefold()
-    if name == "tags" and isinstance(expected, list):
+    if name in ("tags", "clear") and isinstance(expected, list):
         return sorted(expected) == actual
     return expected == actual
 

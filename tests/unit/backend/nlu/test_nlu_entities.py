@@ -157,7 +157,6 @@ def test_reference_names_the_existing_task(text: str, intent: Intent, reference:
         ("mark it done", Intent.COMPLETE_TASK),
         ("that's done", Intent.COMPLETE_TASK),
         ("i went to the gym, check that off", Intent.COMPLETE_TASK),
-        ("delete the last one", Intent.DELETE_TASK),
         ("remove the one I just added", Intent.DELETE_TASK),
         ("actually make it due next monday", Intent.UPDATE_TASK),
         ("change the time to 6pm", Intent.UPDATE_TASK),

@@ -1,0 +1,157 @@
+"""Which task a chat message acts on: positions in a list, plural and negated references,
+misspellings, and tasks older than the most recent page. A real task service (SQLite) and the
+real model, as in `test_chat_service.py`."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from tests.unit.backend.nlu.test_chat_service import Chat
+from todo_backend.db import create_engine
+from todo_backend.migrate import upgrade_to_head
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import Intent
+from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.tasks.service import TaskService
+
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@pytest.fixture
+async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)
+    engine = create_engine(url)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        yield Chat(TaskService(session), pipeline)
+    await engine.dispose()
+
+
+async def test_the_second_and_the_last_one_count_in_the_list_shown(chat: Chat) -> None:
+    for title in ("water plants", "call the bank", "buy stamps"):
+        await chat.create(title)
+    listed = [task.title for task in (await chat.say("show my tasks")).tasks]
+    assert len(listed) == 3
+    await chat.say("mark the second one done")
+    tasks = await chat.all()
+    assert [title for title in listed if tasks[title].completed] == [listed[1]]
+    # still counted in the list shown, not in what the last turn touched
+    await chat.say("delete the last one")
+    assert set(await chat.all()) == set(listed) - {listed[2]}
+
+
+async def test_it_after_a_list_of_several_asks_which(chat: Chat) -> None:
+    await chat.create("water plants")
+    await chat.create("call the bank")
+    await chat.say("show my tasks")
+    asked = await chat.say("mark it done")
+    assert "1." in asked.reply and "2." in asked.reply
+    assert not any(task.completed for task in (await chat.all()).values())
+
+
+async def test_both_of_them_after_a_list_waits_for_a_yes(chat: Chat) -> None:
+    await chat.create("water plants")
+    await chat.create("call the bank")
+    await chat.create("pay rent", tags=["home"])
+    await chat.say("what are my home tasks")
+    await chat.say("show my tasks")
+    asked = await chat.say("delete both of them")
+    assert "Say yes" in asked.reply and len(await chat.all()) == 3
+    await chat.say("yes")
+    assert await chat.all() == {}
+
+
+async def test_not_urgent_anymore_lowers_the_priority_and_keeps_the_task(chat: Chat) -> None:
+    await chat.create("buy milk", priority="high")
+    await chat.create("renew passport")
+    await chat.say("buy milk isn't urgent anymore")
+    tasks = await chat.all()
+    assert tasks["buy milk"].priority == "low" and not tasks["buy milk"].completed
+    chat.new_conversation()
+    await chat.say("renew passport is urgent now")
+    assert (await chat.all())["renew passport"].priority == "high"
+
+
+async def test_a_negated_or_dismissed_task_is_deleted_and_no_other(chat: Chat) -> None:
+    for title in ("buy stamps", "buy milk", "dentist appointment", "go to the gym", "call steve"):
+        await chat.create(title)
+    for message in (
+        "I don't need to buy stamps anymore",
+        "never mind the dentist",
+        "forget about the gym",
+        "hmm actually forget about calling steve",
+    ):
+        chat.new_conversation()
+        await chat.say(message)
+    assert set(await chat.all()) == {"buy milk"}
+
+
+async def test_a_misspelt_title_names_its_task_and_not_a_lookalike(chat: Chat) -> None:
+    await chat.create("groceries")
+    await chat.create("do the laundry")
+    await chat.create("take a break")
+    await chat.say("mark groceris done")
+    await chat.say("done with laundary")
+    tasks = await chat.all()
+    assert tasks["groceries"].completed and tasks["do the laundry"].completed
+    chat.new_conversation()
+    await chat.say("bought the bread")  # "bread" is not "break"
+    assert not (await chat.all())["take a break"].completed
+
+
+async def test_misspelt_command_words_act_on_the_named_task(chat: Chat) -> None:
+    await chat.create("buy eggs")
+    await chat.create("renew passport")
+    await chat.create("wash the car")
+    await chat.say("delte buy eggs")
+    await chat.say("compelte renew passport")
+    await chat.say("mark wash the car as dnoe")
+    tasks = await chat.all()
+    assert "buy eggs" not in tasks
+    assert tasks["renew passport"].completed and tasks["wash the car"].completed
+
+
+async def test_a_compound_with_permission_names_the_task(chat: Chat) -> None:
+    await chat.create("renew passport")
+    await chat.create("call the insurance company")
+    await chat.say("just renewed my passport, you can tick it off")
+    chat.new_conversation()
+    await chat.say("i finally got around to calling the insurance company you can mark that done")
+    tasks = await chat.all()
+    assert tasks["renew passport"].completed and tasks["call the insurance company"].completed
+
+
+async def test_a_task_older_than_the_recent_page_can_be_named(chat: Chat) -> None:
+    await chat.create("renew the car insurance")
+    await chat.create("book the vet")
+    for number in range(210):
+        await chat.create(f"errand {number}")
+    await chat.say("mark book the vet done")
+    await chat.say("delete renew the car insurence")  # misspelt, and older than 200 others
+    tasks = await chat.all()  # the oldest 200
+    assert "renew the car insurance" not in tasks
+    assert tasks["book the vet"].completed
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "reference"),
+    [
+        ("delete the last one", Intent.DELETE_TASK, "last one"),
+        ("mark the first one done", Intent.COMPLETE_TASK, "first one"),
+        ("tick the 2nd one off", Intent.COMPLETE_TASK, "2nd one"),
+        ("mark number 3 as done", Intent.COMPLETE_TASK, "number 3"),
+        ("delete both of them", Intent.DELETE_TASK, "them"),
+        ("remove those two", Intent.DELETE_TASK, "them"),
+    ],
+)
+def test_positions_and_plurals_point_into_the_conversation(
+    text: str, intent: Intent, reference: str
+) -> None:
+    entities = extract_entities(text, intent, now=NOW)
+    assert entities.refers_to_context
+    assert entities.reference == reference

@@ -1,0 +1,146 @@
+"""List phrasing, titles and tags: the item is the title, the list's name the tag."""
+
+import pytest
+
+from tests.unit.backend.nlu.conftest import BERLIN, NOW
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import Intent
+from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.nlu.rules import match_rules
+from todo_backend.nlu.wording import fragments
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "tag"),
+    [
+        ("add book the dj to my wedding to-do list", "book the dj", "wedding"),
+        ("add airpods to my wishlist", "airpods", "wish"),
+        ("add bread to the packing checklist", "bread", "packing"),
+        ("add sugar to my list of groceries", "sugar", "groceries"),
+        ("to do list: renew passport", "renew passport", None),
+        ("please add to do list call john", "call john", None),
+        # as the user wrote it: "chore" is no misspelling of "chores"
+        ("put take out the recycling on the chore list", "take out the recycling", "chore"),
+        ("add kale to the farmers market list", "kale", "farmers-market"),
+        ("add something to my packing list: hiking boots", "hiking boots", "packing"),
+        ("paper towels need to go on the list", "paper towels", None),
+        ("update my grocery list with paper towels", "paper towels", "grocery"),
+        ("alexa add garlic to my shopping list", "garlic", "shopping"),
+        ("hey google put bread on the grocery list", "bread", "grocery"),
+        ("please you add eggs in my shopping list", "eggs", "shopping"),
+        ("please to add bread on grocery list", "bread", "grocery"),
+        ("um add cheddar cheese to the grocery list i guess", "cheddar cheese", "grocery"),
+        (
+            "hi there, when you get a chance could you add lasagna noodles to our grocery list?"
+            " thanks so much",
+            "lasagna noodles",
+            "grocery",
+        ),
+    ],
+)
+def test_list_item_title_and_tag(text: str, title: str, tag: str | None) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert (entities.title, entities.list_tag) == (title, tag)
+    assert entities.tags == ((tag,) if tag else ())
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["add make a packing list for the trip", "add write the christmas list", "add print a list"],
+)
+def test_a_list_the_task_is_about_stays_in_the_title(text: str) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert entities.title == text.removeprefix("add ")
+    assert entities.tags == ()
+
+
+def test_a_lone_connector_left_between_consumed_words_goes() -> None:
+    entities = extract_entities(
+        "add pancake mix to the grocery list and mark it low priority", Intent.ADD_TASK, now=NOW
+    )
+    assert (entities.title, entities.priority, entities.tags) == (
+        "pancake mix",
+        "low",
+        ("grocery",),
+    )
+    assert fragments("call bob and") == "call bob"
+    assert fragments("and milk") == "and milk"  # a leading word may be the task's own
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "reference"),
+    [
+        ("remove lettuce from groceries", Intent.DELETE_TASK, "lettuce"),
+        ("eggs can come off the grocery list", Intent.DELETE_TASK, "eggs"),
+        ("siri remove milk from my shopping list", Intent.DELETE_TASK, "milk"),
+        ("cross off milk on the grocery list", Intent.COMPLETE_TASK, "milk"),
+    ],
+)
+def test_taking_an_item_off_a_list_names_the_item(
+    text: str, intent: Intent, reference: str
+) -> None:
+    assert extract_entities(text, intent, now=NOW).reference == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("cross off milk on the grocery list", Intent.COMPLETE_TASK),
+        ("tick off passport on my packing list", Intent.COMPLETE_TASK),
+        ("take call mom off my to do list", Intent.DELETE_TASK),
+        ("eggs can come off the grocery list", Intent.DELETE_TASK),
+        ("what did i put on the costco list", Intent.LIST_TASKS),
+        ("open my wedding list", Intent.LIST_TASKS),
+        ("pull up the hardware store list", Intent.LIST_TASKS),
+        ("for my grocery list: frozen peas", Intent.ADD_TASK),
+        ("remove me from the mailing list", Intent.OUT_OF_SCOPE),
+        ("take me off the email list", Intent.OUT_OF_SCOPE),
+        ("put me on the waiting list for the gym", Intent.OUT_OF_SCOPE),
+    ],
+)
+def test_list_rules(text: str, intent: Intent) -> None:
+    rule = match_rules(text)
+    assert rule is not None
+    assert rule.intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "tags"),
+    [
+        ("what did i put on the costco list", Intent.LIST_TASKS, ("costco",)),
+        ("open my wedding list", Intent.LIST_TASKS, ("wedding",)),
+        ("mark sunscreen as done on the packing list", Intent.COMPLETE_TASK, ("packing",)),
+        ("for my grocery list: frozen peas", Intent.ADD_TASK, ("grocery",)),
+    ],
+)
+def test_list_messages_end_to_end(
+    pipeline: NluPipeline, text: str, intent: Intent, tags: tuple[str, ...]
+) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert result.intent is intent
+    assert result.entities.tags == tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["remove me from the mailing list", "take me off the email list"],
+)
+def test_taking_yourself_off_a_list_changes_no_task(pipeline: NluPipeline, text: str) -> None:
+    assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("i've got a doctor's appointment thursday at 3", "doctor's appointment", "26T15:00"),
+        ("i have a dentist appointment on friday at 10am", "dentist appointment", "27T10:00"),
+        ("i've got a haircut saturday at 11", "haircut", "28T11:00"),
+    ],
+)
+def test_an_appointment_statement_is_titled_by_the_appointment(
+    text: str, title: str, due: str
+) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert entities.title == title
+    assert entities.due_at is not None
+    assert entities.due_at.astimezone(BERLIN).strftime("%dT%H:%M") == due
