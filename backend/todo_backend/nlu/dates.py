@@ -25,7 +25,7 @@ Conventions (they decide what "friday" means, so the tests and the chat replies 
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -72,7 +72,14 @@ _PARTS_OF_DAY = {
     "noon": time(12, 0),
     "midday": time(12, 0),
     "midnight": time(23, 59),
+    "lunch": time(12, 0),
+    "lunchtime": time(12, 0),
+    "lunch time": time(12, 0),
+    "first thing": time(9, 0),
 }
+# Without a preposition these name a time only next to a date ("friday night"), else they are
+# part of the title ("game night", "morning run").
+_BARE_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 
 _HOUR_NAMES = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -103,8 +110,11 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "offset": re.compile(
-        rf"\b(?:in|within)\s+(?P<n>{NUMBER}|half\s+an?)\s+(?P<unit>minute|min|hour|hr|day|week"
-        rf"|month|year)s?\b|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
+        rf"\b(?:in|within)\s+(?P<n>\d+\.\d+|{NUMBER}|half\s+an?)(?P<half>\s+and\s+a\s+half)?"
+        rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)s?\b"
+        # "in an hour and a half", "in 1 hour 30 minutes", "in an hour and 15 mins"
+        rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
+        rf"|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
         rf"|year)s?\s+from\s+(?:now|today)\b",
         re.I,
     ),
@@ -116,7 +126,17 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "numeric": re.compile(r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}/\d{1,2}(?:/\d{2,4})?\b"),
     "ordinal_day": re.compile(r"\bthe\s+(?P<d>\d{1,2})(?:st|nd|rd|th)\b", re.I),
+    "holiday": re.compile(
+        r"\b(?P<hol>christmas|xmas|new\s+year'?s?|valentine'?s|halloween)(?:\s+(?P<part>eve|day))?\b"
+        r"(?!')",
+        re.I,
+    ),
 }
+_HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "valentine": (2, 14),
+             "halloween": (10, 31)}  # fmt: skip
+# A holiday's bare name is a date only after a preposition ("before christmas", not "christmas
+# party"); "christmas eve", "new year's day" are dates anywhere.
+_HOLIDAY_CUE = re.compile(r"\b(?:on|by|before|until|till|til|after|over|for|at)\s+$", re.I)
 _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     "clock": re.compile(
         rf"(?<![\w:.])(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:[:.](?P<m>[0-5]\d)|\s+(?P<mw>{_MINUTE_WORDS}))?"
@@ -132,6 +152,7 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
     "bare_hour": re.compile(
         rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
+        r"(?:-?ish)?"
         r"(?![\w:.%/])"
         r"(?!\s*(?:a\.?m|p\.?m|%|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|people"
         r"|items?|things?|of|times)\b)"
@@ -139,11 +160,50 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "part_of_day": re.compile(
-        r"\b(?:(?:in|during)\s+the\s+|this\s+|at\s+)?"
-        r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight)\b",
+        r"\b(?P<pre>(?:in|during)\s+the\s+|this\s+|at\s+|by\s+|around\s+)?"
+        r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)\b"
+        r"|\b(?P<pre2>at|by|around|before|after)\s+(?P<pod2>lunch)\b"
+        r"|\b(?P<pod3>first\s+thing)(?:\s+in\s+the\s+morning)?\b"
+        r"(?=\s+(?:in\s+the\s+morning|tomorrow|tmrw|today|on|next|this|monday|tuesday|wednesday"
+        r"|thursday|friday|saturday|sunday)\b|\s+to\b|\s*[,.!]|\s*$)",
         re.I,
     ),
 }
+# "9am EST", "5pm london time", "14:00 (CET)": the time is in that zone
+_ZONE_NAMES = {
+    "est": "America/New_York", "edt": "America/New_York", "eastern": "America/New_York",
+    "cst": "America/Chicago", "cdt": "America/Chicago", "central": "America/Chicago",
+    "mst": "America/Denver", "mdt": "America/Denver", "mountain": "America/Denver",
+    "pst": "America/Los_Angeles", "pdt": "America/Los_Angeles", "pacific": "America/Los_Angeles",
+    "utc": "UTC", "gmt": "UTC", "bst": "Europe/London", "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin", "eet": "Europe/Athens", "jst": "Asia/Tokyo", "ist": "Asia/Kolkata",
+    "aest": "Australia/Sydney", "aedt": "Australia/Sydney", "sgt": "Asia/Singapore",
+    "london": "Europe/London", "uk": "Europe/London", "new york": "America/New_York",
+    "nyc": "America/New_York", "ny": "America/New_York", "la": "America/Los_Angeles",
+    "los angeles": "America/Los_Angeles", "san francisco": "America/Los_Angeles",
+    "sf": "America/Los_Angeles", "seattle": "America/Los_Angeles", "chicago": "America/Chicago",
+    "denver": "America/Denver", "toronto": "America/Toronto", "vancouver": "America/Vancouver",
+    "paris": "Europe/Paris", "berlin": "Europe/Berlin", "madrid": "Europe/Madrid",
+    "rome": "Europe/Rome", "amsterdam": "Europe/Amsterdam", "dublin": "Europe/Dublin",
+    "lisbon": "Europe/Lisbon", "tokyo": "Asia/Tokyo", "japan": "Asia/Tokyo",
+    "sydney": "Australia/Sydney", "melbourne": "Australia/Melbourne",
+    "singapore": "Asia/Singapore", "hong kong": "Asia/Hong_Kong", "dubai": "Asia/Dubai",
+    "india": "Asia/Kolkata", "delhi": "Asia/Kolkata", "mumbai": "Asia/Kolkata",
+    "bangalore": "Asia/Kolkata", "beijing": "Asia/Shanghai", "shanghai": "Asia/Shanghai",
+    "seoul": "Asia/Seoul", "moscow": "Europe/Moscow", "sao paulo": "America/Sao_Paulo",
+    "mexico city": "America/Mexico_City",
+}  # fmt: skip
+_ABBREVIATIONS = (
+    "est", "edt", "cst", "cdt", "mst", "mdt", "pst", "pdt", "utc", "gmt", "bst", "cet", "cest",
+    "eet", "jst", "ist", "aest", "aedt", "sgt",
+)  # fmt: skip
+_PLACES = sorted((k for k in _ZONE_NAMES if k not in _ABBREVIATIONS), key=len, reverse=True)
+_ZONE = re.compile(
+    rf"\s*(?:\(\s*)?(?:(?P<abbr>{'|'.join(_ABBREVIATIONS)})\b"
+    rf"|(?:in\s+)?(?P<place>{'|'.join(_PLACES)})(?:'s)?\s+time\b)"
+    r"(?:\s*\))?",
+    re.I,
+)
 # Words in front of a date that belong to it (removed from titles, and tell list ranges apart).
 _LEADING_PREPOSITIONS = re.compile(
     r"(?:\b(?:due|by|on|at|for|before|until|till|til|from|starting|after|around|no\s+later\s+than"
@@ -176,6 +236,12 @@ class TemporalMatch:
     bound: Bound
     date_part: DatePart | None = None
     time_part: time | None = None
+    # A part of the day ("morning"), which only tells am from pm when a clock time is named too.
+    vague: bool = False
+    # The clock's am/pm was guessed ("at 6", "3:15"): a part of the day may correct it.
+    guessed: bool = False
+    # The IANA zone the message named for this time ("9am EST"), else the user's.
+    zone: str | None = None
 
 
 @dataclass(frozen=True)
@@ -185,17 +251,32 @@ class When:
     date_part: DatePart | None
     time_part: time | None
     bound: Bound = "on"
+    zone: str | None = None
 
     def resolve(self, *, now: datetime, default_time: time) -> datetime:
         tz = now.tzinfo
         if self.date_part is not None and self.date_part.instant is not None:
             return self.date_part.instant
+        if self.zone is not None and self.time_part is not None:
+            return self._resolve_in_zone(now, ZoneInfo(self.zone))
         if self.date_part is None:
             assert self.time_part is not None
             candidate = datetime.combine(now.date(), self.time_part, tzinfo=tz)
             return candidate if candidate > now else candidate + timedelta(days=1)
         chosen = self.time_part or self.date_part.implied_time or default_time
         return datetime.combine(self.date_part.day, chosen, tzinfo=tz)
+
+    def _resolve_in_zone(self, now: datetime, zone: ZoneInfo) -> datetime:
+        """The named zone's wall-clock time on the user's day (or the next such time)."""
+        assert self.time_part is not None and now.tzinfo is not None
+        if self.date_part is not None:
+            at = datetime.combine(self.date_part.day, self.time_part, tzinfo=zone)
+        else:
+            there = now.astimezone(zone)
+            at = datetime.combine(there.date(), self.time_part, tzinfo=zone)
+            if at <= now:
+                at += timedelta(days=1)
+        return at.astimezone(now.tzinfo)
 
     def day_range(self, *, now: datetime) -> tuple[datetime | None, datetime | None]:
         """(due_after, due_before) for a list filter such as "due this week" or "by friday"."""
@@ -284,14 +365,28 @@ def _period(match: re.Match[str], today: date) -> DatePart:
     )
 
 
+_MINUTES_PER = {"minute": 1, "hour": 60}
+
+
 def _offset(match: re.Match[str], now: datetime) -> DatePart | None:
     raw_n = match["n"] or match["n2"]
     unit = (match["unit"] or match["unit2"]).lower()
-    if raw_n.lower().startswith("half"):
-        amount, unit = 30, "minute"
-    else:
-        amount = to_number(raw_n)
     unit = {"min": "minute", "hr": "hour"}.get(unit, unit)
+    if unit in _MINUTES_PER:
+        if raw_n.lower().startswith("half"):
+            minutes = 30.0
+        else:
+            number = float(raw_n) if "." in raw_n else to_number(raw_n)
+            minutes = number * _MINUTES_PER[unit]
+        if match["half"] or match["half2"]:
+            minutes += _MINUTES_PER[unit] / 2
+        if match["n3"]:
+            minutes += to_number(match["n3"])
+        instant = (now.astimezone(UTC) + timedelta(minutes=round(minutes))).astimezone(now.tzinfo)
+        return DatePart(instant.date(), instant=instant.replace(microsecond=0))
+    if "." in raw_n or raw_n.lower().startswith("half"):
+        return None
+    amount = to_number(raw_n)
     parsed = _dateparse(f"in {amount} {unit}s", now)
     if parsed is None:
         return None
@@ -330,6 +425,8 @@ def _parse_date(
     if kind == "ordinal_day":
         day = _ordinal_day(int(match["d"]), today)
         return DatePart(day) if day else None
+    if kind == "holiday":
+        return _holiday(match, before, today)
     if kind == "relative_day":
         # Plain day arithmetic: a dateparser call costs about a millisecond.
         lowered = phrase.lower()
@@ -344,6 +441,25 @@ def _parse_date(
     if parsed is None:
         return None
     return DatePart(parsed.date())
+
+
+def _holiday(match: re.Match[str], before: str, today: date) -> DatePart | None:
+    name = re.sub(r"\s+", " ", match["hol"].lower())
+    name = next((n for n in _HOLIDAYS if name.startswith(n)), name)
+    part = (match["part"] or "").lower()
+    if not part and not _HOLIDAY_CUE.search(before):
+        return None
+    if part == "eve" and name not in ("christmas", "xmas", "new year"):
+        return None
+    month, day = _HOLIDAYS[name]
+    candidate = date(today.year, month, day)
+    if part == "eve":
+        candidate -= timedelta(days=1)
+    if candidate < today:
+        candidate = candidate.replace(year=today.year + 1)
+        if part == "eve" and name == "new year":
+            candidate = date(today.year + 1, 12, 31)
+    return DatePart(candidate)
 
 
 _PAST_MINUTES = {"quarter": 15, "half": 30, "five": 5, "ten": 10, "twenty": 20, "twenty-five": 25}
@@ -366,7 +482,8 @@ def _clock_past(match: re.Match[str]) -> time | None:
 
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "part_of_day":
-        return _PARTS_OF_DAY[match["pod"].lower()]
+        pod = match["pod"] or match["pod2"] or match["pod3"]
+        return _PARTS_OF_DAY[re.sub(r"\s+", " ", pod.lower())]
     if kind == "clock_past":
         return _clock_past(match)
     raw_hour = (match["h"] if match["h"] is not None else match["h2"]).lower()
@@ -382,14 +499,28 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
         if pm and "night" in marker and hour == 12:
             pm = False  # "12 at night" is midnight
         hour = hour % 12 + (12 if pm else 0)
-    elif kind == "bare_hour":
+    elif kind == "bare_hour" or (kind == "clock24" and _guessed(kind, match)):
         if not 1 <= hour <= 12:
             return None
-        if hour <= 6:
+        if hour <= 6:  # "at 5", "3:15": daytime
             hour += 12
     if hour > 23:
         return None
     return time(hour, minute)
+
+
+def _guessed(kind: str, match: re.Match[str]) -> bool:
+    """Whether the clock's am/pm is a guess a part of the day may overrule."""
+    if kind == "bare_hour":
+        return True
+    if kind == "clock_past":
+        return not match["ampm"]
+    # "3:15" (not "03:15" or "15:30")
+    return kind == "clock24" and not match["h"].startswith("0") and int(match["h"]) <= 12
+
+
+def _is_vague(kind: str, match: re.Match[str]) -> bool:
+    return kind == "part_of_day" and (match["pod"] or "").lower() in _BARE_PARTS
 
 
 def _bound_of(prepositions: str) -> Bound:
@@ -419,10 +550,16 @@ def find_temporal(
     parsed and stand as `now`'s date.
     """
     masked = utterance.masked
-    candidates = sorted(_matches(masked), key=lambda c: (-(c[1] - c[0]), c[0]))
+    # Longest first; a bare "morning"/"night" last, when the date beside it is known.
+    candidates = sorted(
+        _matches(masked),
+        key=lambda c: (_is_bare_part(c[2], c[3]), -(c[1] - c[0]), c[0]),
+    )
     found: list[TemporalMatch] = []
     for start, end, kind, match, is_date in candidates:
         if not utterance.is_free(start, end):
+            continue
+        if _is_bare_part(kind, match) and not _after_taken(utterance, start):
             continue
         date_part = (
             _parse_date(kind, match, masked[:start], now, resolve=resolve) if is_date else None
@@ -430,25 +567,65 @@ def find_temporal(
         time_part = None if is_date else _parse_time(kind, match)
         if date_part is None and time_part is None:
             continue
+        zone = None
+        if time_part is not None and not _is_vague(kind, match):
+            named = _ZONE.match(utterance.masked, end)
+            if named is not None:
+                zone = _ZONE_NAMES[re.sub(r"\s+", " ", (named["abbr"] or named["place"]).lower())]
+                end = named.end()
         prefix = _LEADING_PREPOSITIONS.search(utterance.masked[:start])
         bound: Bound = "on"
         if prefix is not None and utterance.is_free(prefix.start(), start):
             bound = _bound_of(prefix.group(0))
             start = prefix.start()
         utterance.consume(start, end)
-        found.append(TemporalMatch(start, end, bound, date_part, time_part))
+        found.append(
+            TemporalMatch(
+                start,
+                end,
+                bound,
+                date_part,
+                time_part,
+                vague=_is_vague(kind, match),
+                guessed=time_part is not None and _guessed(kind, match),
+                zone=zone,
+            )
+        )
     return sorted(found, key=lambda t: t.start)
+
+
+def _is_bare_part(kind: str, match: re.Match[str]) -> bool:
+    return _is_vague(kind, match) and not match["pre"]
+
+
+def _after_taken(utterance: Utterance, start: int) -> bool:
+    """Whether the word before `start` was read as a date or time ("friday | night")."""
+    before = utterance.text[:start].rstrip()
+    return bool(before) and not utterance.is_free(len(before) - 1, len(before))
 
 
 def combine(matches: list[TemporalMatch]) -> When | None:
     """The first date and the first time among `matches` (they describe one moment)."""
     date_part = next((m.date_part for m in matches if m.date_part is not None), None)
-    time_part = next((m.time_part for m in matches if m.time_part is not None), None)
-    if date_part is None and time_part is None:
+    times = [m for m in matches if m.time_part is not None]
+    # "saturday morning at 10": the clock time, with the part of the day telling am from pm
+    clock = next((m for m in times if not m.vague), None)
+    vague = next((m.time_part for m in times if m.vague), None)
+    if date_part is None and not times:
         return None
     bound = next((m.bound for m in matches if m.date_part is not None), None)
     implied = date_part.implied_time if date_part is not None else None
-    if implied is not None and time_part is not None and implied.hour >= 17 and time_part.hour < 12:
-        # "tonight at 9", "half past 8 tonight": the evening's 9, not the morning's
+    if clock is None:
+        return When(date_part, vague, bound or matches[0].bound)
+    assert clock.time_part is not None
+    time_part = clock.time_part
+    part = vague or implied
+    if part is not None and part.hour >= 17 and time_part.hour < 12:
+        # "tonight at 9", "half past 8 tonight", "friday evening at 7": the evening's hour
         time_part = time_part.replace(hour=time_part.hour + 12)
-    return When(date_part, time_part, bound or matches[0].bound)
+    elif vague is not None and vague.hour < 12 and clock.guessed and 13 <= time_part.hour <= 18:
+        # "at 6 tomorrow morning": the morning's 6, not the guessed evening
+        time_part = time_part.replace(hour=time_part.hour - 12)
+    elif vague is not None and 12 <= vague.hour < 17 and clock.guessed and time_part.hour < 12:
+        time_part = time_part.replace(hour=time_part.hour + 12)  # "sunday afternoon at 2"
+    return When(date_part, time_part, bound or matches[0].bound, zone=clock.zone)

@@ -310,6 +310,8 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
             remind_at = datetime.combine(due_at.date(), remind_when.time_part, tzinfo=now.tzinfo)
         else:
             remind_at = remind_when.resolve(now=now, default_time=REMINDER_DEFAULT_TIME)
+    elif remind_before is not None and due_at is not None:
+        remind_at = due_at - remind_before  # "…, remind me an hour before": what the task stores
     elif cue is not None and remind_before is None:
         remind_at = due_at
     return replace(details, due_at=due_at, remind_at=remind_at)

@@ -57,7 +57,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_EVERY = r"(?:every|each|once\s+a|once\s+every)"
+_EVERY = r"(?:every|each|once\s+a|once\s+every)(?:\s+single)?"
 
 
 _WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
@@ -69,7 +69,8 @@ def _ordinal(group: str) -> str:
     return rf"(?P<{group}>\d{{1,2}}|last|{words})(?:st|nd|rd|th)?(?:\s+day)?"
 
 
-_FREQ = {"hour": "HOURLY", "day": "DAILY", "week": "WEEKLY", "month": "MONTHLY", "year": "YEARLY"}
+_FREQ = {"hour": "HOURLY", "hr": "HOURLY", "day": "DAILY", "week": "WEEKLY", "wk": "WEEKLY",
+         "month": "MONTHLY", "mth": "MONTHLY", "year": "YEARLY", "yr": "YEARLY"}  # fmt: skip
 _ADVERBS = {
     "hourly": ("HOURLY", 1),
     "daily": ("DAILY", 1),
@@ -81,6 +82,11 @@ _ADVERBS = {
     "fortnightly": ("WEEKLY", 2),
     "biweekly": ("WEEKLY", 2),
     "quarterly": ("MONTHLY", 3),
+    "bimonthly": ("MONTHLY", 2),
+    "semiannually": ("MONTHLY", 6),
+    "semi-annually": ("MONTHLY", 6),
+    "biannually": ("MONTHLY", 6),
+    "twice a year": ("MONTHLY", 6),
 }
 _PART_OF_DAY_TIMES = {
     "morning": time(9, 0),
@@ -113,9 +119,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "monthday",
         re.compile(
-            rf"\b(?:on\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
+            rf"\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md0')}"
+            rf"(?:\s*(?:,\s*and|,|and|&)\s*(?:the\s+)?(?P<more>\d{{1,2}}(?:st|nd|rd|th)?|last(?:\s+day)?))+"
+            rf"\s+(?:of\s+)?(?:every|each|the|a)\s+month\b"
+            rf"|\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
-            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b",
+            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b"
+            rf"|\b(?:at\s+|on\s+)?the\s+(?P<eom>end)\s+of\s+(?:every|each)\s+month\b",
             re.I,
         ),
     ),
@@ -125,7 +135,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:{_EVERY}\s+year|yearly|annually)\s+on\s+(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})"
             rf"(?:st|nd|rd|th)?|(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH}))\b"
             rf"|\b{_EVERY}\s+(?:(?P<m3>{_MONTH})\s+(?P<d3>\d{{1,2}})(?:st|nd|rd|th)?"
-            rf"|(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<m4>{_MONTH}))\b",
+            rf"|(?P<d4>\d{{1,2}})(?:st|nd|rd|th)?\s+of\s+(?P<m4>{_MONTH}))\b"
+            rf"|\b(?:on\s+)?(?:(?P<m5>{_MONTH})\s+(?P<d5>\d{{1,2}})(?:st|nd|rd|th)?"
+            rf"|(?:the\s+)?(?P<d6>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m6>{_MONTH}))"
+            rf",?\s+(?:(?:every|each)\s+year|yearly|annually)\b",
             re.I,
         ),
     ),
@@ -145,8 +158,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "interval",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd)\s+"
-            rf"(?P<unit>hour|day|week|month|year)s?\b(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?)\s+"
+            rf"(?P<unit>hour|hr|day|week|wk|month|mth|year|yr)s?\b(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
     ),
@@ -166,7 +179,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<unit>hour|day|week|month|quarter|year|morning|afternoon|evening|night)\b"
+            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mth|quarter|year|yr|morning|afternoon"
+            r"|evening|night)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -174,12 +188,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "adverb",
         re.compile(
-            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|biweekly"
-            r"|quarterly)\b"
+            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|bi-?weekly"
+            r"|quarterly|bi-?monthly|semi-?annually|biannually|twice\s+a\s+year)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
+            # "a daily reminder", "remind me nightly to floss": the adverb is the schedule.
             r"(?=\s*(?:$|[,.;:!?#)]|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
-            r"|too|instead|then|tag|tagged|high|low|medium|urgent|important)\b|\d))",
+            r"|too|instead|then|tag|tagged|high|low|medium|urgent|important|to(?!-)|reminders?"
+            r"|alarms?|alerts?|notifications?|remind|ping|nudge)\b|\d))",
             re.I,
         ),
     ),
@@ -193,6 +209,36 @@ _FOR_COUNT = re.compile(
     re.I,
 )
 _DAYS_PER = {"day": 1, "week": 7}
+_PLURAL_DAYS = next(pattern for kind, pattern in _PATTERNS if kind == "plural_weekday")
+# "every day except sundays", "daily but not on weekends": the days left out
+_EXCEPT = re.compile(
+    rf"\s*,?\s*(?:except|but\s+not|other\s+than|excluding|apart\s+from|besides)\s+(?:on\s+)?"
+    rf"(?:(?P<weekends>the\s+weekends?|weekends?)|(?P<weekdays>week\s?days)|(?P<days>{_WD_LIST}))\b",
+    re.I,
+)
+
+
+def _without(rule: str, match: re.Match[str]) -> str | None:
+    """`rule` without the days `match` excludes, or None when it is no daily/weekly rule."""
+    parts = dict(part.split("=", 1) for part in rule.split(";"))
+    if parts.get("INTERVAL") or set(parts) - {"FREQ", "BYDAY"}:
+        return None
+    if parts["FREQ"] == "DAILY" and "BYDAY" not in parts:
+        days = list(_WEEKDAY_ORDER)
+    elif parts["FREQ"] == "WEEKLY" and "BYDAY" in parts:
+        days = parts["BYDAY"].split(",")
+    else:
+        return None
+    if match["weekends"]:
+        excluded = {"SA", "SU"}
+    elif match["weekdays"]:
+        excluded = set(_WEEKDAY_ORDER[:5])
+    else:
+        excluded = set(_days(match["days"]))
+    kept = [d for d in days if d not in excluded]
+    if not kept or len(kept) == len(days):
+        return None
+    return _rule("WEEKLY", byday=kept)
 
 
 def _with_count(rule: str, match: re.Match[str]) -> str | None:
@@ -259,11 +305,25 @@ def _rule(freq: str, *, interval: int = 1, byday: list[str] | None = None, extra
     return ";".join(parts)
 
 
+def _day_of_month(raw: str) -> int:
+    lowered = re.sub(r"\s+day$", "", raw.lower())
+    if lowered == "last":
+        return -1
+    return _WORD_ORDINALS.get(lowered) or int(re.sub(r"(?:st|nd|rd|th)$", "", lowered))
+
+
 def _monthday(match: re.Match[str]) -> str:
+    if match["eom"]:
+        return _rule("MONTHLY", extra="BYMONTHDAY=-1")
     raw = next(v for k, v in match.groupdict().items() if k.startswith("md") and v)
-    lowered = raw.lower()
-    day = -1 if lowered == "last" else _WORD_ORDINALS.get(lowered) or int(raw)
-    return _rule("MONTHLY", extra=f"BYMONTHDAY={day}")
+    days = [_day_of_month(raw)]
+    if match["md0"]:
+        # "on the 1st and 15th of every month": every ordinal named before "of every month"
+        rest = match.string[match.end("md0") : match.end()]
+        listed = re.findall(r"\d{1,2}(?=st|nd|rd|th|\b)|\blast\b", rest)
+        days += [_day_of_month(d) for d in listed]
+    ordered = sorted(set(days), key=lambda d: (d < 0, d))
+    return _rule("MONTHLY", extra="BYMONTHDAY=" + ",".join(str(d) for d in ordered))
 
 
 def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
@@ -274,8 +334,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         weekday = _BYDAY[groups["wd"].lower()]
         return Recurrence(_rule("MONTHLY", extra=f"BYDAY={_NTH[groups['nth'].lower()]}{weekday}"))
     if kind == "yearday":
-        month_name = next(groups[k] for k in ("m1", "m2", "m3", "m4") if groups[k])
-        day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4") if groups[k]))
+        month_name = next(groups[k] for k in ("m1", "m2", "m3", "m4", "m5", "m6") if groups[k])
+        day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4", "d5", "d6") if groups[k]))
         month = _MONTHS[month_name.lower()[:3]]
         return Recurrence(_rule("YEARLY", extra=f"BYMONTH={month};BYMONTHDAY={day}"))
     if kind == "weekdays":
@@ -297,7 +357,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         if unit == "quarter":
             return Recurrence(_rule("MONTHLY", interval=3))
         return Recurrence(_rule(_FREQ[unit], byday=_days(groups["days"])))
-    adverb = groups["adv"].lower()
+    adverb = re.sub(r"\s+", " ", groups["adv"].lower())
+    adverb = {"bi-weekly": "biweekly", "bi-monthly": "bimonthly"}.get(adverb, adverb)
     freq, interval = _ADVERBS[adverb]
     return Recurrence(
         _rule(freq, interval=interval, byday=_days(groups["days"])),
@@ -327,6 +388,16 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
     recurrence = _from_match(kind, match)
     if recurrence is None or not is_valid_rule(recurrence.rule):
         return None
+    if re.fullmatch(r"FREQ=WEEKLY(?:;INTERVAL=\d+)?", recurrence.rule):
+        # "a weekly reminder to call dad on sundays": the days come later in the message
+        days = _PLURAL_DAYS.search(masked, end) or _PLURAL_DAYS.search(masked[:start])
+        if days is not None:
+            recurrence = Recurrence(f"{recurrence.rule};BYDAY={','.join(_days(days['days']))}")
+            utterance.consume(days.start(), days.end())
+    excepted = _EXCEPT.match(masked, end)
+    if excepted is not None and (rule := _without(recurrence.rule, excepted)) is not None:
+        recurrence = Recurrence(rule, recurrence.implied_time)
+        end = excepted.end()
     counted = _FOR_COUNT.match(masked, end)
     if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
         recurrence = Recurrence(rule, recurrence.implied_time)

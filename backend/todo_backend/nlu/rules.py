@@ -339,10 +339,14 @@ _RULES: list[Rule] = [
         strong=True,
         name="reminder_command",
         pattern=re.compile(
-            r"^(?:remind\s+(?:me|us|to)\b|set\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an)\s+(?:reminder|alarm|alert)"
+            r"^(?:remind\s+(?:me|us|to)\b|set\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an)\s+"
+            # "set a weekly reminder", "set up a recurring alarm"
+            r"(?:(?:daily|nightly|weekly|monthly|yearly|annual|recurring|repeating|quick)\s+)?"
+            r"(?:reminder|alarm|alert)"
             r"|(?:i\s+(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have)|give\s+me|get\s+me)\s+"
             r"(?:a|an)\s+(?:reminder|alarm)\b|(?:create|add"
-            r"|make|schedule|give\s+me)\s+(?:a|an)\s+(?:new\s+)?(?:reminder|alarm|alert)\b(?!\s+task)"
+            r"|make|schedule|give\s+me)\s+(?:a|an)\s+(?:new\s+)?(?:(?:daily|nightly|weekly|monthly|yearly"
+            r"|recurring|repeating)\s+)?(?:reminder|alarm|alert)\b(?!\s+task)"
             r"|new\s+reminder|reminder\s*(?::|to|for|about)|(?:alert|notify|ping|nudge|buzz|warn)\s+me"
             r"|don'?t\s+let\s+me\s+forget\s+to\s+.*\b(?:at|in|on|tomorrow|tonight)\b)",
             _I,
@@ -419,6 +423,10 @@ _RULES: list[Rule] = [
             r"|asap|p[123]|not\s+urgent|no\s+rush|(?:high|low|medium|top)[\s-]+prio(?:rity)?)"
             r"\s*[:-]\s*(?=\w)"
             r"|^(?:(?:a|an)\s+)?(?:high|low|medium|top|urgent)(?:[\s-]+priority)?\s+(?:task|todo|to-do|item)\b"
+            # "URGENT call the school back", "asap!! pay the fine": a label, then an errand
+            r"|^(?:super\s+|very\s+|really\s+)?(?:urgent|asap|important|critical)\b[\s!.,]+(?!.*\?\s*$)"
+            r"(?=(?:call|ring|phone|e-?mail|text|pay|buy|book|fix|send|finish|submit|renew|pick\s+up"
+            r"|clean|reply|sign|file|return|print|contact|prepare|review|update|cancel|get)\s+\w)"
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
             rf"|\b(?:added|put)\s+(?:to|on|onto|in)\s+{_A_LIST}"
             rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"

@@ -11,8 +11,8 @@ _I = re.I
 # --- priority -------------------------------------------------------------------------------
 # "…, make it high priority", "…, this is urgent": the whole clause says the priority.
 _CLAUSE = (
-    r"(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s|s)\s+"
-    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather)\s+)?)?"
+    r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s|s)\s+"
+    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|very|super|not)\s+)?))?"
 )
 
 _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
@@ -22,9 +22,15 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:urgent|important|a\s+priority)"
+            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+)?"
+            r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more))?|less\s+(?:urgent|important)"
             r"|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
-            r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually"
+            r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
+            r"|nothing\s+(?:urgent|important|pressing|serious)|no\s+(?:big\s+deal|biggie|pressure)"
+            r"|not\s+(?:a\s+)?(?:big\s+deal|pressing|time[\s-]+sensitive|high\s+priority)"
+            r"|low[\s-]?key|(?:it\s+)?can\s+be\s+done\s+later|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
+            r"|when(?:ever)?\s+(?:i|you|u)\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|moment|minute|sec"
+            r"|second|time)"
             r"|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
             _I,
@@ -47,7 +53,9 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|priority\s*(?::|=|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
-            r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$))\b"
+            r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
+            r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
+            r"|(?:(?:a|top)\s+)?priority(?=\s*[.!]*\s*$)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
             r"|!{2,}",
             _I,
         ),

@@ -1,0 +1,174 @@
+"""Times, dates, recurrence and priority as people phrase them (issue 12, classes 2 and 5).
+
+Entity level, with the intent given: what the stored task would carry. NOW is Monday
+2026-11-23 10:00 in Berlin; a day without a time is due 23:59, a reminder fires 09:00.
+"""
+
+from datetime import datetime
+
+import pytest
+
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import Entities, Intent
+from todo_backend.nlu.recurrence import find_recurrence
+from todo_backend.nlu.rules import match_rules
+from todo_backend.nlu.text import Message, Utterance
+
+from .conftest import BERLIN, NOW
+
+
+def _parse(text: str, intent: Intent) -> Entities:
+    return extract_entities(Message(text), intent, now=NOW)
+
+
+def _local(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "remind_at"),
+    [
+        # compound offsets
+        ("remind me in an hour and a half to move the laundry", "move the laundry", "2026-11-23 11:30"),
+        ("remind me in 1 hour 30 minutes to take the bread out", "take the bread out", "2026-11-23 11:30"),
+        ("remind me in 1.5 hours to call back", "call back", "2026-11-23 11:30"),
+        # h:mm without am/pm reads like a bare hour: 1-6 is the afternoon
+        ("could you please remind me to pick up the kids at 3:15", "pick up the kids", "2026-11-23 15:15"),
+        ("i need a reminder to call the garage at 2:30 tomorrow", "call the garage", "2026-11-24 14:30"),
+        ("remind me at 14:00 to stretch", "stretch", "2026-11-23 14:00"),
+        # a part of the day and a clock time: the clock, with the part telling am from pm
+        ("remind me saturday morning at 10 to go to the market", "go to the market", "2026-11-28 10:00"),
+        ("remind me at 6 tomorrow morning to walk the dog", "walk the dog", "2026-11-24 06:00"),
+        ("remind me friday evening at 7 to call jo", "call jo", "2026-11-27 19:00"),
+        ("remind me around 4ish to pick up the parcel", "pick up the parcel", "2026-11-23 16:00"),
+        ("remind me first thing tomorrow to call the garage", "call the garage", "2026-11-24 09:00"),
+        ("remind me at lunchtime to call the bank", "call the bank", "2026-11-23 12:00"),
+        ("remind me on christmas eve to call grandpa", "call grandpa", "2026-12-24 09:00"),
+        # a zone the message names: its wall clock, shown in the user's zone (Berlin)
+        ("remind me at 9am EST to call the office", "call the office", "2026-11-23 15:00"),
+        ("remind me at 5pm london time to join the standup", "join the standup", "2026-11-23 18:00"),
+        ("remind me at 3pm PST to call the supplier", "call the supplier", "2026-11-24 00:00"),
+    ],
+)
+def test_reminder_times(text: str, title: str, remind_at: str) -> None:
+    entities = _parse(text, Intent.SET_REMINDER)
+    assert entities.title == title
+    assert _local(entities.remind_at) == remind_at
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due_at"),
+    [
+        ("add family game night every friday night", "family game night", "2026-11-27 20:00"),
+        ("add morning run tomorrow", "morning run", "2026-11-24 23:59"),
+        ("add call with the tokyo team tomorrow at 8am tokyo time", "call with the tokyo team",
+         "2026-11-24 00:00"),
+        ("add webinar at 2pm UTC on thursday", "webinar", "2026-11-26 15:00"),
+        ("add buy a tree before christmas", "buy a tree", "2026-12-25 23:59"),
+        ("add christmas party december 18 at 7pm", "christmas party", "2026-12-18 19:00"),
+    ],
+)  # fmt: skip
+def test_due_times(text: str, title: str, due_at: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert entities.title == title
+    assert _local(entities.due_at) == due_at
+
+
+def test_reminder_before_the_due_time_is_in_the_entities() -> None:
+    entities = _parse(
+        "add doctor appointment tomorrow at 9:15 and remind me 30 minutes before", Intent.ADD_TASK
+    )
+    assert entities.title == "doctor appointment"
+    assert _local(entities.due_at) == "2026-11-24 09:15"
+    assert _local(entities.remind_at) == "2026-11-24 08:45"
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "rest"),
+    [
+        ("check the mailbox every day except sunday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA",
+         "check the mailbox"),
+        ("water the lawn every day except weekends", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+         "water the lawn"),
+        ("newsletter on the 1st and 15th of every month", "FREQ=MONTHLY;BYMONTHDAY=1,15",
+         "newsletter"),
+        ("rent at the end of every month", "FREQ=MONTHLY;BYMONTHDAY=-1", "rent"),
+        ("birthday on may 5 every year", "FREQ=YEARLY;BYMONTH=5;BYMONTHDAY=5", "birthday"),
+        ("clean the gutters twice a year", "FREQ=MONTHLY;INTERVAL=6", "clean the gutters"),
+        ("call mom every single day", "FREQ=DAILY", "call mom"),
+        ("water plants every wk", "FREQ=WEEKLY", "water plants"),
+        ("mop every couple of days", "FREQ=DAILY;INTERVAL=2", "mop"),
+        ("remind me nightly to floss", "FREQ=DAILY", "remind me to floss"),
+        ("remind me quarterly to check the detectors", "FREQ=MONTHLY;INTERVAL=3",
+         "remind me to check the detectors"),
+        ("remind me fortnightly on thursdays to put out the recycling",
+         "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", "remind me to put out the recycling"),
+        ("set a weekly reminder to call dad on sundays", "FREQ=WEEKLY;BYDAY=SU",
+         "set a reminder to call dad"),
+        ("set up a monthly reminder to check the bank", "FREQ=MONTHLY",
+         "set up a reminder to check the bank"),
+    ],
+)  # fmt: skip
+def test_recurrence_phrases(text: str, rule: str, rest: str) -> None:
+    utterance = Utterance(text)
+    recurrence = find_recurrence(utterance)
+    assert recurrence is not None
+    assert recurrence.rule == rule
+    assert " ".join(utterance.leftover().replace("\x1f", " ").split()) == rest
+
+
+@pytest.mark.parametrize("text", ["daily standup notes", "weekly review meeting", "buy milk"])
+def test_adjectives_still_name_the_task(text: str) -> None:
+    assert find_recurrence(Utterance(text)) is None
+
+
+def test_a_repeating_reminder_without_a_date_is_due_at_its_first_occurrence() -> None:
+    entities = _parse("set a daily reminder at 10pm to take my medication", Intent.SET_REMINDER)
+    assert entities.title == "take my medication"
+    assert entities.recurrence == "FREQ=DAILY"
+    assert _local(entities.remind_at) == "2026-11-23 22:00"
+    assert entities.due_at == entities.remind_at
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority"),
+    [
+        ("add learn some spanish, low key", "learn some spanish", "low"),
+        ("add call aunt mary when i get a chance", "call aunt mary", "low"),
+        ("add tidy the desk when you get a chance", "tidy the desk", "low"),
+        ("add defrost the freezer, not a big deal", "defrost the freezer", "low"),
+        ("add water the plants, nothing urgent", "water the plants", "low"),
+        ("add wash the car, no biggie", "wash the car", "low"),
+        ("add prepare the tax documents, it's a big deal", "prepare the tax documents", "high"),
+        ("add buy a new charger and make it high priority", "buy a new charger", "high"),
+        ("add sign the lease hi priority", "sign the lease", "high"),
+        ("add renew the domain, high pri", "renew the domain", "high"),
+        ("add call the plumber, this is a priority", "call the plumber", "high"),
+        ("add book the emergency vet", "book the emergency vet", None),
+    ],
+)
+def test_priority_phrases(text: str, title: str, priority: str | None) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert entities.title == title
+    assert entities.priority == priority
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("set a weekly reminder to call dad on sundays", Intent.SET_REMINDER),
+        ("create a daily reminder to stretch", Intent.SET_REMINDER),
+        ("URGENT call the school back", Intent.ADD_TASK),
+        ("asap!! pay the parking fine", Intent.ADD_TASK),
+    ],
+)
+def test_rules_read_labels_and_repeating_reminders(text: str, intent: Intent) -> None:
+    rule = match_rules(Message(text))
+    assert rule is not None
+    assert rule.intent is intent
+
+
+@pytest.mark.parametrize("text", ["urgent care near me", "important dates in history?"])
+def test_a_label_without_an_errand_is_no_command(text: str) -> None:
+    rule = match_rules(Message(text))
+    assert rule is None or rule.intent is not Intent.ADD_TASK
