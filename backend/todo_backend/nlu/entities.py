@@ -7,7 +7,7 @@ times, tags, priority, then the words around them (verbs, fillers, list phrases)
 
 import re
 from dataclasses import replace
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 from typing import Literal
 
 from todo_backend.nlu.dates import (
@@ -28,7 +28,7 @@ from todo_backend.nlu.task_fields import (
     extract_tags,
     take_reminder_cue,
 )
-from todo_backend.nlu.text import Message, Utterance, clean_fragment
+from todo_backend.nlu.text import GAP, NUMBER, Message, Utterance, clean_fragment, to_number
 from todo_backend.nlu.wording import EDGE_CONNECTORS, finish, fragments, strip_lead
 
 _I = re.I
@@ -140,13 +140,14 @@ _COMMAND_VERB = re.compile(
 _UPDATE_LEAD = re.compile(
     r"^(?:change|update|edit|modify|set|make|move|reschedule|postpone|push(?:\s+back)?|delay|bump"
     r"|lower|raise|increase|decrease|reduce|boost|drop"
-    r"|switch|shift|put|mark|give|adjust|rename|retitle|bring\s+forward|prioriti[sz]e"
+    r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
+    r"|moving|pushing|rescheduling|postponing|shifting|changing"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
 _UPDATE_FIELD = re.compile(
     r"^(?:the\s+|a\s+|an\s+)?(?:new\s+)?(?:title|name|text|wording|due\s+date|deadline|date|due\s+time|time|priority"
-    r"|recurrence|schedule)\s+(?:of|for|on)\s+",
+    r"|recurrence|schedule|reminder|alarm|tags?|labels?)\s+(?:of|for|on)\s+",
     _I,
 )
 _UPDATE_TAIL = re.compile(
@@ -155,7 +156,9 @@ _UPDATE_TAIL = re.compile(
     r"|ready))?|\s+is\s+now|\s+(?:back|forward|ahead|later|earlier)?\s*(?:by\s+)?(?:a|one|two|three|\d+)"
     r"\s+(?:day|week|hour|month)s?(?:\s+(?:later|earlier))?"
     r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
-    r"|go\s+off|be)|\s+to|\s+as|\s+for|\s+a|\s+an)+\s*$",
+    r"|go\s+off|be|anymore|any\s+more|now|instead|has|have|does|is|are|2|til|till|until|should|must"
+    r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers)|\s+to|\s+as"
+    r"|\s+for|\s+a|\s+an)+\s*$",
     _I,
 )
 _FIELD_ONLY = re.compile(
@@ -164,11 +167,11 @@ _FIELD_ONLY = re.compile(
     _I,
 )
 _CALL_IT = re.compile(
-    r"^(?:call|name|title)\s+(?P<ref>it|that|this)\s+(?P<new>.+?)(?:\s+instead)?$", _I
+    r"^(?:call|name|title)\s+(?P<ref>it|that|this)(?:\s+one)?\s+(?P<new>.+?)(?:\s+instead)?$", _I
 )
 _RENAME = re.compile(
     r"^(?:rename|retitle|re-?name|change|update|edit|modify|switch|replace|call)\s+(?:the\s+(?:title|name"
-    r"|text|wording)\s+(?:of|for|on)\s+)?(?P<ref>.+?)\s+(?:to|into|as|with)\s+(?P<new>.+)$",
+    r"|text|wording)\s+(?:of|for|on)\s+)?(?P<ref>.+?)\s+(?:to|into|as|with|2)\s+(?P<new>.+)$",
     _I,
 )
 _CONTEXT_REFERENCE = re.compile(
@@ -362,24 +365,329 @@ def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:
     )
 
 
-def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
-    details = _task_details(utterance, now=now, mode="add")
-    text = strip_lead(fragments(utterance.leftover()))
-    new_title = None
+# --- updates ---------------------------------------------------------------------------------
+# "postpone X by two days", "push it back a week", "bring X forward a day": a relative move.
+_SHIFT_VERB = re.compile(
+    r"\b(?:postpone|delay|push|move|bring|shift|bump|put\s+off|reschedule|set\s+back|pull)", _I
+)
+_SHIFT = re.compile(
+    rf"(?:\b(?P<dir>back|forward|ahead|out|up)\s+)?(?P<by>\bby\s+)?\b(?P<n>{NUMBER}|an?|half\s+an?)"
+    r"\s+(?P<unit>minute|min|hour|hr|day|week)s?\b(?!\s+(?:before|beforehand|early|in\s+advance"
+    r"|prior|ahead\s+of|from\s+now))(?:\s+(?P<dir2>later|earlier|sooner|back|forward|ahead))?",
+    _I,
+)
+_SHIFT_IMPLIED = re.compile(
+    r"\b(?:postpone|delay|put\s+off|(?:push|set|move|bring|pull)\s+(?:\S+\s+)*?(?:back|forward|up))\b",
+    _I,
+)
+_EARLIER = frozenset({"forward", "ahead", "up", "earlier", "sooner"})
+# What an update empties: "stop repeating X", "no due date for X", "turn off the reminder".
+_FIELD_WORDS = {
+    "due_at": r"(?:due\s+date|deadline|due\s+time|date)",
+    "remind_at": r"(?:reminders?|alarms?|alerts?|notifications?)",
+    "recurrence": r"(?:repeats?|repetition|recurrence|repeating|recurring(?:\s+bit)?)",
+}
+_REMOVE = (
+    r"(?:remove|delete|clear|drop|cancel|unset|disable|lose|scrap|get\s+rid\s+of|take(?:\s+off)?"
+    r"|(?:turn|switch|shut)\s+off|no(?:\s+more)?|without)"
+)
+_CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        field,
+        re.compile(
+            rf"\b{_REMOVE}\s+(?:(?:the|its|any|a|my|that|this)\s+)?{words}\b(?:\s+off\b)?"
+            r"(?:\s+(?:from|on|for|of|off|about|in))?",
+            _I,
+        ),
+    )
+    for field, words in _FIELD_WORDS.items()
+] + [
+    (
+        "recurrence",
+        re.compile(
+            r"\b(?:stop|quit)\s+(?:repeating|recurring)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not"
+            r"|no\s+longer|isn'?t|is\s+not|not|won'?t|shouldn'?t|should\s+not|needn'?t)\s+(?:need\s+to\s+"
+            r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
+            r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
+            r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
+            r"|only\s+once)\b",
+            _I,
+        ),
+    ),
+    (
+        "remind_at",
+        re.compile(
+            r"\b(?:stop\s+reminding\s+me|(?:don'?t|do\s+not)\s+remind\s+me"
+            r"|(?:(?:i\s+)?(?:don'?t|do\s+not|no\s+longer))\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?"
+            r"(?:reminders?|alarm|to\s+be\s+reminded))\b(?:\s+(?:about|of|for|on))?",
+            _I,
+        ),
+    ),
+    (
+        "due_at",
+        re.compile(
+            r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+|any\s+"
+            r"|the\s+)?|(?:has|have)\s+no\s+)(?:due\s+date|deadline)\b(?:\s+(?:anymore|any\s+more))?",
+            _I,
+        ),
+    ),
+]
+_CLEAR_TAGS = re.compile(
+    r"\b(?:un-?tag|un-?label)\b|\b(?:remove|delete|clear|drop|take\s+off|get\s+rid\s+of)\s+(?:all\s+)?"
+    r"(?:(?:the|its|any|my)\s+)?(?:(?P<tag>#?[a-z][\w-]*)\s+)??(?:tags?|labels?)\b"
+    r"(?:\s+(?:from|on|of|off))?",
+    _I,
+)
+# "X is due thursday, not wednesday": the date it is not.
+_NOT_DATE = re.compile(
+    r"(?:,\s*|\s+)(?:not|instead\s+of|rather\s+than)\s+(?:on\s+)?(?:the\s+\d{1,2}(?:st|nd|rd|th)"
+    r"|today|tonight|tomorrow|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?)\b",
+    _I,
+)
+_UPDATE_REQUEST = re.compile(
+    r"^(?:(?:i|we)\s+(?:need|have|want|wanna|would\s+like|'d\s+like)\s+to|i'd\s+like\s+to"
+    r"|(?:can|could)\s+(?:you|u|we)\s+(?:possibly\s+|please\s+|pls\s+)?|let'?s|sorry|my\s+bad"
+    r"|i\s+meant(?:\s+to\s+say)?|i\s+mean|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like))\b[\s,]*",
+    _I,
+)
+# "..., can you update it", "and make it high priority": the clause that only points back
+_POINTER_CLAUSE = re.compile(
+    r"(?:^|\s+|,\s*)(?:and\s+|so\s+)?(?:(?:can|could)\s+(?:you|u)\s+|please\s+)?"
+    r"(?:update|change|fix|adjust|move|push|make|set|mark|have)\s+(?:it|that|this)\b.*$",
+    _I,
+)
+_REPORTED = re.compile(
+    r"\s+(?:got|has\s+been|have\s+been|was|were|is|are)\s+(?:now\s+)?(?:moved|pushed|changed"
+    r"|rescheduled|postponed|delayed|shifted|brought\s+forward|coming|happening|due)"
+    r"(?:\s+(?:back|forward|up|out))?(?:\s+now)?\s*$",
+    _I,
+)
+_ORPHAN_FIELD = re.compile(r"^(?:(?:the|its|my|a|an)\s+)?(?:for|of|on|from|about|in)\s+", _I)
+_SHOULD_SAY = re.compile(
+    r"^(?:(?P<pre>.+?)\s*[,;:-]\s*)?(?:it|that|this|the\s+(?:title|name))\s+should\s+(?:say|read"
+    r"|be\s+called|be\s+named|be\s+titled|be(?=.*$))\s+(?P<new>.+)$",
+    _I,
+)
+_ABOUT_THE_TITLE = re.compile(r"\b(?:title|name|typo|wording|spell(?:ing|t|ed)?|misspel\w*)\b", _I)
+_TITLE_FIX = re.compile(
+    r"^(?:fix|correct|change|update|edit)\s+(?:the\s+)?(?:title|name|wording|text|spelling|typo)"
+    r"\s+(?:of|for|on|in)\s+",
+    _I,
+)
+
+
+# "make floss a daily habit"; "add a work tag to X"; "bump up X"; "actually make that 8"
+_A_HABIT = re.compile(
+    r"\ban?\s+(?P<freq>daily|weekly|monthly|yearly|annual|fortnightly)\s+(?:thing|habit|task|event"
+    r"|routine|one)\b",
+    _I,
+)
+_HABIT_RULES = {
+    "daily": "FREQ=DAILY",
+    "weekly": "FREQ=WEEKLY",
+    "monthly": "FREQ=MONTHLY",
+    "yearly": "FREQ=YEARLY",
+    "annual": "FREQ=YEARLY",
+    "fortnightly": "FREQ=WEEKLY;INTERVAL=2",
+}
+_ADD_TAG = re.compile(
+    r"\b(?:add|put|stick|attach|apply|give\s+it)\s+(?:(?:the|a|an)\s+)?(?:(?P<tag>#?[\w-]+)\s+)??"
+    r"(?:tag|label)s?\b(?:\s+(?P<tag2>#?[\w-]+))?\s+(?:to|on|onto)\b",
+    _I,
+)
+_BUMP_UP_LEAD = re.compile(r"^\s*bump\s+up\b(?!\s+(?:the\s+)?priority)", _I)
+_BARE_HOUR = re.compile(
+    r"^\s*(?P<lead>(?:(?:actually|ok|okay|no|wait|sorry|oh|hmm)[\s,]+)*(?:make|change|set|move|put)\s+"
+    r"(?:it|that|this)(?:\s+one)?\s+(?:to\s+|at\s+|for\s+)?)(?P<h>1[0-2]|[1-9]|one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve)(?::(?P<m>[0-5]\d))?(?:\s+(?:instead|please|o'?clock))*[\s.!]*$",
+    _I,
+)
+
+
+def _take_habit(utterance: Utterance) -> str | None:
+    match = _A_HABIT.search(utterance.masked)
+    if match is None:
+        return None
+    utterance.consume(match.start(), match.end())
+    return _HABIT_RULES[match["freq"].lower()]
+
+
+def _take_added_tag(utterance: Utterance) -> tuple[str, ...]:
+    match = _ADD_TAG.search(utterance.masked)
+    if match is None:
+        return ()
+    utterance.consume(match.start(), match.end())
+    named = (match["tag"] or match["tag2"] or "").lstrip("#").lower()
+    if named and named not in _NOT_TAG_NAMES and "#" not in utterance.masked:
+        return (named,)
+    return ()
+
+
+def _bare_hour(utterance: Utterance, *, now: datetime) -> datetime | None:
+    """ "make that 8": a clock hour alone, as `dates` reads "at 8" (a bare 1-6 is pm)."""
+    match = _BARE_HOUR.match(utterance.masked)
+    if match is None:
+        return None
+    probe = Utterance(f"at {match['h']}" + (f":{match['m']}" if match["m"] else ""))
+    found = combine(find_temporal(probe, now=now))
+    if found is None or found.time_part is None:
+        return None
+    utterance.consume(match.start("h"), match.end())
+    return found.resolve(now=now, default_time=DUE_DEFAULT_TIME)
+
+
+def _take_shift(utterance: Utterance) -> timedelta | None:
+    """ "postpone X by two days" → +2 days; "bring X forward a day" → -1 day."""
+    masked = utterance.masked
+    if re.search(r"\bremind", masked, _I) or _SHIFT_VERB.search(masked) is None:
+        return None
+    for match in _SHIFT.finditer(masked):
+        if not (match["dir"] or match["by"] or match["dir2"] or _SHIFT_IMPLIED.search(masked)):
+            continue
+        if re.search(r"\b(?:in|for|within|every)\s+$", masked[: match.start()], _I):
+            continue  # "in 2 days" is a date, "for 2 weeks" a length
+        raw = match["n"].lower()
+        amount = 0.5 if raw.startswith("half") else to_number(raw)
+        unit = {"min": "minute", "hr": "hour"}.get(match["unit"].lower(), match["unit"].lower())
+        directions = {(match["dir"] or "").lower(), (match["dir2"] or "").lower()}
+        implied = _SHIFT_IMPLIED.search(masked)
+        if implied is not None:
+            directions.add(implied.group(0).split()[-1].lower())
+        sign = -1 if directions & _EARLIER else 1
+        utterance.consume(match.start(), match.end())
+        if implied is not None:  # "push back" / "bring forward": the direction word goes too
+            last = implied.group(0).split()[-1]
+            utterance.consume(implied.end() - len(last), implied.end())
+        return sign * timedelta(**{f"{unit}s": amount})
+    return None
+
+
+def _take_clears(utterance: Utterance) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(fields the update empties, tags it removes)."""
+    cleared: list[str] = []
+    removed_tags: list[str] = []
+    tags = _CLEAR_TAGS.search(utterance.masked)
+    if tags is not None:
+        cleared.append("tags")
+        if tags["tag"] and tags["tag"].lower() not in _NOT_TAG_NAMES:
+            removed_tags.append(tags["tag"].lstrip("#").lower())
+        utterance.consume(tags.start(), tags.end())
+    for field, pattern in _CLEAR_PATTERNS:
+        match = pattern.search(utterance.masked)
+        if match is not None:
+            if field not in cleared:
+                cleared.append(field)
+            utterance.consume(match.start(), match.end())
+    return tuple(cleared), tuple(removed_tags)
+
+
+_NOT_TAG_NAMES = frozenset({"all", "the", "its", "any", "my", "a", "that", "this"})
+
+
+def _says_when(masked: str, *, now: datetime) -> bool:
+    """A date or time besides the recurrence ("every monday at 7am", "weekly from friday")."""
+    probe = Utterance(masked)
+    recurrence = find_recurrence(probe)
+    if recurrence is not None and recurrence.implied_time is not None:
+        return True
+    return bool(find_temporal(probe, now=now, resolve=False))
+
+
+def _consume_lead(utterance: Utterance, *patterns: re.Pattern[str]) -> None:
+    """Consume the request words before the update ("i need to", "can you", fillers)."""
+    masked = utterance.masked
+    text = masked.lstrip()
+    stripped = strip_lead(text, *patterns)
+    utterance.consume(0, len(masked) - len(stripped))
+
+
+def _rename(text: str) -> tuple[str, str] | None:
+    """(the words naming the task, its new title) of "rename X to Y", "call it Y", …"""
+    should = _SHOULD_SAY.match(text)
+    if should is not None and (
+        re.search(r"\bshould\s+(?:say|read|be\s+(?:called|named|titled))\b", text, _I)
+        or _ABOUT_THE_TITLE.search(text)
+    ):
+        pre = should["pre"] or ""
+        pre = "it" if _ABOUT_THE_TITLE.search(pre) and not _TITLE_FIX.match(pre) else pre
+        ref = _TITLE_FIX.sub("", strip_lead(pre)) if pre else "it"
+        return ref, should["new"]
     rename = _CALL_IT.match(text) or _RENAME.match(text)
-    if rename is not None and finish(rename["new"]) is not None:
-        ref_text, new_title = rename["ref"], finish(rename["new"])
+    if rename is None:
+        return None
+    return rename["ref"], rename["new"]
+
+
+def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
+    shift = _take_shift(utterance)
+    cleared, removed_tags = _take_clears(utterance)
+    habit = _take_habit(utterance)
+    added_tags = _take_added_tag(utterance)
+    at_hour = _bare_hour(utterance, now=now)
+    bump = _BUMP_UP_LEAD.match(utterance.masked)
+    if bump is not None:
+        utterance.consume(bump.start(), bump.end())
+    _consume_lead(utterance, _UPDATE_REQUEST)
+    for match in _NOT_DATE.finditer(utterance.masked):
+        utterance.consume(match.start(), match.end())
+    says_when = _says_when(utterance.masked, now=now)
+    details = _task_details(utterance, now=now, mode="add")
+    if details.recurrence and not says_when:
+        # "make the gym task weekly" keeps the task's own due date
+        details = replace(details, due_at=None, time_only=False)
+    text = strip_lead(_update_text(utterance.leftover()), _UPDATE_REQUEST)
+    new_title = None
+    rename = _rename(text)
+    if rename is not None and finish(rename[1]) is not None:
+        ref_text, new_title = rename[0], finish(rename[1])
         if re.fullmatch(r"(?:it|that|this|them)", ref_text.strip(), _I) is None:
-            ref_text = _UPDATE_FIELD.sub("", ref_text)
+            ref_text = _UPDATE_FIELD.sub("", strip_lead(ref_text, _UPDATE_REQUEST))
     else:
-        ref_text = _UPDATE_LEAD.sub("", text, count=1)
+        ref_text = _pointed_clause(text)
+        ref_text = _UPDATE_LEAD.sub("", ref_text, count=1)
         ref_text = _UPDATE_FIELD.sub("", ref_text)
+        ref_text = _ORPHAN_FIELD.sub("", ref_text)
         ref_text = _UPDATE_TAIL.sub("", ref_text)
+        ref_text = _REPORTED.sub("", ref_text)
     ref_text = re.sub(r"^rename\s+", "", ref_text.strip(), flags=_I)
     if _FIELD_ONLY.match(ref_text.strip()):
         ref_text = ""
     reference, context = _reference(EDGE_CONNECTORS.sub("", f"{ref_text.strip()} ").strip())
-    return replace(details, reference=reference, refers_to_context=context, new_title=new_title)
+    tags = removed_tags if "tags" in cleared else tuple(dict.fromkeys((*added_tags, *details.tags)))
+    if habit is not None and details.recurrence is None:
+        details = replace(details, recurrence=habit)
+    if at_hour is not None and details.due_at is None:
+        details = replace(details, due_at=at_hour, time_only=True)
+    if bump is not None and details.priority is None:
+        details = replace(details, priority="high")
+    return replace(
+        details,
+        reference=reference,
+        refers_to_context=context,
+        new_title=new_title,
+        due_shift=shift,
+        clear=cleared,
+        tags=tags,
+    )
+
+
+def _update_text(leftover: str) -> str:
+    """The unclaimed words, each run without the connectors left at its edges ("to", "and")."""
+    parts = []
+    for piece in leftover.split(GAP):
+        piece = EDGE_CONNECTORS.sub("", f"{piece.strip(' ,;')} ").strip(" ,;")
+        piece = EDGE_CONNECTORS.sub("", f" {piece}").strip(" ,;")
+        if piece:
+            parts.append(piece)
+    return " ".join(parts)
+
+
+def _pointed_clause(text: str) -> str:
+    """In "the dentist got moved to friday, can you update it": "the dentist got moved"."""
+    pointer = _POINTER_CLAUSE.search(text)
+    if pointer is None or pointer.start() == 0:
+        return text
+    return text[: pointer.start()].strip(" ,;")
 
 
 # The clause beside "mark it done" that says which task "it" is.

@@ -20,7 +20,7 @@ _I = re.I
 
 _FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|um+|uh+|well|actually|alright|right|please|pls|plz|kindly"
-    r"|oops|wait|hmm+|now|ah|no(?!\s+need)|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
+    r"|oops|wait|hmm+|now|ah|no(?!\s+(?:need|more\b|due\s+date|deadline|reminders?\b|repeat))|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
     r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+"
@@ -114,6 +114,28 @@ class Rule:
 
 
 _A_LIST = r"(?:(?:my|the|our)\s+)?(?:[\w'-]+\s+){0,2}list\b"
+# Update phrasing: a task's field, a day, a frequency; subjects that are not tasks.
+_ITS = r"(?:(?:the|its|any|a|my|that|this|all)\s+)?"
+_FIELD = (
+    r"(?:due\s+date|deadline|due\s+time|reminders?|alarm|repeats?|repetition|recurrence"
+    r"|repeating|recurring)"
+)
+_DAY = (
+    r"(?:today|tonight|tomorrow|tmrw|next\s+\w+|the\s+\d{1,2}(?:st|nd|rd|th)?"
+    r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?s?)\b"
+)
+_EVERY = r"(?:daily|weekly|monthly|yearly|annual|fortnightly|nightly|regular|recurring|repeating)"
+# "add fix the roof, this is urgent", "remind me to X, it's urgent": a new task, said urgent
+_NEW_TASK_LEAD = re.compile(
+    r"^(?:(?:add|put|stick)\b(?!\s+(?:(?:the|a|an)\s+)?(?:#?[\w-]+\s+)?(?:tag|label)s?\b|\s+#[\w-]+\s+"
+    r"(?:to|on|onto)\b)|create\b|new\b|remind\b|(?:todo|to-do|task|note|reminder)\s*[:-]"
+    r"|jot\s+down\b|set\s+(?:up\s+)?(?:a|an)\s+(?:reminder|alarm)\b|don'?t\s+(?:let\s+me\s+)?forget\b)",
+    _I,
+)
+_NOT_A_TASK = (
+    r"(?:i|you|he|she|we|they|everything|nothing|everyone|life|family|health|time|money|safety"
+    r"|education|love|sleep|what|why|how|when|where|who|which|is|are|do|does|can|should)"
+)
 
 _RULES: list[Rule] = [
     Rule(
@@ -186,6 +208,96 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:what(?:'s|\s+is)|calculate|compute|how\s+much\s+is|solve)\s+[\d\s.,]+\s*(?:plus|minus"
             r"|times|divided\s+by|multiplied\s+by|over|x|\*|/|\+|-|to\s+the\s+power\s+of)\s*[\d.]+",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.UPDATE_TASK,
+        strong=True,
+        name="priority_statement",
+        # "buy milk isn't urgent anymore" lowers its priority; it neither deletes nor completes it
+        applies=lambda text: not is_question(text),
+        pattern=re.compile(
+            r"^\S.*\s(?:isn't|isnt|is\s+not|aren't|are\s+not|(?:is|are)\s+no\s+longer)\s+(?:that\s+|so\s+"
+            r"|very\s+|really\s+|super\s+)?(?:urgent|important|pressing|a\s+priority|(?:a\s+)?(?:high|top)"
+            r"\s+priority)(?:\s+(?:anymore|any\s+more|now|after\s+all))?[\s!.]*$"
+            r"|^\S.*\s(?:is|are)\s+(?:now\s+)?(?:really\s+|very\s+|super\s+)?(?:urgent|important"
+            r"|(?:a\s+)?(?:high|top|low)\s+priority)\s+(?:now|all\s+of\s+a\s+sudden)[\s!.]*$",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="settings_change",
+        # "change the language to french", "move my money to savings", "make it louder": a
+        # setting or a thing of the device's, changed the way a task would be
+        pattern=re.compile(
+            r"^(?:change|update|switch|set|rename|move|turn|bump|lower|raise|adjust|reset)\s+"
+            r"(?:(?:up|down|it|to|the|my|your|our)\s+)*(?:[\w'-]+\s+)?(?:language|volume|font(?:\s+size)?"
+            r"|theme|dark\s+mode|light\s+mode|subject|channel|password|passcode|pin|user\s*name"
+            r"|display\s+name|profile(?:\s+picture)?|avatar|email\s+address|phone\s+number|files?"
+            r"|folders?|wi-?fi|heating|thermostat|temperature|brightness|screen|money|savings|settings?"
+            r"|ringtone|wallpaper|keyboard|time\s*zone|software|app|browser)"
+            r"(?=\s*[.!]*$|\s+(?:to|into|from|in|on|for|back|up|down|a\s+bit|please)\b)"
+            r"|^(?:make|turn)\s+(?:it|this|that|the\s+\w+)\s+(?:a\s+(?:bit|little)\s+)?(?:louder|quieter"
+            r"|brighter|darker|bigger|smaller|warmer|cooler|colder|hotter|faster|slower)\b"
+            r"|^tag\s+(?:(?:my|a|his|her|our|your)\s+)?(?:[\w'-]+\s+)?in\s+(?:the|a|my|this|that|your)\s+"
+            r"(?:photos?|pictures?|pics?|posts?|videos?|comments?|story)\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.UPDATE_TASK,
+        strong=True,
+        name="update_field",
+        # A change to one field of a task, which other rules would read as a delete or a new
+        # task: "remove the deadline from X", "stop repeating X", "X isn't urgent anymore",
+        # "make the gym task weekly", "add the #home tag to X", "..., can you update it".
+        applies=lambda text: not is_question(text) and _NEW_TASK_LEAD.match(text) is None,
+        pattern=re.compile(
+            rf"^(?:remove|delete|clear|drop|take|get\s+rid\s+of|strip)\s+{_ITS}(?:{_FIELD}"
+            r"|(?:#?[\w-]+\s+)?(?:tags?|labels?))\s+(?:from|off|on)\b"
+            rf"|^(?:clear|remove|drop|take|delete)\s+{_ITS}(?:due\s+date|deadline)\b(?:\s+(?:for|of|off)\b"
+            r"|[\s.!]*$)"
+            rf"|^(?:(?:turn|switch|shut)\s+off|disable|unset|no(?:\s+more)?)\s+{_ITS}{_FIELD}\b"
+            r"|^(?:stop|quit)\s+(?:repeating|recurring|reminding\s+me\s+(?:about|of|to))\b"
+            r"|^(?:don'?t|do\s+not)\s+(?:repeat|remind\s+me\s+(?:about|of))\b|^un-?(?:tag|label)\b"
+            r"|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer|isn'?t|is\s+not|won'?t|shouldn'?t"
+            r"|needn'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing)?|recurr?(?:ing)?)\b"
+            r"|\b(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?(?:reminder"
+            r"|alarm)s?\b|\b(?:doesn'?t|does\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+)?(?:due\s+date"
+            r"|deadline)|\b(?:has|have)\s+no\s+(?:due\s+date|deadline)\b"
+            # "the electricity bill is urgent", "X isn't urgent anymore", "X can wait"
+            rf"|^(?!{_NOT_A_TASK}\b)\S.*?\s*(?:\bis|\bare|'s|\bisn'?t|\baren'?t)\s+(?:now\s+|still\s+)?"
+            r"(?:not\s+|no\s+longer\s+)?(?:(?:really|very|super|pretty|quite|so|extremely|kinda|that|too)\s+)?"
+            r"(?:urgent|important|critical|(?:top|high|low)\s+prio(?:rity)?|a\s+(?:top\s+|high\s+)?priority)"
+            r"(?:\s+(?:now|anymore|any\s+more))?[\s!.]*$"
+            rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+can\s+wait[\s!.]*$"
+            r"|^bump\s+up\b|^bump\s+\S.*\s+up(?:\s+(?:the|my)\s+list)?[\s!.]*$"
+            # "make the gym task weekly", "make floss a daily habit", "X should repeat on mondays"
+            r"|^make\s+(?:(?:the|my|that|this|it)\b.*|.*\b(?:task|todo|to-do|item|reminder|one))\s+"
+            rf"{_EVERY}[\s!.]*$|^make\s+.+\s+an?\s+{_EVERY}\s+(?:thing|habit|task|event|routine|one)\b"
+            r"|^(?:make|have|set|let)\s+(?!sure\b).+\s+(?:happen|repeat|recur)\b"
+            r"|\b(?:should|must|needs\s+to|has\s+to|to)\s+(?:repeat|recur)\b"
+            # "X is due friday now", "X is due thursday, not wednesday", "that should be wednesday"
+            r"|\b(?:is|are)\s+(?:now\s+)?due\b.*\b(?:now|instead)[\s!.]*$"
+            rf"|\b(?:due|be|is|are|moved|coming|happening|on)\s+.+(?:,\s*|\s+)(?:not|instead\s+of|rather\s+than)"
+            rf"\s+(?:on\s+)?{_DAY}"
+            rf"|^(?:it|that|this)\s+should\s+(?:be\s+(?:on\s+|at\s+|due\s+|for\s+)?(?={_DAY}|\S*\d|noon"
+            r"|midnight|next\b)|say|read|be\s+called|be\s+named)"
+            rf"|^\S.*\s+should\s+be\s+(?:due\s+)?(?:on\s+)?{_DAY}"
+            r"|^(?:moving|pushing|rescheduling|postponing|shifting)\s+(?:the|my|it|that|this)\b"
+            r"|\b(?:it|that|this)\s+should\s+(?:say|read|be\s+called|be\s+named|be\s+titled)\b"
+            r"|^(?:fix|correct)\s+(?:the\s+)?(?:title|name|typo|spelling|wording)\b"
+            # tags: "add the #home tag to X", "add a work tag to X"
+            r"|^(?:add|put|stick|attach|apply)\s+(?:(?:the|a|an)\s+)?(?:#?[\w-]+\s+)?(?:tag|label)s?\b"
+            r"(?:\s+#?[\w-]+)?\s+(?:to|on|onto)\b|^(?:add|put|attach)\s+#[\w-]+\s+(?:to|on|onto)\b"
+            # "the dentist got moved to friday, can you update it"; "X can wait, make it low"
+            r"|[,;]\s*(?:(?:so|and|then|please|pls|now)\s+)*(?:(?:can|could)\s+(?:you|u)\s+)?(?:update"
+            r"|change|adjust|fix|move|reschedule)\s+(?:it|that|this)\b"
+            r"|[,;]\s*(?:(?:so|and|then|please|pls)\s+)*(?:make|set|mark)\s+(?:it|that|this)\s+(?:low|high"
+            r"|medium|urgent|important|(?:top|high|low)\s+prio)",
             _I,
         ),
     ),
@@ -399,7 +511,7 @@ _RULES: list[Rule] = [
             r"^(?:rename|retitle|reschedule|postpone|push\s+back)\b"
             r"|^(?:change|update|edit|modify|switch|adjust)\b.*\b(?:to|into|from|priority|due|deadline"
             r"|title|name|date|time)\b"
-            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|until|till|back|forward|later|by)\b"
+            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|2|until|till|til|back|forward|later|by)\b"
             r"|^make\s+(?:it|that|this|them)\b|^make\s+.+\s+due\b|^(?:tag|label)\b"
             r"|^(?:set|give|add)\s+(?:a\s+|the\s+)?(?:new\s+)?(?:due\s+date|deadline)\b"
             r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b"
