@@ -10,6 +10,7 @@ Anything weaker is a set of candidates to choose from, never an action.
 
 import re
 from dataclasses import dataclass
+from datetime import time
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -139,6 +140,34 @@ def search_terms(reference: str, *, most: int = 4) -> list[str]:
     return list(terms)[:most]
 
 
+def shares_words(reference: str, title: str) -> bool:
+    """Some content word in common, allowing a slip: the two speak of the same thing."""
+    mine, theirs = content_words(reference), content_words(title)
+    return any(w in theirs or any(_misspelt(w, o) for o in theirs) for w in mine)
+
+
+_CLOCK = re.compile(
+    r"\b(?:at\s+)?(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))?\s*(?P<ap>[ap])\.?m\b\.?"
+    r"|\b(?:at\s+)?(?P<h24>[01]?\d|2[0-3]):(?P<m24>[0-5]\d)\b",
+    re.I,
+)
+_AROUND_CLOCK = frozenset({"the", "one", "at", "for", "on", "task", "reminder", "todo", "item"})
+
+
+def clock_in(reference: str) -> tuple[time, str] | None:
+    """ "3pm" in "the 3pm one", "3pm meeting", "one at 15:00": the time and the other words."""
+    match = _CLOCK.search(reference)
+    if match is None:
+        return None
+    if match["h24"]:
+        clock = time(int(match["h24"]), int(match["m24"]))
+    else:
+        hour = int(match["h"]) % 12 + (12 if match["ap"].lower() == "p" else 0)
+        clock = time(hour, int(match["m"] or 0))
+    rest = f"{reference[: match.start()]} {reference[match.end() :]}".split()
+    return clock, " ".join(w for w in rest if w.casefold() not in _AROUND_CLOCK)
+
+
 # The NLU's words for a position in what the conversation showed ("second one", "number 2",
 # "last one") and for all of it ("them": "delete both of them").
 PLURAL = "them"
@@ -155,12 +184,23 @@ def position(reference: str | None) -> int | None:
     return -1 if match["w"] == "last" else _ORDINALS.get(match["w"])
 
 
+_ANSWER_POSITION = re.compile(
+    r"^(?:(?:no|yes|yeah|ok|okay|sorry|i\s+mean|the|number|no\.|#|option|task)[\s,]+)*"
+    r"#?(?P<p>\d+|last|" + "|".join(_ORDINALS) + r")"
+    r"(?:\s+(?:one|task|item|please|pls|thanks))*[\s.!]*$"
+)
+_ANSWER_TAIL = re.compile(r"\s+(?:one|task|item|thing)(?:\s+please)?[\s.!]*$")
+
+
 def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | None:
-    """Resolve an answer to "which one?": a number, an ordinal, or (part of) a title."""
-    words = _normalise(answer).replace(".", " ").split()
-    for word in words:
-        index = int(word) if word.isdigit() else _ORDINALS.get(word)
-        if index is not None and 1 <= index <= len(candidates):
-            return candidates[index - 1]
-    resolution = resolve_reference(answer, candidates)
-    return resolution.task
+    """Resolve an answer to "which one?": a number or an ordinal on its own ("2", "the
+    second one"), or (part of) a title ("the plumber one"); "not that one" picks none."""
+    text = _normalise(answer)
+    position = _ANSWER_POSITION.match(text)
+    if position is not None:
+        word = position["p"]
+        index = (
+            len(candidates) if word == "last" else int(word) if word.isdigit() else _ORDINALS[word]
+        )
+        return candidates[index - 1] if 1 <= index <= len(candidates) else None
+    return resolve_reference(_ANSWER_TAIL.sub("", text), candidates).task

@@ -28,12 +28,15 @@ from todo_backend.chat.context import (
 from todo_backend.chat.references import (
     MAX_CANDIDATES,
     PLURAL,
+    clock_in,
     pick_candidate,
     position,
     resolve_reference,
     search_terms,
+    shares_words,
 )
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
+from todo_backend.chat.updates import describe_update, task_changes
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
@@ -107,6 +110,8 @@ class ChatService:
             context.last_task_ids = [task.id for task in turn.tasks]
             if turn.shown:
                 context.shown_task_ids = context.last_task_ids
+            elif turn.change is not None and turn.change.kind == "created":
+                context.shown_task_ids = []  # "delete the last one" now means the new task
         if turn.change is not None or turn.undone:
             context.last_change = turn.change
         await self._contexts.save(user_id, conversation_id, context)
@@ -186,7 +191,7 @@ class ChatService:
         if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK) and entities.status_filter:
             return await self._bulk(user_id, intent, entities.status_filter)
 
-        target = await self._target(user_id, intent, entities, context)
+        target = await self._target(user_id, intent, entities, context, tz)
         if isinstance(target, Turn):
             if intent is Intent.SET_REMINDER and entities.title and not target.pending:
                 return await self._add(user_id, entities, now, tz)  # "remind me about X": new X
@@ -196,8 +201,9 @@ class ChatService:
         return await self._apply(intent, target, entities, user_id, now, tz)
 
     async def _target(
-        self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext
-    ) -> TaskPublic | Turn:
+        self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext,
+        tz: ZoneInfo,
+    ) -> TaskPublic | Turn:  # fmt: skip
         status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
         action = ACTION_VERBS.get(intent, "use")
         shown = context.shown_task_ids or context.last_task_ids
@@ -220,13 +226,26 @@ class ChatService:
         )
         if named:
             tasks = await self._candidates(user_id, named, status, entities.list_tag)
+            clock = clock_in(named) if entities.reference else None
+            at_clock = [t for t in tasks if _at_clock(t, clock[0], tz)] if clock else []
+            if clock is not None and at_clock:  # "cancel the 3pm one": due or reminding then
+                if len(at_clock) == 1 and not clock[1]:
+                    return at_clock[0]
+                tasks, named = at_clock, clock[1] or named
             resolution = resolve_reference(named, tasks)
+            if at_clock and not resolution.task and not resolution.candidates:
+                resolution = replace(resolution, candidates=at_clock)
             if resolution.task:
                 return resolution.task
             if entities.refers_to_context:  # "I've booked the flights, mark it done"
                 remembered = await self._existing(user_id, context.last_task_ids[:2])
                 if len(remembered) == 1:
-                    return remembered[0]
+                    it = remembered[0]
+                    # "it" is that task only if the other clause could be about it too
+                    if shares_words(named, it.title) or it in resolution.candidates:
+                        return it
+                    others = [task for task in resolution.candidates if task.id != it.id]
+                    return _ask([it, *others], intent, action)
             if resolution.candidates:
                 return _ask(resolution.candidates, intent, action)
             return Turn(f'I couldn\'t find a task matching "{named}", so I changed nothing.')
@@ -288,13 +307,11 @@ class ChatService:
             return Turn(
                 f'Deleted "{task.title}".', [task], change=Change(kind="deleted", tasks=[task])
             )
-        changes = _changes(task, entities, tz)
+        changes = task_changes(task, entities, now=now, tz=tz)
         if not changes.model_fields_set:
             return Turn(f'What should I change about "{task.title}"?', [task])
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
-        return Turn(
-            f"Updated {replies.describe(updated, tz, now)}.", [updated], change=_changed([task])
-        )
+        return Turn(describe_update(task, updated, tz, now), [updated], change=_changed([task]))
 
     async def _bulk(self, user_id: str, intent: Intent, status_filter: str) -> Turn:
         """ "delete all completed tasks": exactly the tasks with that status."""
@@ -437,37 +454,16 @@ def _reason(error: Exception) -> str:
     return str(error)
 
 
+def _at_clock(task: TaskPublic, clock: time, tz: ZoneInfo) -> bool:
+    moments = (task.due_at, task.remind_at)
+    return any(
+        m is not None and m.astimezone(tz).time().replace(second=0) == clock for m in moments
+    )
+
+
 def _at_time(moment: datetime, clock: time, tz: ZoneInfo) -> datetime:
     """The same local day as `moment`, at `clock`."""
     return datetime.combine(moment.astimezone(tz).date(), clock, tzinfo=tz)
-
-
-def _changes(task: TaskPublic, entities: Entities, tz: ZoneInfo) -> TaskUpdate:
-    values: dict[str, object] = {}
-    if entities.new_title:
-        values["title"] = entities.new_title
-    if entities.priority:
-        values["priority"] = entities.priority
-    if entities.time_only and entities.due_at and (task.remind_at or task.due_at):
-        # "change it to 7pm": the task keeps its day(s), the time moves.
-        clock = entities.due_at.astimezone(tz).time()
-        if task.remind_at:
-            values["remind_at"] = _at_time(task.remind_at, clock, tz)
-        if task.due_at:
-            values["due_at"] = _at_time(task.due_at, clock, tz)
-        return TaskUpdate.model_validate(values)
-    if entities.due_at:
-        values["due_at"] = entities.due_at
-    if entities.recurrence:
-        values["recurrence"] = entities.recurrence
-        if not entities.due_at and not task.due_at:
-            values["due_at"] = entities.remind_at
-    if entities.tags:
-        values["tags"] = sorted(set(task.tags) | set(entities.tags))
-    remind_at = _reminder_time(entities, entities.due_at or task.due_at)
-    if remind_at:
-        values["remind_at"] = remind_at
-    return TaskUpdate.model_validate(values)
 
 
 def _reminder_time(entities: Entities, due_at: datetime | None) -> datetime | None:

@@ -707,6 +707,17 @@ _REPORT_TAIL = re.compile(
 )
 
 
+# A clause beside "mark it done" made only of these names no task.
+_SAYS_NOTHING = frozenset(
+    {"ok", "okay", "that's", "thats", "that", "it", "it's", "its", "this", "sorted", "done",
+     "finished", "handled", "over", "awesome", "thanks", "thank", "you", "perfect", "great",
+     "cool", "all", "good", "fine", "did", "i", "yes", "yeah", "yep", "with", "one", "nice",
+     "alright", "right", "so", "now", "already", "just", "finally", "complete", "completed",
+     "wonderful", "excellent", "brilliant", "sweet", "lovely", "got", "is", "was", "has", "been",
+     "i've", "ive", "we", "we've", "oh", "well", "and"}
+)  # fmt: skip
+
+
 def _reference_hint(leftover: str, lead: re.Pattern[str]) -> str | None:
     """In "I've booked the flights, mark it done": "booked the flights"."""
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(fragments(leftover)) if c.strip()]
@@ -715,6 +726,8 @@ def _reference_hint(leftover: str, lead: re.Pattern[str]) -> str | None:
         return None
     text = _REPORT_TAIL.sub("", strip_lead(others[0], _REPORT_LEAD))
     reference, context = _reference(text)
+    if reference is not None and set(re.findall(r"[\w']+", reference.casefold())) <= _SAYS_NOTHING:
+        return None  # "ok that's sorted, mark it done": "it" alone says which
     return None if context else reference
 
 

@@ -155,3 +155,44 @@ def test_positions_and_plurals_point_into_the_conversation(
     entities = extract_entities(text, intent, now=NOW)
     assert entities.refers_to_context
     assert entities.reference == reference
+
+
+async def test_an_answer_naming_a_choice_picks_it_and_one_naming_none_picks_none(
+    chat: Chat,
+) -> None:
+    await chat.create("call the dentist")
+    await chat.create("call the plumber")
+    await chat.say("delete the call task")
+    await chat.say("the plumber one")  # "one" is no position here
+    assert set(await chat.all()) == {"call the dentist"}
+    await chat.create("call the plumber")
+    chat.new_conversation()
+    await chat.say("delete the call task")
+    await chat.say("not that one")
+    assert len(await chat.all()) == 2
+
+
+async def test_a_clause_about_another_task_does_not_make_it_the_last_one(chat: Chat) -> None:
+    await chat.say("add call mom")
+    asked = await chat.say("i paid the gas bill, mark it done")
+    assert not (await chat.all())["call mom"].completed
+    assert '1. "call mom"' in asked.reply
+    await chat.say("ok that's sorted, mark it done")  # says nothing else: "it" is call mom
+    assert (await chat.all())["call mom"].completed
+
+
+async def test_the_3pm_one_is_the_task_due_or_reminding_at_3pm(chat: Chat) -> None:
+    await chat.say("add dentist tomorrow at 3pm")
+    await chat.say("add team call tomorrow at 10am")
+    chat.new_conversation()
+    await chat.say("cancel the 3pm one")
+    assert set(await chat.all()) == {"team call"}
+
+
+async def test_the_last_one_after_adding_is_the_new_task_not_the_last_listed(chat: Chat) -> None:
+    await chat.create("water plants")
+    await chat.create("call the bank")
+    await chat.say("show my tasks")
+    await chat.say("add renew passport")
+    await chat.say("delete the last one")
+    assert set(await chat.all()) == {"water plants", "call the bank"}
