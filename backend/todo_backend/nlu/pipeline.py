@@ -20,7 +20,11 @@ from todo_backend.nlu.classifier import TRAINING_PATH, IntentClassifier, load_ex
 from todo_backend.nlu.encoder import Encoder, default_model_path, load_encoder
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import ACTION_INTENTS, Entities, Intent, IntentDecision, NluResult
-from todo_backend.nlu.questions import not_a_command_gate
+from todo_backend.nlu.questions import (
+    help_is_about_the_chat,
+    list_is_about_my_tasks,
+    not_a_command_gate,
+)
 from todo_backend.nlu.rules import Rule, match_rules
 from todo_backend.nlu.text import Message
 
@@ -48,15 +52,9 @@ _REMINDER_CUE = re.compile(
     r"|let\s+me\s+know|forget)\b",
     re.I,
 )
-# Words of a question about using the chat itself (tasks, reminders, "you", "this", help).
-_ABOUT_THE_CHAT = re.compile(
-    r"\b(?:tasks?|todos?|to-?dos?|to\s+do|reminders?|remind|lists?|tags?|tagging|labels?|priority"
-    r"|priorities|due|deadlines?|recurring|repeat|undo|items?|things|something|stuff|app|bot|chat"
-    r"|assistant|you|u|this|it|commands?|features?|examples?|instructions|options|use|say|ask"
-    r"|lost|confused|stuck|help(?!\s+(?:with|me\s+(?!with\s+(?:this|it|you)\b)\w|on|for)\b)"
-    r"|done)\b",
-    re.I,
-)
+# Rules that name the to-do as such ("add …", "remind me to …", "… on my list"): the nearest
+# out-of-scope example does not overrule them.
+_EXPLICIT_TO_DO = frozenset({"add_command", "reminder_command", "ends_on_a_list"})
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 
@@ -237,20 +235,28 @@ class NluPipeline:
         return decision
 
     @staticmethod
-    def _help_is_about_the_chat(
+    def _answers_fit_the_question(
         message: Message, decision: IntentDecision, rule: Rule | None
     ) -> IntentDecision:
-        """A help answer is for questions about this chat; "how do I make sourdough?" is not."""
-        if (
-            decision.intent is Intent.HELP
-            and (rule is None or rule.intent is not Intent.HELP)
-            and _ABOUT_THE_CHAT.search(message.text) is None
-        ):
+        """Help is for questions about this chat ("how do I make sourdough?" is not one), a list
+        for the user's own tasks ("what's on tv tonight" is not); only an explicit help request
+        ("help", "what can you do") answers as help whatever else it says."""
+        if decision.intent is Intent.HELP:
+            if (rule is None or rule.name != "help_request") and not help_is_about_the_chat(
+                message
+            ):
+                return replace(decision, intent=Intent.OUT_OF_SCOPE)
+        elif decision.intent is Intent.LIST_TASKS and not list_is_about_my_tasks(message):
             return replace(decision, intent=Intent.OUT_OF_SCOPE)
         return decision
 
-    def _out_of_scope_gate(self, message: Message, decision: IntentDecision) -> IntentDecision:
+    def _out_of_scope_gate(
+        self, message: Message, decision: IntentDecision, rule: Rule | None
+    ) -> IntentDecision:
         if self._classifier is None or decision.intent not in ACTION_INTENTS:
+            return decision
+        if rule is not None and rule.name in _EXPLICIT_TO_DO and rule.intent is decision.intent:
+            # "add order pizza for the party": said to be a to-do, however near "order a pizza"
             return decision
         if decision.intent is Intent.UNDO:
             return decision
@@ -291,10 +297,10 @@ class NluPipeline:
         decision = self._reminder_needs_a_cue(
             parsed,
             self._out_of_scope_gate(
-                parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule)
+                parsed, not_a_command_gate(parsed, self.classify(parsed, rule), rule), rule
             ),
         )
-        decision = self._help_is_about_the_chat(parsed, decision, rule)
+        decision = self._answers_fit_the_question(parsed, decision, rule)
         entities = (
             Entities()
             if decision.intent in _NOT_COMMANDS

@@ -68,3 +68,138 @@ def not_a_command_gate(
     if rule is not None and rule.intent in (Intent.LIST_TASKS, Intent.HELP):
         return replace(decision, intent=rule.intent)
     return replace(decision, intent=Intent.OUT_OF_SCOPE)
+
+
+# --- Help and list answers are about this chat and the user's own tasks -------------------
+
+# The chat's own things: a question naming one of them can be a question about the chat.
+_CHAT_THINGS = re.compile(
+    r"\b(?:tasks?|todos?|to-dos?|reminders?(?!\s+apps?\b)|undo|tags|tagging"
+    r"|tag\s+(?:a|the|my|an?\s+item|it|things|something|stuff)\b|due\s+dates?|deadlines?"
+    r"|recurring\s+(?:tasks?|reminders?|items?|things|todos?)|(?:repeat|recur)(?:ing)?\b"
+    r"|(?:my|the|to-?do|to\s+do|task|shopping|grocery)\s+lists?|lists?\s+(?:with|in|here)\s+(?:you|u|this)"
+    r"|items?\s+(?:on|in|to|from|off)\s+(?:my|the)\s+list|priority\s+(?:of|on|for)\s+(?:a|an|the|my)"
+    r"|(?:high|low|medium)[\s-]priority)\b",
+    re.I,
+)
+# The chat itself, or what it can do: "what can you do", "how do I use this", "your commands".
+_THE_CHAT = re.compile(
+    r"\b(?:(?:this|the|your|ur)\s+(?:app|bot|chat|chatbot|assistant|thing|service|tool)"
+    r"|(?:use|using|ask|asking|talk\s+to|say\s+to|type\s+to|tell)\s+(?:you|u|this|it)\b(?!\s+\w+\s+\w)"
+    r"|what\s+(?:else\s+)?(?:can|could|do|will)\s+(?:you|u)\s+(?:do|help)"
+    r"|what\s+(?:else\s+)?(?:can|could|do|should)\s+i\s+(?:say|type|ask|write|tell\s+you)"
+    r"|what\s+(?:else\s+)?can\s+i\s+do\s+(?:here|with\s+(?:you|u|this|it))"
+    r"|what\s+(?:you|u)\s+(?:can|could)\s+do|(?:can|could)\s+(?:you|u)\s+help\s+(?:me\s+)?with[?!.\s]*$"
+    r"|(?:are|r)\s+(?:you|u)\s+(?:able|capable)\s+(?:of\s+)?(?:to\s+)?(?:do|help|make|set|add"
+    r"|remind|track|handle|keep|remember|repeat|list|show|delete|change|undo|understand)"
+    r"|(?:your|ur|the)\s+(?:commands|features|options|abilities|capabilities|functions)\b(?!\s+(?:of|for)\b)"
+    r"|commands?\b(?!\s+(?:to|for|in|on|of)\b)|examples?(?:\s+of\s+(?:what|how|commands|things\s+i))?"
+    r"\s*(?:of\s+what\b.*)?[?!.]*$|how\s+(?:does\s+)?(?:this|it)\s+works?"
+    r"|(?:can|could|do|will)\s+(?:you|u)\s+(?:do|understand|handle|help(?:\s+me)?(?:\s+out)?)[\s?!.]*$)",
+    re.I,
+)
+# Another product, device or place the question is about ("tag someone in a facebook post",
+# "the due date on my library books", "a to do list in notion").
+_ELSEWHERE = re.compile(
+    r"\b(?:facebook|instagram|insta|twitter|tiktok|whatsapp|snapchat|linkedin|slack|zoom|teams"
+    r"|outlook|gmail|google|excel|word|docs|sheets|notion|trello|asana|evernote|todoist|jira"
+    r"|spotify|netflix|amazon|ebay|etsy|airbnb|iphone|ipad|android|windows|mac|macbook|linux|git"
+    r"|github|alexa|siri|chrome|safari|firefox|phone|laptop|computer|pc|router|printer|tv|car|bank"
+    r"|library|wishlist|cart|browser|post|playlist|calendar|email|inbox|account|website|app\s+store"
+    r"|life|work\s+life|kids?|exam|essay|homework|taxes|marathon|job|career|relationship)\b",
+    re.I,
+)
+# A question about the chat may name the chat as the place: "… on my phone with this app".
+_HERE = re.compile(
+    r"\b(?:(?:this|the|your)\s+(?:app|bot|chat|assistant)|with\s+(?:you|u)|here|in\s+this)\b", re.I
+)
+
+
+# "i need help", "can someone help me out here": asking for help with nothing else named
+_JUST_HELP = frozenset(
+    {
+        "i", "i'm", "im", "am", "need", "want", "could", "would", "use", "some", "any", "help",
+        "me", "please", "pls", "plz", "can", "you", "u", "someone", "anyone", "get", "out", "here",
+        "a", "little", "bit", "hey", "hi", "hello", "sos", "now", "asap", "so", "totally",
+        "really", "lost", "confused", "stuck", "with", "this",
+    }
+)  # fmt: skip
+
+
+def help_is_about_the_chat(message: Message) -> bool:
+    """A help answer fits a question about using this chat, not "how do I fix a flat tire",
+    "can you help me with my taxes" or "how do I tag someone in a facebook post"."""
+    text = message.text
+    words = set(re.findall(r"[\w']+", text.lower()))
+    if words and words <= _JUST_HELP and words & {"help", "lost", "confused", "stuck", "sos"}:
+        return True
+    if _ELSEWHERE.search(text) and not _HERE.search(text):
+        return False
+    return bool(_CHAT_THINGS.search(text) or _THE_CHAT.search(text))
+
+
+# "my list of complaints is long", "i have nothing to do today": telling, not asking.
+_STATEMENT = re.compile(
+    r"^(?:i|we|he|she|they|it|everything|nothing|everyone|work|life|today|tomorrow|this\s+week"
+    r"|(?:my|our|his|her|the)\s+(?:[\w'-]+\s+){0,3}?)"
+    r"\s*(?:am|'m|is|are|was|were|have|has|had|'ve|'s|got|get|do|did|don't|didn't|can't|always"
+    r"|never|just|really|so|feel|felt|think|love|hate|want|wants|need|needs|keep|keeps|make|makes"
+    r"|say|says|said|told|asked|went|wish|hope|forgot|finished|thinks|seems|looks)\b",
+    re.I,
+)
+_ASKS_TO_SEE = re.compile(
+    r"\b(?:see|know|view|hear|check\s+(?:my|the|what)|look\s+at|show\s+me|remind\s+me\s+what"
+    r"|tell\s+me)\b",
+    re.I,
+)
+# The world's lists and plans rather than the user's: "things to do in paris", "the agenda for
+# the un summit", "what do i need for a passport", "what's due on a library book".
+_NOT_MY_TASKS = re.compile(
+    r"\bto\s+do\s+(?:\w+\s+){0,3}?(?:in|at|near|around)\s+(?!(?:the\s+)?(?:morning|afternoon|evening"
+    r"|\d|an?\s+(?:hour|week|day|minute)|(?:my|the)\s+(?:list|garden|house|kitchen)))\w"
+    r"|\bshould\s+(?:i|we)\s+do\s+(?:\w+\s+){0,3}?(?:if|when|with|about|in|at|for\s+(?:a|an|my|the))\b"
+    r"|\b(?:have|need)\s+to\s+do\s+to\b|\bwhat\s+do\s+(?:i|we)\s+need\s+(?:for|to\s+(?!do\b|get\s+done))"
+    r"|\bdue\s+on\s+(?:a|an|my|the)\s+(?!(?:list|to-?do|agenda|plate|weekend|first|last|\d))"
+    r"|\b(?:the|a|an)\s+(?:[\w'-]+\s+)?(?:agenda|list|checklist|schedule|plan|to\s+do\s+list)\s+(?:for|of)"
+    r"\s+(?!(?:today|tonight|tomorrow|this|next|the\s+(?:week|weekend|day|month)|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sunday|me|my|everything|all|what|tasks|things|stuff|todos"
+    r"|to-dos|reminders|pending|overdue|completed|open|unfinished)\b)"
+    r"|^(?:what|whats|what's)\s+(?:is|'s)?\s*(?:an?|the\s+meaning\s+of)\s+\w"
+    r"|\b(?:are|were|did|do|will)\s+(?:you|u)\b(?!\s+(?:show|list|tell|read|give|see|know|have\s+on))"
+    r"|\bshould\s+(?:i|we)\s+(?!(?:do|work|tackle|start|focus|finish|prioriti[sz]e|get|handle|knock"
+    r"|begin|look|be\s+doing|pick|deal)\b)\w|^(?:who|whom|whose|why)\b|\bdifference\s+between\b"
+    r"|\bthe\s+best\s+(?:[\w'-]+\s+){0,3}?(?:apps?|way|tool|method|system)\b",
+    re.I,
+)
+# What the user did ("what did i do yesterday") is a list request only when it asks what was
+# finished ("what did i finish", "which tasks did i complete").
+_PAST = re.compile(r"\bdid\s+(?:i|we)\b", re.I)
+_FINISHED_WORDS = re.compile(
+    r"\b(?:finish\w*|complet\w*|tick\w*|check\w*\s+off|cross\w*\s+off|get\s+done|tasks?|todos?"
+    r"|to-dos?|list|reminders?)\b",
+    re.I,
+)
+_THE_WORLD = re.compile(
+    r"\b(?:tv|radio|netflix|news|cinema|movies?|menu|weather|forecast|sales?|restaurants?|bars?"
+    r"|hotels?|flights?|trains?|bus|package|parcel|order|delivery|shipment|bank|account|insurance"
+    r"|prescription|summit|election|stock|market|game|match|gym|concert|amazon|ebay)\b"
+    r"|\bthe\s+date\b|\btime\s+is\s+it\b|\bwhat\s+day\s+is\b",
+    re.I,
+)
+_MY_TASK_THINGS = re.compile(
+    r"\b(?:tasks?|todos?|to-dos?|reminders?|(?:my|the)\s+(?:[\w'-]+\s+)?list|to\s+do\s+list)\b",
+    re.I,
+)
+
+
+def list_is_about_my_tasks(message: Message) -> bool:
+    """A list answer fits a request to see the user's own tasks, not "what's on tv tonight",
+    "things to do in lisbon", "my to do list at work is insane" or "what did i do yesterday"."""
+    text = strip_fillers(message.text)
+    if _STATEMENT.match(text) and "?" not in text and not _ASKS_TO_SEE.search(text):
+        return False
+    if _NOT_MY_TASKS.search(text):
+        return False
+    if _PAST.search(text) and not _FINISHED_WORDS.search(text):
+        return False
+    return not (_THE_WORLD.search(text) and not _MY_TASK_THINGS.search(text))

@@ -57,6 +57,43 @@ _DATED = re.compile(
 )
 
 
+# Verbs only an agent carries out at once: messages, calls, purchases, bookings, playback.
+_AGENT_VERBS = (
+    r"call|ring|phone|text|sms|e-?mail|message|msg|facetime|skype|whatsapp|dial|order|book|reserve"
+    r"|buy|purchase|pay|transfer|send|play|stream|navigate|share|post|tweet|download|install"
+)
+_DEVICES = (
+    r"lights?|lamps?|thermostat|heat(?:ing|er)?|ac|a/c|air\s+con\w*|fan|temperature|volume|oven"
+    r"|(?:oven|kitchen|egg)\s+timer|tv|television|radio|music|songs?|speakers?|vacuum|roomba|blinds"
+    r"|curtains|sprinklers?|alarm\s+system|garage(?:\s+door)?|front\s+door|back\s+door|heat"
+)
+_ASKED_OF_THE_BOT = re.compile(
+    rf"^(?:(?:please\s+)?(?:can|could|would|will)\s+(?:you|u|ya)|i\s+(?:need|want)\s+(?:you|u)\s+to"
+    rf"|go\s+ahead\s+and)\s+(?:please\s+|pls\s+|just\s+|quickly\s+)*(?:{_AGENT_VERBS})\b",
+    _I,
+)
+_AGENT_ACTION = re.compile(
+    r"^(?:call|ring|phone|text|sms|e-?mail|message|msg|facetime|skype|whatsapp|dial)\s+"
+    rf"(?!(?:it|that|this|them)\b)(?!.*(?:{_DATED.pattern}|\b(?:later|soon|asap|urgent|sometime"
+    r"|this\s+(?:week|weekend|morning|afternoon|evening|month)|back|before|after|when)\b))\S"
+    r"|^(?:turn|switch|set|dim|brighten|raise|lower|start|stop|pause|resume|lock|unlock|open|close"
+    r"|shut|mute|unmute)\s+(?:on\s+|off\s+|up\s+|down\s+)?(?:the\s+|my\s+|all\s+(?:the\s+)?)?"
+    rf"(?:[\w'-]+\s+){{0,2}}?(?:{_DEVICES})\b"
+    # another service's booking or card: "cancel my hotel booking", "delete my old bank card"
+    r"|^(?:cancel|delete|remove|close)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,3}?(?:booking|reservation"
+    r"|subscription|membership|order|card|account|flight|ticket)s?\b"
+    # work asked of the bot: "help me write an email", "help me pick a laptop"
+    r"|^help\s+me\s+(?!(?:add|create|set|remind|remember|keep|organi[sz]e|make\s+a|with|on|use|out"
+    r"|please|understand\s+(?:this|you|how))\b)\w",
+    _I,
+)
+_TODO_FRAMING = re.compile(
+    r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|to\s+do|list|note|don'?t\s+forget|remember"
+    r"|priority|prio|deadline|due\s+date)\b",
+    _I,
+)
+
+
 _OUT_THERE = re.compile(
     r"\b(?:near\s+(?:me|here|by)|nearby|around\s+here|nearest|closest|train\s+times|times\s+(?:to|for)"
     r"|directions|online|on\s+the\s+(?:web|internet|map)|restaurants?|hotels?|flights?\s+to|weather)\b",
@@ -194,9 +231,9 @@ _RULES: list[Rule] = [
         decisive=True,
         pattern=re.compile(
             r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we)|how\s+to|is\s+there\s+a\s+way\s+to"
-            r"|can\s+you\s+(?:show|tell|explain)\s+(?:me\s+)?how)\b(?=.*\b(?:tasks?|todos?|to-dos?"
+            r"|(?:can\s+you\s+)?(?:show|tell|explain)\s+(?:me\s+)?how)\b(?=.*\b(?:tasks?|todos?|to-dos?"
             r"|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?"
-            r"|(?:this|the)\s+(?:app|bot|chat|assistant)|(?:use|ask)\s+(?:you|this|it)"
+            r"|(?:this|the)\s+(?:app|bot|chat|assistant)|(?:use|ask)\s+(?:you|this|it)|undo"
             r"|(?:my|the|to-?do)\s+list|recurring|items?|commands?)\b)",
             _I,
         ),
@@ -415,6 +452,25 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="agent_request",
+        # Asked of an assistant that would do it now: "can you call my brother", "i need you to
+        # order…". A to-do is put on the list or said to the user ("add call mom", "remind me").
+        whole_message=True,
+        applies=lambda text: _TODO_FRAMING.search(text) is None,
+        pattern=_ASKED_OF_THE_BOT,
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="agent_action",
+        # "call mom", "email my boss that i'll be late", "set the lights to 50 percent": a call
+        # or message nobody said when to make ("call mom tomorrow" is a to-do), or a device.
+        applies=lambda text: _TODO_FRAMING.search(text) is None,
+        pattern=_AGENT_ACTION,
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="recall_request",
         # "remind me what the capital of france is": asking to be told, not a reminder
         pattern=re.compile(r"^remind\s+me\s+(?:what|who|whom|where|why|which|how)\b", _I),
@@ -565,7 +621,11 @@ _RULES: list[Rule] = [
         strong=True,
         name="task_list_question",
         pattern=re.compile(
-            r"^(?:what(?:'s|\s+is|\s+are|\s+do|\s+else|\s+must|\s+should)?|which|whats)\b.*\b(?:tasks?"
+            # "is buy milk on my list?", "did i finish everything for today"
+            rf"^(?:is|are)\s+\S.*\s(?:still\s+|already\s+)?(?:on|in)\s+{_A_LIST}\s*[?.!]*$"
+            r"|^(?:did|have)\s+i\s+(?:finish|complete|do|get\s+through|tick\s+off)\w*\s+(?:everything|all"
+            r"|it\s+all|my\s+(?:tasks|list|to-?dos?))\b"
+            r"|^(?:what(?:'s|\s+is|\s+are|\s+do|\s+else|\s+must|\s+should)?|which|whats)\b.*\b(?:tasks?"
             r"|todos?|to-dos?|due|overdue|pending|on\s+my\s+(?:plate|agenda)|left\s+to\s+do"
             rf"|(?:on|in)\s+{_A_LIST}"
             r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b",
