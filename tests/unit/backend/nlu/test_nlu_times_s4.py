@@ -29,24 +29,52 @@ def _local(moment: datetime | None) -> str | None:
     ("text", "title", "remind_at"),
     [
         # compound offsets
-        ("remind me in an hour and a half to move the laundry", "move the laundry", "2026-11-23 11:30"),
-        ("remind me in 1 hour 30 minutes to take the bread out", "take the bread out", "2026-11-23 11:30"),
+        (
+            "remind me in an hour and a half to move the laundry",
+            "move the laundry",
+            "2026-11-23 11:30",
+        ),
+        (
+            "remind me in 1 hour 30 minutes to take the bread out",
+            "take the bread out",
+            "2026-11-23 11:30",
+        ),
         ("remind me in 1.5 hours to call back", "call back", "2026-11-23 11:30"),
         # h:mm without am/pm reads like a bare hour: 1-6 is the afternoon
-        ("could you please remind me to pick up the kids at 3:15", "pick up the kids", "2026-11-23 15:15"),
-        ("i need a reminder to call the garage at 2:30 tomorrow", "call the garage", "2026-11-24 14:30"),
+        (
+            "could you please remind me to pick up the kids at 3:15",
+            "pick up the kids",
+            "2026-11-23 15:15",
+        ),
+        (
+            "i need a reminder to call the garage at 2:30 tomorrow",
+            "call the garage",
+            "2026-11-24 14:30",
+        ),
         ("remind me at 14:00 to stretch", "stretch", "2026-11-23 14:00"),
         # a part of the day and a clock time: the clock, with the part telling am from pm
-        ("remind me saturday morning at 10 to go to the market", "go to the market", "2026-11-28 10:00"),
+        (
+            "remind me saturday morning at 10 to go to the market",
+            "go to the market",
+            "2026-11-28 10:00",
+        ),
         ("remind me at 6 tomorrow morning to walk the dog", "walk the dog", "2026-11-24 06:00"),
         ("remind me friday evening at 7 to call jo", "call jo", "2026-11-27 19:00"),
         ("remind me around 4ish to pick up the parcel", "pick up the parcel", "2026-11-23 16:00"),
-        ("remind me first thing tomorrow to call the garage", "call the garage", "2026-11-24 09:00"),
+        (
+            "remind me first thing tomorrow to call the garage",
+            "call the garage",
+            "2026-11-24 09:00",
+        ),
         ("remind me at lunchtime to call the bank", "call the bank", "2026-11-23 12:00"),
         ("remind me on christmas eve to call grandpa", "call grandpa", "2026-12-24 09:00"),
         # a zone the message names: its wall clock, shown in the user's zone (Berlin)
         ("remind me at 9am EST to call the office", "call the office", "2026-11-23 15:00"),
-        ("remind me at 5pm london time to join the standup", "join the standup", "2026-11-23 18:00"),
+        (
+            "remind me at 5pm london time to join the standup",
+            "join the standup",
+            "2026-11-23 18:00",
+        ),
         ("remind me at 3pm PST to call the supplier", "call the supplier", "2026-11-24 00:00"),
     ],
 )
