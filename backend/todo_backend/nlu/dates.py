@@ -204,10 +204,11 @@ _ZONE = re.compile(
     r"(?:\s*\))?",
     re.I,
 )
+_SHARP = re.compile(r"\s+(?:sharp|on\s+the\s+dot|exactly)\b", re.I)
 # Words in front of a date that belong to it (removed from titles, and tell list ranges apart).
 _LEADING_PREPOSITIONS = re.compile(
     r"(?:\b(?:due|by|on|at|for|before|until|till|til|from|starting|after|around|no\s+later\s+than"
-    r"|sometime)\s+)+$",
+    r"|sometime|later(?:\s+on)?)\s+)+$",
     re.I,
 )
 
@@ -525,7 +526,7 @@ def _is_vague(kind: str, match: re.Match[str]) -> bool:
 
 def _bound_of(prepositions: str) -> Bound:
     words = set(prepositions.lower().split())
-    if words & {"by", "before", "until", "till", "til", "later"}:
+    if words & {"by", "before", "until", "till", "til"} or "no later than" in prepositions.lower():
         return "before"
     if words & {"after", "from", "starting"}:
         return "after"
@@ -573,6 +574,8 @@ def find_temporal(
             if named is not None:
                 zone = _ZONE_NAMES[re.sub(r"\s+", " ", (named["abbr"] or named["place"]).lower())]
                 end = named.end()
+            sharp = _SHARP.match(utterance.masked, end)
+            end = sharp.end() if sharp else end
         prefix = _LEADING_PREPOSITIONS.search(utterance.masked[:start])
         bound: Bound = "on"
         if prefix is not None and utterance.is_free(prefix.start(), start):

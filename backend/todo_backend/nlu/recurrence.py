@@ -158,7 +158,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "interval",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?)\s+"
+            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?|few)\s+"
             rf"(?P<unit>hour|hr|day|week|wk|month|mth|year|yr)s?\b(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -179,7 +179,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mth|quarter|year|yr|morning|afternoon"
+            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mth|quarter|year|yr|fortnight|morning|afternoon"
             r"|evening|night)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
@@ -289,7 +289,7 @@ def _interval(raw: str) -> int:
     word = raw.lower()
     if word in ("other", "second", "2nd", "alternate"):
         return 2
-    if word in ("third", "3rd"):
+    if word in ("third", "3rd", "few"):
         return 3
     return to_number(raw)
 
@@ -356,6 +356,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
             return Recurrence(_rule("DAILY"), implied_time=_PART_OF_DAY_TIMES[unit])
         if unit == "quarter":
             return Recurrence(_rule("MONTHLY", interval=3))
+        if unit == "fortnight":
+            return Recurrence(_rule("WEEKLY", interval=2, byday=_days(groups["days"])))
         return Recurrence(_rule(_FREQ[unit], byday=_days(groups["days"])))
     adverb = re.sub(r"\s+", " ", groups["adv"].lower())
     adverb = {"bi-weekly": "biweekly", "bi-monthly": "bimonthly"}.get(adverb, adverb)

@@ -21,6 +21,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         re.compile(
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
+            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|no\s+urgency|not\s+urgent\s+at\s+all"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+)?"
             r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more))?|less\s+(?:urgent|important)"
@@ -31,7 +32,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|low[\s-]?key|(?:it\s+)?can\s+be\s+done\s+later|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
             r"|when(?:ever)?\s+(?:i|you|u)\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|moment|minute|sec"
             r"|second|time)"
-            r"|whenever(?:\s+i\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
+            r"|whenever(?:\s+(?:i|you|u)\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
             _I,
         ),
@@ -47,13 +48,17 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "high",
         re.compile(
-            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely)\s+)*"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely|quite"
+            r"|pretty|fairly|rather|so|kinda|incredibly|highly)\s+)*"
             r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+the)?\s+priority"
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
+            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))high(?=\s*\)?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
+            r"|needs?\s+(?:to\s+be\s+)?(?:doing|done|handling|handled)\s+(?:asap|urgently|immediately"
+            r"|right\s+away)"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
             r"|(?:(?:a|top)\s+)?priority(?=\s*[.!]*\s*$)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
             r"|!{2,}",
@@ -66,7 +71,8 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
 _HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>[\w][\w-]*)")
 _TAG_WORD = r"#?[\w][\w-]*"
 _TAG_PHRASE = re.compile(
-    rf"(?:,\s*|\s+and\s+|\b)(?:(?:tags?|labels?)\s*:\s*|(?:tag(?:ged)?|label(?:led|ed)?)\s+(?:it|this|that|them)?\s*"
+    rf"(?:,\s*|\s+and\s+|\b)(?:(?:tags?|labels?)\s*:\s*|(?<=,\s)(?:tags|labels)\s+"
+    rf"|(?:tag(?:ged)?|label(?:led|ed)?)\s+(?:it|this|that|them)?\s*"
     rf"(?:(?:as|with)\s+)?|with\s+(?:the\s+|a\s+)?(?:tags?|labels?)\s+|under\s+(?:the\s+)?"
     rf"(?:tag|label|category)\s+)(?P<tags>{_TAG_WORD}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_TAG_WORD})*)",
     _I,
@@ -84,7 +90,10 @@ _UNDER_TAG = re.compile(
     r"\s*[.!]*\s*$",
     _I,
 )
-_NOT_TAGS = {"it", "as", "with", "the", "a", "an", "this", "that", "them", "and", "to", "me"}
+_NOT_TAGS = {
+    "it", "as", "with", "the", "a", "an", "this", "that", "them", "and", "to", "me", "for", "on",
+    "in", "at", "of", "from", "by", "my", "your", "our", "is", "are", "be",
+}  # fmt: skip
 
 # --- reminders ------------------------------------------------------------------------------
 _REMIND_BEFORE = re.compile(

@@ -200,3 +200,37 @@ def test_rules_read_labels_and_repeating_reminders(text: str, intent: Intent) ->
 def test_a_label_without_an_errand_is_no_command(text: str) -> None:
     rule = match_rules(Message(text))
     assert rule is None or rule.intent is not Intent.ADD_TASK
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority"),
+    [
+        ("add organize the attic - low", "organize the attic", "low"),
+        ("add sort out the pension, quite important", "sort out the pension", "high"),
+        ("add reply to the letter, no urgency", "reply to the letter", "low"),
+        ("add buy new running shoes, not urgent at all", "buy new running shoes", "low"),
+        ("add cancel netflix whenever you can", "cancel netflix", "low"),
+        ("add book the vet, its a must", "book the vet", "high"),
+        ("add call the landlord, needs doing asap", "call the landlord", "high"),
+    ],
+)
+def test_more_priority_phrases(text: str, title: str, priority: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert (entities.title, entities.priority) == (title, priority)
+
+
+def test_sharp_and_later_today_belong_to_the_time() -> None:
+    sharp = _parse("remind me at 7 pm sharp to call ana", Intent.SET_REMINDER)
+    assert (sharp.title, _local(sharp.remind_at)) == ("call ana", "2026-11-23 19:00")
+    later = _parse("remind me later today at 4 to buy milk", Intent.SET_REMINDER)
+    assert (later.title, _local(later.remind_at)) == ("buy milk", "2026-11-23 16:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [("pay the cleaner every fortnight", "FREQ=WEEKLY;INTERVAL=2"),
+     ("check on grandma every few days", "FREQ=DAILY;INTERVAL=3")],
+)  # fmt: skip
+def test_fortnight_and_few(text: str, rule: str) -> None:
+    recurrence = find_recurrence(Utterance(text))
+    assert recurrence is not None and recurrence.rule == rule
