@@ -93,21 +93,23 @@ _STRAY_LEAD = re.compile(
 )
 _COMPLETE_LEAD = re.compile(
     r"^(?:mark(?:ed)?|(?:check|tick|cross)(?:ed)?(?:\s+off)?|strike|complete"
-    r"|completed|finish|finished|close|closed|done(?:\s+with)?|i(?:'m|\s+am)\s+(?:all\s+)?done\s+with"
+    r"|completed|finish|finished|close|closed|done(?:\s+with)?|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finish)\s+with"
     r"|i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:finished|completed|done|did|handled"
     r"|took\s+care\s+of|bought|paid|called|sent|got|cleaned)|(?:i\s+)?(?:just\s+|already\s+|finally\s+)"
-    r"?(?:finished|completed|did)|set|flag|resolve|resolved)\b\s*",
+    r"?(?:finished|completed|did|bought|paid|got|submitted)|set|flag|resolve|resolved)\b\s*",
     _I,
 )
 _COMPLETE_TAIL = re.compile(
     r"(?:(?:'s|\s+(?:as|is|are|has\s+been|have\s+been|was|got|now))?\s*\b(?:done|complete|completed|finished"
     r"|resolved|closed|checked|taken\s+care\s+of|sorted|handled|over)|\s+off(?:\s+(?:my|the)\s+list)?"
-    r"|\s+(?:from|on)\s+(?:my|the)\s+list|\s+already|\s+finally|\s+now|\s+today|\s+please)+\s*$",
+    r"|\s+(?:from|on)\s+(?:my|the)\s+list|\s+already|\s+finally|\s+now|\s+today|\s+please"
+    r"|\s+(?:thanks|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers))+\s*$",
     _I,
 )
 _DELETE_LEAD = re.compile(
-    r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|i\s+(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need)|delete|remove|erase|trash|drop"
-    r"|cancel|scrap|discard|get\s+rid\s+of|clear|forget(?:\s+about)?"
+    r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need|have)"
+    r"(?:\s+to\b)?|delete|remove|erase|trash|drop"
+    r"|cancel|scrap|discard|get\s+rid\s+of|clear|(?:forget|never\s*mind)(?:\s+about)?"
     r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+out)?\s*",
     _I,
 )
@@ -131,7 +133,15 @@ _BULK = re.compile(
 _BULK_STATUS = re.compile(
     r"\b(?:(?P<pending>pending|open|unfinished|incomplete)|completed|finished|done|complete)\b", _I
 )
-_CLAUSE_BREAK = re.compile(r"\s*[,;]\s*|\s+-\s+|\s+(?:so|then|and\s+then)\s+", _I)
+_CLAUSE_BREAK = re.compile(
+    r"\s*[,;]\s*|\s+-\s+|\s+(?:so|then|and\s+then)\s+"
+    r"|\s+(?=(?:you|u)\s+can\s+(?:mark|check|tick|cross|delete|remove|cancel)\b)",
+    _I,
+)
+# "you can tick it off": permission is a command too
+_PERMISSION = re.compile(
+    r"^(?:(?:you|u)\s+(?:can|could|may)|feel\s+free\s+to|go\s+ahead\s+and)\s+", _I
+)
 _COMMAND_VERB = re.compile(
     r"(?:mark|check|tick|cross|complete|close|delete|remove|erase|trash|drop|cancel|scrap|discard"
     r"|get\s+rid|nuke|ditch|toss|purge|wipe|take|clear)\b",
@@ -178,8 +188,20 @@ _CONTEXT_REFERENCE = re.compile(
     r"^(?:it|its|it's|that|that's|this|them|those|these|that\s+one|this\s+one|that\s+task|this\s+task|the\s+task"
     r"|the\s+(?:last|latest|previous|newest|most\s+recent|first)(?:\s+(?:one|task|item|todo|reminder))?"
     r"(?:\s+(?:i|you)\s+(?:just\s+)?(?:added|created|made|mentioned|said))?"
-    r"|(?:last|latest|previous)\s+(?:one|task)|the\s+(?:one|task)\s+(?:i|you)\s+(?:just\s+)?"
+    r"|(?:last|latest|previous)\s+(?:one|task)|the\s+(?:one|task|thing|item|todo|reminder)\s+(?:i|you)\s+(?:just\s+)?"
     r"(?:added|created|made|mentioned|said)|(?:the\s+)?same\s+(?:one|task)|one)$",
+    _I,
+)
+# "the second one", "number 2", "the last one": a position in what this conversation showed.
+_ORDINAL_REFERENCE = re.compile(
+    r"^(?:the\s+)?(?P<n>first|second|third|fourth|fifth|last|1st|2nd|3rd|4th|5th)"
+    r"(?:\s+(?:one|task|item|todo|reminder|entry))?$"
+    r"|^(?:the\s+)?(?:(?:task|item|one)\s+)?(?:number|no\.?|#)\s*(?P<d>[1-9])$",
+    _I,
+)
+_PLURAL_REFERENCE = re.compile(
+    r"^(?:both(?:\s+of\s+(?:them|those|these))?|them(?:\s+both|\s+all)?|those|these"
+    r"|(?:those|these|the)\s+(?:two|three|ones|tasks|items)|the\s+two\s+of\s+them)$",
     _I,
 )
 _REFERENCE_ARTICLES = re.compile(
@@ -187,6 +209,8 @@ _REFERENCE_ARTICLES = re.compile(
     r"(?:(?:called|named|titled|about|for|to|that\s+says|:)\s+)?)?",
     _I,
 )
+_ONE_ABOUT = re.compile(r"^(?:the\s+)?one\s+(?:about|for|with|called|named|that\s+says)\s+", _I)
+_HESITATION = re.compile(r"\b(?:uh+|um+|erm+|uhm+)\b\s*", _I)
 _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
 
 
@@ -204,14 +228,23 @@ def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
 def _reference(text: str) -> tuple[str | None, bool]:
     """(reference, refers_to_context) from the words naming a task."""
     text = clean_fragment(text)
+    if _PLURAL_REFERENCE.match(text):
+        return "them", True
+    ordinal = _ORDINAL_REFERENCE.match(text)
+    if ordinal is not None:
+        position = ordinal["n"] or ordinal["d"]
+        return (f"number {position}" if ordinal["d"] else f"{position.lower()} one"), True
     if not text or _CONTEXT_REFERENCE.match(text):
         return None, True
+    text = _ONE_ABOUT.sub("", _HESITATION.sub("", text), count=1)
     for _ in range(2):  # "the task about the tax return"
         text = _REFERENCE_ARTICLES.sub("", text, count=1)
     text = _REFERENCE_TAIL.sub("", text)
     text = clean_fragment(text)
     if not text or _CONTEXT_REFERENCE.match(text):
         return None, True
+    if re.fullmatch(r"[1-9]", text):  # "mark task 2 done"
+        return f"number {text}", True
     return text, False
 
 
@@ -220,19 +253,16 @@ def _command_clause(text: str, lead: re.Pattern[str]) -> str:
     clauses = [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
     if len(clauses) < 2:
         return text
-    commands = [
-        c
-        for c in clauses
-        if lead.match(strip_lead(c.strip())) and _COMMAND_VERB.match(strip_lead(c.strip()))
-    ]
+    bare = [strip_lead(c.strip(), _PERMISSION) for c in clauses]
+    commands = [c for c in bare if lead.match(c) and _COMMAND_VERB.match(c)]
     return commands[-1] if commands else text
 
 
 def _reference_for(
     leftover: str, lead: re.Pattern[str], tail: re.Pattern[str]
 ) -> tuple[str | None, bool]:
-    text = strip_lead(_command_clause(fragments(leftover), lead), _STRAY_LEAD, lead)
-    text = tail.sub("", text)
+    text = strip_lead(_command_clause(fragments(leftover), lead), _STRAY_LEAD, _PERMISSION, lead)
+    text = tail.sub("", text.rstrip(" !.?"))  # "tax return is done!!"
     text = _LIST_SUFFIX.sub("", text)
     return _reference(EDGE_CONNECTORS.sub("", f" {text} ").strip())
 
@@ -696,7 +726,9 @@ _REPORT_LEAD = re.compile(
     r"|(?:just|already|finally)\s+"
     r"|i(?:'ve|\s+have|'m|\s+am)?\s+(?:just\s+|already\s+|finally\s+|now\s+)*"
     r"(?:(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want|have)\s+to\s+)?"
-    r"|we(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)*)",
+    r"|(?:dont|don't|do\s+not|no\s+longer)\s+(?:need|want|have)\s+to\s+"
+    r"|we(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)*)"
+    r"(?:(?:finally\s+)?(?:got\s+around\s+to|managed\s+to)\s+)?",
     _I,
 )
 _REPORT_TAIL = re.compile(
@@ -721,14 +753,19 @@ _SAYS_NOTHING = frozenset(
 def _reference_hint(leftover: str, lead: re.Pattern[str]) -> str | None:
     """In "I've booked the flights, mark it done": "booked the flights"."""
     clauses = [c.strip() for c in _CLAUSE_BREAK.split(fragments(leftover)) if c.strip()]
-    others = [c for c in clauses if not _COMMAND_VERB.match(strip_lead(c))]
-    if len(clauses) < 2 or not others:
+    others = [c for c in clauses if not _COMMAND_VERB.match(strip_lead(c, _PERMISSION))]
+    if len(clauses) < 2:
         return None
-    text = _REPORT_TAIL.sub("", strip_lead(others[0], _REPORT_LEAD))
-    reference, context = _reference(text)
-    if reference is not None and set(re.findall(r"[\w']+", reference.casefold())) <= _SAYS_NOTHING:
-        return None  # "ok that's sorted, mark it done": "it" alone says which
-    return None if context else reference
+    for other in others:
+        reference, context = _reference(_REPORT_TAIL.sub("", strip_lead(other, _REPORT_LEAD)))
+        # "ok that's sorted, mark it done": such a clause alone says nothing of which task
+        if (
+            reference
+            and not context
+            and set(re.findall(r"[\w']+", reference.casefold())) - _SAYS_NOTHING
+        ):
+            return reference
+    return None
 
 
 def extract_entities(message: Message | str, intent: Intent, *, now: datetime) -> Entities:

@@ -345,7 +345,11 @@ _RULES: list[Rule] = [
         whole_message=True,
         pattern=re.compile(
             r"^(?:(?:ok|so|oh|well|actually)[\s,]+)*no\s+(?:more\s+)?need\s+(?:to|for)\b.*\b(?:anymore|any\s+more"
-            r"|now)\b",
+            r"|now)\b"
+            # "I don't need to buy stamps anymore", "i no longer need to renew my passport"
+            r"|^(?:(?:ok|so|oh|well|actually|yeah|hmm|um)[\s,]+)*(?:i|we)\s+(?:really\s+)?(?:(?:don'?t|do\s+not)"
+            r"\s+(?:need|have|want)\s+(?:to|the|my|that|this|those|these)\s+\S.*\b(?:anymore|any\s+more)"
+            r"|no\s+longer\s+(?:need|have|want)\s+to\s+\S)",
             _I,
         ),
     ),
@@ -538,7 +542,7 @@ _RULES: list[Rule] = [
         name="delete_command",
         pattern=re.compile(
             r"^(?:delete|remove|erase|trash|scrap|discard|get\s+rid\s+of|nuke|ditch|purge|wipe|drop"
-            r"|cancel|clear)\b|^forget\s+(?:about\s+)?(?:the|my)\b"
+            r"|cancel|clear)\b|^(?:forget|never\s*mind)\s+(?:about\s+)?(?:the|my|(?!(?:some|any|every|no)thing)\w+ing)\b"
             rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}"
             r"|^\w.*\b(?:can|could|should|needs?\s+to|has\s+to)\s+(?:come|go|be\s+(?:taken|removed"
             rf"|deleted))\s+(?:off|from|out\s+of)\s+{_A_LIST}",

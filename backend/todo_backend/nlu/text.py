@@ -199,6 +199,8 @@ def _first_word(word: str) -> str | None:
     for squeezed in (re.sub(r"(\w)\1+", r"\1\1", lowered), re.sub(r"(\w)\1+", r"\1", lowered)):
         if squeezed != lowered and squeezed in _FIRST_WORDS:
             return squeezed
+    if lowered[:-1] in _SWAPPED_FIRST and lowered[-1] != "s" and lowered not in _NOT_TYPOS:
+        return lowered[:-1]  # "marke water plants done"; "marks", "shows" stay
     return _swapped(word, _SWAPPED_FIRST) or _closest(word, _COMMAND_WORDS)
 
 

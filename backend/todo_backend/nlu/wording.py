@@ -8,7 +8,7 @@ _I = re.I
 
 FILLERS = re.compile(
     r"^(?:(?:hey\s+there|hi\s+there|ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
-    r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+need)|yes|yeah|sure|great|cool|thanks|hiya|heya"
+    r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+(?:need|longer))|yes|yeah|yep|yup|sure|great|cool|thanks|hiya|heya"
     r"|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|when(?:ever)?\s+you\s+(?:get|have)\s+a\s+(?:chance|sec(?:ond)?|minute|moment)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
