@@ -114,6 +114,7 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)s?\b"
         # "in an hour and a half", "in 1 hour 30 minutes", "in an hour and 15 mins"
         rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
+        r"|\b(?:in|within)\s+(?P<quarters>a|one|three)\s+quarters?\s+of\s+an\s+(?P<qunit>hour)\b"
         rf"|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
         rf"|year)s?\s+from\s+(?:now|today)\b",
         re.I,
@@ -160,7 +161,7 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
         re.I,
     ),
     "part_of_day": re.compile(
-        r"\b(?P<pre>(?:in|during)\s+the\s+|this\s+|at\s+|by\s+|around\s+)?"
+        r"\b(?P<pre>(?:in|during|on)\s+the\s+|this\s+|at\s+|by\s+|around\s+|in\s+)?"
         r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)\b"
         r"|\b(?P<pre2>at|by|around|before|after)\s+(?P<pod2>lunch)\b"
         r"|\b(?P<pod3>first\s+thing)(?:\s+in\s+the\s+morning)?\b"
@@ -208,11 +209,15 @@ _SHARP = re.compile(r"\s+(?:sharp|on\s+the\s+dot|exactly)\b", re.I)
 # Words in front of a date that belong to it (removed from titles, and tell list ranges apart).
 _LEADING_PREPOSITIONS = re.compile(
     r"(?:\b(?:due|by|on|at|for|before|until|till|til|from|starting|after|around|no\s+later\s+than"
-    r"|sometime|later(?:\s+on)?)\s+)+$",
+    r"|sometime|later(?:\s+on)?|like)\s+)+$",
     re.I,
 )
 
 _SHORT_WEEKDAY_CUE = re.compile(r"\b(?:on|by|until|till|before|after|from|due)\s+$", re.I)
+# "sun evening", "sat at 10": a time after it makes the short name a day
+_SHORT_WEEKDAY_TIME = re.compile(
+    r"\s+(?:morning|afternoon|evening|night|at\s+\d|\d{1,2}(?::\d\d)?\s*(?:am|pm)\b)", re.I
+)
 
 Bound = Literal["before", "after", "on"]
 
@@ -370,8 +375,11 @@ _MINUTES_PER = {"minute": 1, "hour": 60}
 
 
 def _offset(match: re.Match[str], now: datetime) -> DatePart | None:
-    raw_n = match["n"] or match["n2"]
-    unit = (match["unit"] or match["unit2"]).lower()
+    if match["quarters"]:
+        raw_n, unit = ("45" if match["quarters"].lower() == "three" else "15"), "minute"
+    else:
+        raw_n = match["n"] or match["n2"]
+        unit = (match["unit"] or match["unit2"]).lower()
     unit = {"min": "minute", "hr": "hour"}.get(unit, unit)
     if unit in _MINUTES_PER:
         if raw_n.lower().startswith("half"):
@@ -416,7 +424,11 @@ def _parse_date(
     phrase = match.group(0)
     if kind == "weekday":
         name = (match["wd"] or match["wd_short"]).lower()
-        if match["wd_short"] and not (match["mod"] or _SHORT_WEEKDAY_CUE.search(before)):
+        if match["wd_short"] and not (
+            match["mod"]
+            or _SHORT_WEEKDAY_CUE.search(before)
+            or _SHORT_WEEKDAY_TIME.match(match.string, match.end())
+        ):
             return None
         return DatePart(_next_weekday(today, WEEKDAY_NUMBERS[name]))
     if kind == "period":

@@ -69,8 +69,9 @@ def _ordinal(group: str) -> str:
     return rf"(?P<{group}>\d{{1,2}}|last|{words})(?:st|nd|rd|th)?(?:\s+day)?"
 
 
-_FREQ = {"hour": "HOURLY", "hr": "HOURLY", "day": "DAILY", "week": "WEEKLY", "wk": "WEEKLY",
-         "month": "MONTHLY", "mth": "MONTHLY", "year": "YEARLY", "yr": "YEARLY"}  # fmt: skip
+_FREQ = {"minute": "MINUTELY", "min": "MINUTELY", "hour": "HOURLY", "hr": "HOURLY",
+         "day": "DAILY", "week": "WEEKLY", "wk": "WEEKLY", "month": "MONTHLY", "mth": "MONTHLY",
+         "year": "YEARLY", "yr": "YEARLY"}  # fmt: skip
 _ADVERBS = {
     "hourly": ("HOURLY", 1),
     "daily": ("DAILY", 1),
@@ -159,7 +160,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "interval",
         re.compile(
             rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?|few)\s+"
-            rf"(?P<unit>hour|hr|day|week|wk|month|mth|year|yr)s?\b(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            rf"(?P<unit>minute|min|hour|hr|day|week|wk|month|mth|year|yr)s?\b"
+            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
     ),
@@ -388,6 +390,9 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
         return None
     start, end, kind, match = best
     recurrence = _from_match(kind, match)
+    if kind == "unit" and match["unit"].lower() in _PART_OF_DAY_TIMES and not match["days"]:
+        # "every night at 8": "night" stays for the time of day, so the 8 is the evening's
+        end = match.start("unit")
     if recurrence is None or not is_valid_rule(recurrence.rule):
         return None
     if re.fullmatch(r"FREQ=WEEKLY(?:;INTERVAL=\d+)?", recurrence.rule):

@@ -249,13 +249,16 @@ _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 _AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
 _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please",
               "cn": "can", "abt": "about", "prio": "priority", "wat": "what", "wut": "what",
-              "2day": "today"}  # fmt: skip
+              "2day": "today", "nite": "night"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
+# "remember me to buy bread" (a common non-native "remind me to")
+_REMEMBER_ME = re.compile(r"\bremember\s+me\s+(?=(?:to|2|about|that)\b)", re.I)
 
 
 def polite_to_imperative(text: str) -> str:
     """ "would you mind adding eggs" -> "add eggs"; "remindme" -> "remind me"; "@ 5" -> "at 5"."""
     text = _AT_SIGN.sub("at", text)
+    text = _REMEMBER_ME.sub("remind me ", text)
     text = _SMS.sub(lambda m: _SMS_WORDS[m.group(0).lower()], text)
     text = _MIND_GERUND.sub(lambda m: _GERUNDS[m["verb"].lower()], text)
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)

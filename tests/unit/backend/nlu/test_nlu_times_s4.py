@@ -234,3 +234,37 @@ def test_sharp_and_later_today_belong_to_the_time() -> None:
 def test_fortnight_and_few(text: str, rule: str) -> None:
     recurrence = find_recurrence(Utterance(text))
     assert recurrence is not None and recurrence.rule == rule
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "title", "when"),
+    [
+        ("remember me to buy bread at 5 o'clock", Intent.SET_REMINDER, "buy bread",
+         "2026-11-23 17:00"),
+        ("remind me like tomorrow at 9 to send the email", Intent.SET_REMINDER, "send the email",
+         "2026-11-24 09:00"),
+        ("remind me in a quarter of an hour to check the door", Intent.SET_REMINDER,
+         "check the door", "2026-11-23 10:15"),
+        ("add call mum sun evening", Intent.ADD_TASK, "call mum", "2026-11-29 18:00"),
+        ("add english class on thursday on the evening", Intent.ADD_TASK, "english class",
+         "2026-11-26 18:00"),
+        ("add read to the kids every night at 8", Intent.ADD_TASK, "read to the kids",
+         "2026-11-23 20:00"),
+    ],
+)  # fmt: skip
+def test_spoken_and_non_native_times(text: str, intent: Intent, title: str, when: str) -> None:
+    entities = _parse(text, intent)
+    moment = entities.remind_at if intent is Intent.SET_REMINDER else entities.due_at
+    assert (entities.title, _local(moment)) == (title, when)
+
+
+def test_every_night_and_every_thirty_minutes() -> None:
+    nightly = _parse("remind me evry nite to lock the door", Intent.SET_REMINDER)
+    assert (nightly.title, nightly.recurrence) == ("lock the door", "FREQ=DAILY")
+    often = _parse("remind me to stretch every 30 minutes", Intent.SET_REMINDER)
+    assert (often.title, often.recurrence) == ("stretch", "FREQ=MINUTELY;INTERVAL=30")
+
+
+def test_not_super_urgent_is_low() -> None:
+    entities = _parse("add call the plumber, but it's not super urgent", Intent.ADD_TASK)
+    assert (entities.title, entities.priority) == ("call the plumber", "low")
