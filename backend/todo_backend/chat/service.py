@@ -36,6 +36,7 @@ from todo_backend.chat.references import (
     shares_words,
 )
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
+from todo_backend.chat.updates import describe_update, task_changes
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
@@ -306,13 +307,11 @@ class ChatService:
             return Turn(
                 f'Deleted "{task.title}".', [task], change=Change(kind="deleted", tasks=[task])
             )
-        changes = _changes(task, entities, tz)
+        changes = task_changes(task, entities, now=now, tz=tz)
         if not changes.model_fields_set:
             return Turn(f'What should I change about "{task.title}"?', [task])
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
-        return Turn(
-            f"Updated {replies.describe(updated, tz, now)}.", [updated], change=_changed([task])
-        )
+        return Turn(describe_update(task, updated, tz, now), [updated], change=_changed([task]))
 
     async def _bulk(self, user_id: str, intent: Intent, status_filter: str) -> Turn:
         """ "delete all completed tasks": exactly the tasks with that status."""
@@ -465,34 +464,6 @@ def _at_clock(task: TaskPublic, clock: time, tz: ZoneInfo) -> bool:
 def _at_time(moment: datetime, clock: time, tz: ZoneInfo) -> datetime:
     """The same local day as `moment`, at `clock`."""
     return datetime.combine(moment.astimezone(tz).date(), clock, tzinfo=tz)
-
-
-def _changes(task: TaskPublic, entities: Entities, tz: ZoneInfo) -> TaskUpdate:
-    values: dict[str, object] = {}
-    if entities.new_title:
-        values["title"] = entities.new_title
-    if entities.priority:
-        values["priority"] = entities.priority
-    if entities.time_only and entities.due_at and (task.remind_at or task.due_at):
-        # "change it to 7pm": the task keeps its day(s), the time moves.
-        clock = entities.due_at.astimezone(tz).time()
-        if task.remind_at:
-            values["remind_at"] = _at_time(task.remind_at, clock, tz)
-        if task.due_at:
-            values["due_at"] = _at_time(task.due_at, clock, tz)
-        return TaskUpdate.model_validate(values)
-    if entities.due_at:
-        values["due_at"] = entities.due_at
-    if entities.recurrence:
-        values["recurrence"] = entities.recurrence
-        if not entities.due_at and not task.due_at:
-            values["due_at"] = entities.remind_at
-    if entities.tags:
-        values["tags"] = sorted(set(task.tags) | set(entities.tags))
-    remind_at = _reminder_time(entities, entities.due_at or task.due_at)
-    if remind_at:
-        values["remind_at"] = remind_at
-    return TaskUpdate.model_validate(values)
 
 
 def _reminder_time(entities: Entities, due_at: datetime | None) -> datetime | None:

@@ -151,12 +151,14 @@ _UPDATE_LEAD = re.compile(
     r"^(?:change|update|edit|modify|set|make|move|reschedule|postpone|push(?:\s+back)?|delay|bump"
     r"|lower|raise|increase|decrease|reduce|boost|drop"
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
-    r"|moving|pushing|rescheduling|postponing|shifting|changing"
+    r"|moving|pushing|rescheduling|postponing|shifting|changing|moved|pushed|changed|rescheduled"
+    r"|postponed|shifted"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
 _UPDATE_FIELD = re.compile(
-    r"^(?:the\s+|a\s+|an\s+)?(?:new\s+)?(?:title|name|text|wording|due\s+date|deadline|date|due\s+time|time|priority"
+    r"^(?:when|what\s+(?:time|day)\s+)|^(?:the\s+|a\s+|an\s+)?(?:new\s+)?(?:title|name|text|wording|due\s+date"
+    r"|deadline|date|due\s+time|time|priority"
     r"|recurrence|schedule|reminder|alarm|tags?|labels?)\s+(?:of|for|on)\s+",
     _I,
 )
@@ -440,7 +442,7 @@ _CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
             r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
             r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
-            r"|only\s+once)\b",
+            r"|only\s+once)\b|\b(?:should|will|can|must)?\s*(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b",
             _I,
         ),
     ),
@@ -463,7 +465,8 @@ _CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 _CLEAR_TAGS = re.compile(
-    r"\b(?:un-?tag|un-?label)\b|\b(?:remove|delete|clear|drop|take\s+off|get\s+rid\s+of)\s+(?:all\s+)?"
+    r"\b(?:un-?tag|un-?label)\b|\btake\s+(?:the\s+|its\s+)?(?:(?P<tag3>#?[a-z][\w-]*)\s+)??(?:tags?|labels?)"
+    r"\s+off(?:\s+(?:of\s+)?)?|\b(?:remove|delete|clear|drop|take\s+off|get\s+rid\s+of)\s+(?:all\s+)?"
     r"(?:(?:the|its|any|my)\s+)?(?:(?P<tag>#?[a-z][\w-]*)\s+)??(?:tags?|labels?)\b"
     r"(?:\s+(?:from|on|of|off))?",
     _I,
@@ -477,13 +480,15 @@ _NOT_DATE = re.compile(
 _UPDATE_REQUEST = re.compile(
     r"^(?:(?:i|we)\s+(?:need|have|want|wanna|would\s+like|'d\s+like)\s+to|i'd\s+like\s+to"
     r"|(?:can|could)\s+(?:you|u|we)\s+(?:possibly\s+|please\s+|pls\s+)?|let'?s|sorry|my\s+bad"
-    r"|i\s+meant(?:\s+to\s+say)?|i\s+mean|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like))\b[\s,]*",
+    r"|i\s+meant(?:\s+to\s+say)?|i\s+mean|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)|nah|nope"
+    r"|honestly|tbh|actually)\b[\s,]*",
     _I,
 )
 # "..., can you update it", "and make it high priority": the clause that only points back
 _POINTER_CLAUSE = re.compile(
     r"(?:^|\s+|,\s*)(?:and\s+|so\s+)?(?:(?:can|could)\s+(?:you|u)\s+|please\s+)?"
-    r"(?:update|change|fix|adjust|move|push|make|set|mark|have)\s+(?:it|that|this)\b.*$",
+    r"(?:update|change|fix|adjust|move|push|make|set|mark|have)\s+(?:it|that|this)\b.*$"
+    r"|\s+(?:pls|please|plz)?\s*update(?:\s+it)?(?:\s+(?:pls|please|plz))?[\s.!]*$",
     _I,
 )
 _REPORTED = re.compile(
@@ -572,8 +577,6 @@ def _take_shift(utterance: Utterance) -> timedelta | None:
     if re.search(r"\bremind", masked, _I) or _SHIFT_VERB.search(masked) is None:
         return None
     for match in _SHIFT.finditer(masked):
-        if not (match["dir"] or match["by"] or match["dir2"] or _SHIFT_IMPLIED.search(masked)):
-            continue
         if re.search(r"\b(?:in|for|within|every)\s+$", masked[: match.start()], _I):
             continue  # "in 2 days" is a date, "for 2 weeks" a length
         raw = match["n"].lower()
@@ -599,8 +602,9 @@ def _take_clears(utterance: Utterance) -> tuple[tuple[str, ...], tuple[str, ...]
     tags = _CLEAR_TAGS.search(utterance.masked)
     if tags is not None:
         cleared.append("tags")
-        if tags["tag"] and tags["tag"].lower() not in _NOT_TAG_NAMES:
-            removed_tags.append(tags["tag"].lstrip("#").lower())
+        named = tags["tag"] or tags["tag3"]
+        if named and named.lower() not in _NOT_TAG_NAMES:
+            removed_tags.append(named.lstrip("#").lower())
         utterance.consume(tags.start(), tags.end())
     for field, pattern in _CLEAR_PATTERNS:
         match = pattern.search(utterance.masked)
@@ -641,7 +645,7 @@ def _rename(text: str) -> tuple[str, str] | None:
         pre = should["pre"] or ""
         pre = "it" if _ABOUT_THE_TITLE.search(pre) and not _TITLE_FIX.match(pre) else pre
         ref = _TITLE_FIX.sub("", strip_lead(pre)) if pre else "it"
-        return ref, should["new"]
+        return ref, re.sub(r",?\s+(?:not|instead\s+of)\s+.+$", "", should["new"], flags=_I)
     rename = _CALL_IT.match(text) or _RENAME.match(text)
     if rename is None:
         return None

@@ -20,7 +20,7 @@ _I = re.I
 
 _FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|um+|uh+|well|actually|alright|right|please|pls|plz|kindly"
-    r"|oops|wait|hmm+|now|ah|no(?!\s+(?:need|more\b|due\s+date|deadline|reminders?\b|repeat))|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
+    r"|oops|wait|hmm+|now|ah|nah|nope|no(?!\s+(?:need|more\b|due\s+date|deadline|reminders?\b|repeat))|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
     r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+"
@@ -164,8 +164,8 @@ _DAY = (
 _EVERY = r"(?:daily|weekly|monthly|yearly|annual|fortnightly|nightly|regular|recurring|repeating)"
 # "add fix the roof, this is urgent", "remind me to X, it's urgent": a new task, said urgent
 _NEW_TASK_LEAD = re.compile(
-    r"^(?:(?:add|put|stick)\b(?!\s+(?:(?:the|a|an)\s+)?(?:#?[\w-]+\s+)?(?:tag|label)s?\b|\s+#[\w-]+\s+"
-    r"(?:to|on|onto)\b)|create\b|new\b|remind\b|(?:todo|to-do|task|note|reminder)\s*[:-]"
+    r"^(?:add\b(?!\s+(?:(?:the|a|an)\s+)?(?:#?[\w-]+\s+)?(?:tag|label)s?\b|\s+#[\w-]+\s+(?:to|on|onto)\b)"
+    r"|(?:put|stick)\b(?=.*\b(?:on|to|onto|in)\s+(?:my|the|our)\s+(?:[\w'-]+\s+)?list\b)|create\b|new\b|remind\b|(?:todo|to-do|task|note|reminder)\s*[:-]"
     r"|jot\s+down\b|set\s+(?:up\s+)?(?:a|an)\s+(?:reminder|alarm)\b|don'?t\s+(?:let\s+me\s+)?forget\b)",
     _I,
 )
@@ -270,7 +270,9 @@ _RULES: list[Rule] = [
         # "change the language to french", "move my money to savings", "make it louder": a
         # setting or a thing of the device's, changed the way a task would be
         pattern=re.compile(
-            r"^(?:change|update|switch|set|rename|move|turn|bump|lower|raise|adjust|reset)\s+"
+            r"^(?:set|change|update|move)\s+.*\bon\s+my\s+(?:phone|watch|laptop|computer|tablet|ipad"
+            r"|iphone|android|tv)\b"
+            r"|^(?:change|update|switch|set|rename|move|turn|bump|lower|raise|adjust|reset)\s+"
             r"(?:(?:up|down|it|to|the|my|your|our)\s+)*(?:[\w'-]+\s+)?(?:language|volume|font(?:\s+size)?"
             r"|theme|dark\s+mode|light\s+mode|subject|channel|password|passcode|pin|user\s*name"
             r"|display\s+name|profile(?:\s+picture)?|avatar|email\s+address|phone\s+number|files?"
@@ -299,6 +301,7 @@ _RULES: list[Rule] = [
             r"|[\s.!]*$)"
             rf"|^(?:(?:turn|switch|shut)\s+off|disable|unset|no(?:\s+more)?)\s+{_ITS}{_FIELD}\b"
             r"|^(?:stop|quit)\s+(?:repeating|recurring|reminding\s+me\s+(?:about|of|to))\b"
+            r"(?!\s+(?:yourself|myself|me|that\s+(?:song|word|joke))\b)"
             r"|^(?:don'?t|do\s+not)\s+(?:repeat|remind\s+me\s+(?:about|of))\b|^un-?(?:tag|label)\b"
             r"|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer|isn'?t|is\s+not|won'?t|shouldn'?t"
             r"|needn'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing)?|recurr?(?:ing)?)\b"
@@ -313,10 +316,20 @@ _RULES: list[Rule] = [
             rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+can\s+wait[\s!.]*$"
             r"|^bump\s+up\b|^bump\s+\S.*\s+up(?:\s+(?:the|my)\s+list)?[\s!.]*$"
             # "make the gym task weekly", "make floss a daily habit", "X should repeat on mondays"
-            r"|^make\s+(?:(?:the|my|that|this|it)\b.*|.*\b(?:task|todo|to-do|item|reminder|one))\s+"
-            rf"{_EVERY}[\s!.]*$|^make\s+.+\s+an?\s+{_EVERY}\s+(?:thing|habit|task|event|routine|one)\b"
+            r"|^make\s+(?:(?:it|that|this)\b.*|.*\b(?:task|todo|to-do|item|reminder|one))\s+"
+            rf"(?:{_EVERY}|every\s+(?:other\s+)?\w+(?:\s+and\s+\w+)?)[\s!.]*$|^make\s+.+\s+an?\s+{_EVERY}\s+(?:thing|habit|task|event|routine|one)\b"
             r"|^(?:make|have|set|let)\s+(?!sure\b).+\s+(?:happen|repeat|recur)\b"
             r"|\b(?:should|must|needs\s+to|has\s+to|to)\s+(?:repeat|recur)\b"
+            rf"|\bto\s+be\s+{_EVERY}\b|^(?:set|change|switch|make)\s+.+\s+to\s+(?:repeat\s+)?(?:every\b|{_EVERY})"
+            r"|\b(?:should|will|can|must)\s+(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b"
+            r"|\b(?:make|set)\s+(?:it|that|this)\s+(?:a\s+)?one[-\s](?:off|time)\b"
+            # "ok put the bbq on sunday instead": a day said instead of another
+            rf"|^(?:put|move|make|set|do|have|schedule|change)\s+.+\s+(?:(?:on|to|for|at)\s+)?(?:every\s+)?"
+            rf"{_DAY}.*\binstead[\s!.]*$"
+            # "i need to move the bank appointment to wednesday": managing a task, not a new one
+            r"|^(?:i|we)\s+(?:need|want|have|'d\s+like|would\s+like)\s+to\s+(?:move|reschedule|postpone"
+            r"|push\s+back|rename|change\s+the\s+(?:date|time|deadline|due\s+date|priority))\b"
+            r"|^(?:the\s+)?(?:title|name)\s+should\s+(?:be|say|read)\b"
             # "X is due friday now", "X is due thursday, not wednesday", "that should be wednesday"
             r"|\b(?:is|are)\s+(?:now\s+)?due\b.*\b(?:now|instead)[\s!.]*$"
             rf"|\b(?:due|be|is|are|moved|coming|happening|on)\s+.+(?:,\s*|\s+)(?:not|instead\s+of|rather\s+than)"
@@ -571,7 +584,8 @@ _RULES: list[Rule] = [
             r"^(?:rename|retitle|reschedule|postpone|push\s+back)\b"
             r"|^(?:change|update|edit|modify|switch|adjust)\b.*\b(?:to|into|from|priority|due|deadline"
             r"|title|name|date|time)\b"
-            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|2|until|till|til|back|forward|later|by)\b"
+            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|2|until|till|til|back|forward|later|by|out"
+            r"|ahead|earlier|sooner|up\s+(?:a|an|one|two|\d+)\s+(?:day|week|hour)s?)\b"
             r"|^make\s+(?:it|that|this|them)\b|^make\s+.+\s+due\b|^(?:tag|label)\b"
             r"|^(?:set|give|add)\s+(?:a\s+|the\s+)?(?:new\s+)?(?:due\s+date|deadline)\b"
             r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b"
