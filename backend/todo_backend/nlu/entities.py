@@ -72,7 +72,8 @@ _LIST_VERB = re.compile(
 )
 _ADDED_TAIL = re.compile(
     r"\s+(?:added|put\s+(?:on|in)|included|listed|(?:needs?|has|have)\s+to\s+(?:go|be\s+(?:added|put))"
-    r"|should\s+(?:go|be\s+added)|goes)\s*$",
+    r"|should\s+(?:go|be\s+added)|goes|should\s+be|(?:needs?|has|have)\s+to\s+be"
+    r"|(?:gotta|got\s+to|must|can|will)\s+go)\s*$",
     _I,
 )
 _LIST_SUFFIX = re.compile(
@@ -92,7 +93,7 @@ _STRAY_LEAD = re.compile(
     _I,
 )
 _COMPLETE_LEAD = re.compile(
-    r"^(?:mark(?:ed)?|(?:check|tick|cross)(?:ed)?(?:\s+off)?|strike|complete"
+    r"^(?:mark(?:ed)?|(?:check|tick|cross|scratch)(?:ed)?(?:\s+off)?|strike|complete"
     r"|completed|finish|finished|close|closed|done(?:\s+with)?|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finish)\s+with"
     r"|i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:finished|completed|done|did|handled"
     r"|took\s+care\s+of|bought|paid|called|sent|got|cleaned)|(?:i\s+)?(?:just\s+|already\s+|finally\s+)"
@@ -108,7 +109,7 @@ _COMPLETE_TAIL = re.compile(
 )
 _DELETE_LEAD = re.compile(
     r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need|have)"
-    r"(?:\s+to\b)?|delete|remove|erase|trash|drop"
+    r"(?:\s+to\b)?|delete|remove|erase|trash(?!\s+(?:bags?|cans?|bins?|day|pick-?up|collection))|drop"
     r"|cancel|scrap|discard|get\s+rid\s+of|clear|(?:forget|never\s*mind)(?:\s+about)?"
     r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+out)?\s*",
     _I,
@@ -132,6 +133,14 @@ _BULK = re.compile(
 )
 _BULK_STATUS = re.compile(
     r"\b(?:(?P<pending>pending|open|unfinished|incomplete)|completed|finished|done|complete)\b", _I
+)
+_ADD_COMMAND = re.compile(r"(?:add|create|insert|enter|new)\b", _I)
+_ADD_VERB = re.compile(r"(?:add|put|stick|throw|pop|include|jot|write\s+down|new\s+task)\b", _I)
+# A remark before the command: "we're out of salt, add salt …", "ugh, i keep forgetting, add …"
+_REMARK = re.compile(
+    r"(?:i|we|i'm|we're|im|i've|we've|it's|its|there's|so|ok|okay|oh|ugh|hmm|just|btw|also|also,"
+    r"|argh|damn|dang|shoot|oops|looks\s+like|seems)\b",
+    _I,
 )
 _CLAUSE_BREAK = re.compile(
     r"\s*[,;]\s*|\s+-\s+|\s+(?:so|then|and\s+then)\s+"
@@ -216,13 +225,26 @@ _HESITATION = re.compile(r"\b(?:uh+|um+|erm+|uhm+)\b\s*", _I)
 _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
 
 
+def _add_clause(text: str) -> str:
+    """In "we're out of salt, add salt to the list" the command is the clause that adds."""
+    clauses = _CLAUSE_BREAK.split(text)
+    for i, clause in enumerate(clauses[1:], start=1):
+        if _ADD_VERB.match(strip_lead(clause.strip())) and _REMARK.match(clauses[0].strip()):
+            return " ".join(clauses[i:])
+    return text
+
+
 def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
-    text = strip_lead(fragments(leftover), _STRAY_LEAD, _ADD_LEAD)
+    text = _add_clause(strip_lead(fragments(leftover), _STRAY_LEAD))
+    # "put X on the list", "(my list) needs X": the verb is the command; "add get a haircut"
+    # keeps it
+    list_verb = () if _ADD_COMMAND.match(text) else (_LIST_VERB,)
+    text = strip_lead(text, _STRAY_LEAD, _ADD_LEAD)
     if on_a_list:
         needs = _NEEDS_ADDING.match(text)
         if needs is not None:
             text = needs["x"]
-        text = strip_lead(_ADDED_TAIL.sub("", text), _STRAY_LEAD, _ADD_LEAD, _LIST_VERB)
+        text = strip_lead(_ADDED_TAIL.sub("", text), _STRAY_LEAD, _ADD_LEAD, *list_verb)
     text = _LIST_SUFFIX.sub("", text)
     return finish(text)
 

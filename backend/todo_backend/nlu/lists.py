@@ -51,7 +51,7 @@ _KNOWN = "|".join(KNOWN_LISTS)
 # "add sugar to my list of groceries".
 _BARE_KNOWN = re.compile(
     r"\s+(?P<prep>to|on|onto|from|off|off\s+of|out\s+of)\s+(?P<owner>(?:my|the|our)\s+)?"
-    r"(?:list\s+of\s+(?P<of>[a-z]+)|(?P<name>groceries|grocery|shopping|packing))\s*[.!]*\s*$",
+    r"(?:list\s+of\s+(?P<of>[a-z]+)|(?P<name>groceries|grocery|shopping|packing|chores|errands))\s*[.!]*\s*$",
     _I,
 )
 # "make a packing list", "write the christmas list": the list is what the task is about.

@@ -186,6 +186,9 @@ _THE_WORLD = re.compile(
     r"|\bthe\s+date\b|\btime\s+is\s+it\b|\bwhat\s+day\s+is\b",
     re.I,
 )
+_ON_MY_LIST = re.compile(
+    r"\b(?:on|in|from|off)\s+(?:my|our|the)\s+(?:[\w'-]+\s+){0,2}list\s*[?.!]*$", re.I
+)
 _MY_TASK_THINGS = re.compile(
     r"\b(?:tasks?|todos?|to-dos?|reminders?|(?:my|the)\s+(?:[\w'-]+\s+)?list|to\s+do\s+list)\b",
     re.I,
@@ -198,6 +201,8 @@ def list_is_about_my_tasks(message: Message) -> bool:
     text = strip_fillers(message.text)
     if _STATEMENT.match(text) and "?" not in text and not _ASKS_TO_SEE.search(text):
         return False
+    if _ON_MY_LIST.search(text):  # "what do i need to get from the pharmacy list"
+        return True
     if _NOT_MY_TASKS.search(text):
         return False
     if _PAST.search(text) and not _FINISHED_WORDS.search(text):

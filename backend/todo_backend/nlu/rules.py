@@ -391,6 +391,18 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="advice_request",
+        # "can you recommend things to put on a christmas list", "give me ideas for a packing list"
+        pattern=re.compile(
+            r"^(?:recommend|suggest|brainstorm|give\s+me\s+(?:some\s+|a\s+few\s+)?(?:ideas|suggestions"
+            r"|tips|recommendations|examples\s+of\s+things)|(?:help\s+me\s+)?(?:think\s+of|come\s+up\s+with)"
+            r"\s+(?:some\s+)?(?:ideas|things|stuff))\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="person_on_a_list",
         # "remove me from the mailing list", "put me on the waiting list": people are no tasks
         decisive=True,
@@ -408,8 +420,9 @@ _RULES: list[Rule] = [
         name="list_question",
         # "what did i put on the costco list", "open my wedding list"
         pattern=re.compile(
-            rf"^(?:what|what's|whats|which)\b.*\b(?:on|in)\s+{_A_LIST}\s*[?.!]*$"
-            rf"|^(?:open|pull\s+up|bring\s+up|read(?:\s+out)?|check)\s+(?:me\s+)?(?:(?:my|the|our)\s+)?"
+            rf"^(?:what|what's|whats|which)\b.*\b(?:on|in|from)\s+{_A_LIST}\s*[?.!]*$"
+            rf"|^(?:(?:can|could|may)\s+i\s+(?:see|view|look\s+at|check|have\s+a\s+look\s+at)"
+            rf"|open|pull\s+up|bring\s+up|read(?:\s+out)?|check)\s+(?:me\s+)?(?:(?:my|the|our)\s+)?"
             rf"(?:[\w'-]+\s+){{0,2}}(?:wish|check)?list\s*[?.!]*$",
             _I,
         ),
@@ -557,6 +570,8 @@ _RULES: list[Rule] = [
             r"^(?:delete|remove|erase|trash|scrap|discard|get\s+rid\s+of|nuke|ditch|purge|wipe|drop"
             r"|cancel|clear)\b|^(?:forget|never\s*mind)\s+(?:about\s+)?(?:the|my|(?!(?:some|any|every|no)thing)\w+ing)\b"
             rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}"
+            r"|^(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+need\s+.+\s+(?:on|in)\s+"
+            rf"{_A_LIST}(?:\s+(?:anymore|any\s+more))?[\s!.]*$"
             r"|^\w.*\b(?:can|could|should|needs?\s+to|has\s+to)\s+(?:come|go|be\s+(?:taken|removed"
             rf"|deleted))\s+(?:off|from|out\s+of)\s+{_A_LIST}",
             _I,
@@ -567,7 +582,7 @@ _RULES: list[Rule] = [
         strong=True,
         name="complete_command",
         pattern=re.compile(
-            r"^(?:mark|check|tick|cross|strike)\b.*\b(?:done|complete|completed|finished|off|out)\b"
+            r"^(?:mark|check|tick|cross|strike|scratch)\b.*\b(?:done|complete|completed|finished|off|out)\b"
             r"|^(?:i(?:'ve|\s+have)?\s+(?:just\s+|already\s+|finally\s+)?(?:finished|completed)"
             r"|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finished)\s+with|done\s+with|finished\s+with"
             r"|(?:just\s+)?finished|completed)\b"
@@ -614,7 +629,8 @@ _RULES: list[Rule] = [
             r"(?=(?:call|ring|phone|e-?mail|text|pay|buy|book|fix|send|finish|submit|renew|pick\s+up"
             r"|clean|reply|sign|file|return|print|contact|prepare|review|update|cancel|get)\s+\w)"
             rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
-            rf"|\b(?:added|put)\s+(?:to|on|onto|in)\s+{_A_LIST}"
+            # "I need X put on the list"; "things to put on a christmas list" is no command
+            rf"|(?<!\bto\s)\b(?:added|put)\s+(?:to|on|onto|in)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){{0,2}}list\b"
             rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"
             rf"|^(?:(?:on|to|in|for)\s+)?{_A_LIST}\s*[,:;-]?\s*(?:please\s+)?(?:add|put|include|needs)\b"
             rf"|^(?:(?:on|to|in|for)\s+)?{_A_LIST}\s*[:-]\s*(?!(?:what|whats|what's|show|is|are|do)\b)\w"

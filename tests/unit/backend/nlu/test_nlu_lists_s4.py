@@ -144,3 +144,45 @@ def test_an_appointment_statement_is_titled_by_the_appointment(
     assert entities.title == title
     assert entities.due_at is not None
     assert entities.due_at.astimezone(BERLIN).strftime("%dT%H:%M") == due
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "tags"),
+    [
+        ("trash bags should be on the shopping list", "trash bags", ("shopping",)),
+        ("paper towels gotta go on the costco list", "paper towels", ("costco",)),
+        ("add get a haircut to my to do list", "get a haircut", ()),
+        ("dont forget to put eggs on the shopping list", "eggs", ("shopping",)),
+        ("we're out of salt, add salt to the grocery list", "salt", ("grocery",)),
+        ("add fix the sink to my chores", "fix the sink", ("chores",)),
+        ("add renew passport, tags travel and admin", "renew passport", ("travel", "admin")),
+        # "tag" as a noun names no tag
+        ("add buy a gift tag for mom", "buy a gift tag for mom", ()),
+    ],
+)
+def test_more_titles_and_tags(text: str, title: str, tags: tuple[str, ...]) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert (entities.title, entities.tags) == (title, tags)
+
+
+def test_a_noun_after_the_verb_is_not_a_second_verb() -> None:
+    entities = extract_entities(
+        "take trash bags off the shopping list", Intent.DELETE_TASK, now=NOW
+    )
+    assert entities.reference == "trash bags"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("scratch coffee off the list", Intent.COMPLETE_TASK),
+        ("we don't need rice on the list anymore", Intent.DELETE_TASK),
+        ("can i see the packing list", Intent.LIST_TASKS),
+        ("what do i need to get from the pharmacy list", Intent.LIST_TASKS),
+        ("can you recommend things to put on a christmas list", Intent.OUT_OF_SCOPE),
+        ("can you give me ideas for a baby shower registry list", Intent.OUT_OF_SCOPE),
+        ("I need hot dogs put on my shopping list", Intent.ADD_TASK),
+    ],
+)
+def test_list_intents_end_to_end(pipeline: NluPipeline, text: str, intent: Intent) -> None:
+    assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is intent
