@@ -45,6 +45,7 @@ WEEKDAY_NUMBERS = {
     "tues": 1,
     "wednesday": 2,
     "wed": 2,
+    "weds": 2,
     "thursday": 3,
     "thu": 3,
     "thur": 3,
@@ -57,7 +58,9 @@ WEEKDAY_NUMBERS = {
     "sun": 6,
 }
 # Bare "sat", "sun", "wed" are ordinary words; they count only after a modifier (see below).
-_WEEKDAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|thu(?:rs?)?|fri"
+_WEEKDAY = (
+    r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds|thu(?:rs?)?|fri"
+)
 _MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
@@ -76,7 +79,17 @@ _PARTS_OF_DAY = {
     "lunchtime": time(12, 0),
     "lunch time": time(12, 0),
     "first thing": time(9, 0),
+    "end of day": time(23, 59),
+    "close of business": time(17, 0),
+    "after work": time(18, 0),
+    "before work": time(8, 0),
 }
+_POD_ALIASES = {"eod": "end of day", "end of the day": "end of day", "cob": "close of business",
+                "end of business": "close of business", "end of business day": "close of business",
+                "end of the business day": "close of business",
+                "end of work day": "close of business", "end of the work day": "close of business",
+                "this aft": "afternoon",
+                "this arvo": "afternoon", "lunch time": "lunchtime"}  # fmt: skip
 # Without a preposition these name a time only next to a date ("friday night"), else they are
 # part of the title ("game night", "morning run").
 _BARE_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
@@ -99,22 +112,26 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "weekday": re.compile(
         rf"\b(?:(?P<mod>next|this|coming|upcoming|the\s+coming)\s+)?"
-        rf"(?:(?P<wd>{_WEEKDAY})|(?<=\s)(?P<wd_short>sat|sun|wed)(?=\s|$|[,.!?]))\b(?!')",
+        rf"(?:(?P<wd>{_WEEKDAY})|(?<=\s)(?P<wd_short>sat|sun|wed)(?=\s|$|[,.!?]))\b(?!')"
+        # "fri 27th", "friday the 27th": the day of the month says which friday
+        r"(?:,?\s+(?:the\s+)?(?P<wdd>\d{1,2})(?:st|nd|rd|th)\b(?!\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun"
+        r"|jul|aug|sep|oct|nov|dec)))?",
         re.I,
     ),
     "period": re.compile(
-        r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>day|week|month|year)"
-        r"|(?P<abbr>eod|eow|eom)"
+        r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+|this\s+)?(?P<end>week|month|year)"
+        r"|(?P<abbr>eow|eom)"
         r"|(?P<rel>this|next|the)\s+(?P<per>weekend)"
         r"|(?P<rel2>this|next)\s+(?P<per2>week|month|year))\b",
         re.I,
     ),
     "offset": re.compile(
         rf"\b(?:in|within)\s+(?P<n>\d+\.\d+|{NUMBER}|half\s+an?)(?P<half>\s+and\s+a\s+half)?"
-        rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)s?\b"
+        rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)(?:s\b|s'|\b)(?:\s+time\b)?"
         # "in an hour and a half", "in 1 hour 30 minutes", "in an hour and 15 mins"
         rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
         r"|\b(?:in|within)\s+(?P<quarters>a|one|three)\s+quarters?\s+of\s+an\s+(?P<qunit>hour)\b"
+        r"|\b(?:in|within)\s+the\s+(?:next\s+)?(?P<thehour>hour)\b"
         rf"|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
         rf"|year)s?\s+from\s+(?:now|today)\b",
         re.I,
@@ -150,20 +167,33 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?))?(?![\w:])",
         re.I,
     ),
-    "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\w:])"),
+    "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:-?ish)?(?![\w:])"),
+    # "at 1700", "by 0930"
+    "military": re.compile(
+        r"(?:(?<=\bat\s)|(?<=\bby\s))(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*h(?:rs?|ours)?)?\b"
+    ),
+    # "at half seven" (British: 7:30)
+    "half_hour": re.compile(
+        rf"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s)|(?<=\buntil\s))half\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})\b"
+        r"(?!\s+(?:an?|past|hours?|minutes?)\b)",
+        re.I,
+    ),
     "bare_hour": re.compile(
         rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
         r"(?:-?ish)?"
         r"(?![\w:.%/])"
         r"(?!\s*(?:a\.?m|p\.?m|%|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|people"
         r"|items?|things?|of|times)\b)"
-        rf"|\b(?P<h2>\d{{1,2}}|{_HOUR_WORDS})\s*o'?clock\b",
+        rf"|\b(?P<h2>\d{{1,2}}|{_HOUR_WORDS})\s*o'?clock\b"
+        r"|\b(?P<h3>\d{1,2})-?ish\b",
         re.I,
     ),
     "part_of_day": re.compile(
         r"\b(?P<pre>(?:in|during|on)\s+the\s+|this\s+|at\s+|by\s+|around\s+|in\s+)?"
         r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)\b"
         r"|\b(?P<pre2>at|by|around|before|after)\s+(?P<pod2>lunch)\b"
+        r"|\b(?P<pod4>end\s+of\s+(?:the\s+)?(?:business\s+|work\s+)?day|eod|cob|close\s+of\s+business"
+        r"|end\s+of\s+business|after\s+work|before\s+work|this\s+(?:aft|arvo))\b"
         r"|\b(?P<pod3>first\s+thing)(?:\s+in\s+the\s+morning)?\b"
         r"(?=\s+(?:in\s+the\s+morning|tomorrow|tmrw|today|on|next|this|monday|tuesday|wednesday"
         r"|thursday|friday|saturday|sunday)\b|\s+to\b|\s*[,.!]|\s*$)",
@@ -206,6 +236,7 @@ _ZONE = re.compile(
     re.I,
 )
 _SHARP = re.compile(r"\s+(?:sharp|on\s+the\s+dot|exactly)\b", re.I)
+_AT_THE_LATEST = re.compile(r"\s*,?\s+at\s+the\s+(?:latest|very\s+latest)\b", re.I)
 # Words in front of a date that belong to it (removed from titles, and tell list ranges apart).
 _LEADING_PREPOSITIONS = re.compile(
     r"(?:\b(?:due|by|on|at|for|before|until|till|til|from|starting|after|around|no\s+later\s+than"
@@ -342,8 +373,6 @@ def _period(match: re.Match[str], today: date) -> DatePart:
     sunday = today + timedelta(days=6 - today.weekday())
     month_end = _end_of_month(today)
     year_end = date(today.year, 12, 31)
-    if end in ("day", "eod"):
-        return DatePart(today)
     if end in ("week", "eow") or (rel == "this" and per == "week"):
         return DatePart(sunday, period_start=today, period_end=sunday)
     if end in ("month", "eom") or (rel == "this" and per == "month"):
@@ -377,6 +406,8 @@ _MINUTES_PER = {"minute": 1, "hour": 60}
 def _offset(match: re.Match[str], now: datetime) -> DatePart | None:
     if match["quarters"]:
         raw_n, unit = ("45" if match["quarters"].lower() == "three" else "15"), "minute"
+    elif match["thehour"]:
+        raw_n, unit = "1", "hour"
     else:
         raw_n = match["n"] or match["n2"]
         unit = (match["unit"] or match["unit2"]).lower()
@@ -430,6 +461,8 @@ def _parse_date(
             or _SHORT_WEEKDAY_TIME.match(match.string, match.end())
         ):
             return None
+        if match["wdd"] and (day := _ordinal_day(int(match["wdd"]), today)) is not None:
+            return DatePart(day)
         return DatePart(_next_weekday(today, WEEKDAY_NUMBERS[name]))
     if kind == "period":
         return _period(match, today)
@@ -464,14 +497,12 @@ def _holiday(match: re.Match[str], before: str, today: date) -> DatePart | None:
         return None
     if part == "eve" and name not in ("christmas", "xmas", "new year"):
         return None
-    month, day = _HOLIDAYS[name]
-    candidate = date(today.year, month, day)
-    if part == "eve":
-        candidate -= timedelta(days=1)
+    month, day = (12, 31) if (name, part) == ("new year", "eve") else _HOLIDAYS[name]
+    candidate = date(today.year, month, day) - timedelta(
+        days=1 if name == "christmas" and part == "eve" else 0
+    )
     if candidate < today:
         candidate = candidate.replace(year=today.year + 1)
-        if part == "eve" and name == "new year":
-            candidate = date(today.year + 1, 12, 31)
     return DatePart(candidate)
 
 
@@ -495,13 +526,16 @@ def _clock_past(match: re.Match[str]) -> time | None:
 
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "part_of_day":
-        pod = match["pod"] or match["pod2"] or match["pod3"]
-        return _PARTS_OF_DAY[re.sub(r"\s+", " ", pod.lower())]
+        pod = match["pod"] or match["pod2"] or match["pod3"] or match["pod4"]
+        return _PARTS_OF_DAY[_POD_ALIASES.get(pod.lower(), pod.lower())]
     if kind == "clock_past":
         return _clock_past(match)
-    raw_hour = (match["h"] if match["h"] is not None else match["h2"]).lower()
+    if kind == "military":
+        return time(int(match["h"]), int(match["m"]))
+    groups = match.groupdict()
+    raw_hour = next(groups[g] for g in ("h", "h2", "h3") if groups.get(g)).lower()
     hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_NAMES[raw_hour]
-    minute = int(match.groupdict().get("m") or 0)
+    minute = 30 if kind == "half_hour" else int(groups.get("m") or 0)
     if match.groupdict().get("mw"):
         minute = _MINUTE_NAMES[re.sub(r"\s+", " ", match["mw"].lower().replace("-", " "))]
     if kind == "clock":
@@ -512,7 +546,7 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
         if pm and "night" in marker and hour == 12:
             pm = False  # "12 at night" is midnight
         hour = hour % 12 + (12 if pm else 0)
-    elif kind == "bare_hour" or (kind == "clock24" and _guessed(kind, match)):
+    elif kind in ("bare_hour", "half_hour") or (kind == "clock24" and _guessed(kind, match)):
         if not 1 <= hour <= 12:
             return None
         if hour <= 6:  # "at 5", "3:15": daytime
@@ -524,7 +558,7 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
 
 def _guessed(kind: str, match: re.Match[str]) -> bool:
     """Whether the clock's am/pm is a guess a part of the day may overrule."""
-    if kind == "bare_hour":
+    if kind in ("bare_hour", "half_hour"):
         return True
     if kind == "clock_past":
         return not match["ampm"]
@@ -588,6 +622,8 @@ def find_temporal(
                 end = named.end()
             sharp = _SHARP.match(utterance.masked, end)
             end = sharp.end() if sharp else end
+        latest = _AT_THE_LATEST.match(utterance.masked, end)
+        end = latest.end() if latest else end
         prefix = _LEADING_PREPOSITIONS.search(utterance.masked[:start])
         bound: Bound = "on"
         if prefix is not None and utterance.is_free(prefix.start(), start):

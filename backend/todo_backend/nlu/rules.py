@@ -773,13 +773,18 @@ def _only_when(text: str) -> bool:
 DATE_ONLY_FOLLOW_UP = Rule(
     Intent.UPDATE_TASK, strong=False, name="date_only_follow_up", pattern=re.compile("")
 )
+# "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
+_NARRATION = re.compile(
+    r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
+    r"|\b(?:lol|lmao|haha+)\b",
+    _I,
+)
 DATED_STATEMENT = Rule(
     Intent.ADD_TASK,
     strong=False,
     name="dated_statement",
     pattern=_DATED,
-    applies=lambda text: not is_question(text),
-)
+    applies=lambda text: not is_question(text)
 
 
 def match_rules(message: Message | str) -> Rule | None:

@@ -268,3 +268,55 @@ def test_every_night_and_every_thirty_minutes() -> None:
 def test_not_super_urgent_is_low() -> None:
     entities = _parse("add call the plumber, but it's not super urgent", Intent.ADD_TASK)
     assert (entities.title, entities.priority) == ("call the plumber", "low")
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "title", "when"),
+    [
+        ("add send the figures by close of business", Intent.ADD_TASK, "send the figures",
+         "2026-11-23 17:00"),
+        ("add finish the deck by EOD tomorrow", Intent.ADD_TASK, "finish the deck",
+         "2026-11-24 23:59"),
+        ("remind me after work to buy groceries", Intent.SET_REMINDER, "buy groceries",
+         "2026-11-23 18:00"),
+        ("remind me within the hour to call back", Intent.SET_REMINDER, "call back",
+         "2026-11-23 11:00"),
+        ("remind me tomorrow 9ish to call the vet", Intent.SET_REMINDER, "call the vet",
+         "2026-11-24 09:00"),
+        ("remind me at 5:30ish to start cooking", Intent.SET_REMINDER, "start cooking",
+         "2026-11-23 17:30"),
+        ("remind me at 1700 to call the office", Intent.SET_REMINDER, "call the office",
+         "2026-11-23 17:00"),
+        ("remind me at half six to put the kids to bed", Intent.SET_REMINDER,
+         "put the kids to bed", "2026-11-23 18:30"),
+        ("add dentist fri 27th at 2pm", Intent.ADD_TASK, "dentist", "2026-11-27 14:00"),
+        ("add send the rsvp in two weeks time", Intent.ADD_TASK, "send the rsvp",
+         "2026-12-07 23:59"),
+        ("remind me weds at 4 to call the school", Intent.SET_REMINDER, "call the school",
+         "2026-11-25 16:00"),
+        ("remind me this aft to call the garage", Intent.SET_REMINDER, "call the garage",
+         "2026-11-23 15:00"),
+        ("add return the books by thursday at the latest", Intent.ADD_TASK, "return the books",
+         "2026-11-26 23:59"),
+        ("remind me on new year's eve to call the family", Intent.SET_REMINDER,
+         "call the family", "2026-12-31 09:00"),
+    ],
+)  # fmt: skip
+def test_office_and_colloquial_times(text: str, intent: Intent, title: str, when: str) -> None:
+    entities = _parse(text, intent)
+    moment = entities.remind_at if intent is Intent.SET_REMINDER else entities.due_at
+    assert (entities.title, _local(moment)) == (title, when)
+
+
+@pytest.mark.parametrize("text", ["add read half a book", "add buy 2000 stickers"])
+def test_numbers_that_are_not_times(text: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert entities.due_at is None
+
+
+@pytest.mark.parametrize(
+    "text", ["my meeting at 3pm went really well", "every monday feels so long lol"]
+)
+def test_telling_about_a_day_is_no_dated_task(text: str) -> None:
+    rule = match_rules(Message(text))
+    assert rule is None or rule.name != "dated_statement"
