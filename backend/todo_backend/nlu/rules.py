@@ -784,7 +784,8 @@ DATED_STATEMENT = Rule(
     strong=False,
     name="dated_statement",
     pattern=_DATED,
-    applies=lambda text: not is_question(text)
+    applies=lambda text: not is_question(text) and not _NARRATION.search(text),
+)
 
 
 def match_rules(message: Message | str) -> Rule | None:
