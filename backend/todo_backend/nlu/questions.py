@@ -74,7 +74,8 @@ def not_a_command_gate(
 
 # The chat's own things: a question naming one of them can be a question about the chat.
 _CHAT_THINGS = re.compile(
-    r"\b(?:tasks?|todos?|to-dos?|reminders?(?!\s+apps?\b)|undo|tags|tagging"
+    r"\b(?:tasks?|todos?|to-dos?|reminders?(?!\s+apps?\b)|undo|tags|tagging|what'?s\s+due"
+    r"|(?:mark|tick|check)\s+(?:\w+\s+){0,2}?(?:as\s+)?(?:done|complete|off)"
     r"|tag\s+(?:a|the|my|an?\s+item|it|things|something|stuff)\b|due\s+dates?|deadlines?"
     r"|recurring\s+(?:tasks?|reminders?|items?|things|todos?)|(?:repeat|recur)(?:ing)?\b"
     r"|(?:my|the|to-?do|to\s+do|task|shopping|grocery)\s+lists?|lists?\s+(?:with|in|here)\s+(?:you|u|this)"
@@ -142,9 +143,9 @@ def help_is_about_the_chat(message: Message) -> bool:
 _STATEMENT = re.compile(
     r"^(?:i|we|he|she|they|it|everything|nothing|everyone|work|life|today|tomorrow|this\s+week"
     r"|(?:my|our|his|her|the)\s+(?:[\w'-]+\s+){0,3}?)"
-    r"\s*(?:am|'m|is|are|was|were|have|has|had|'ve|'s|got|get|do|did|don't|didn't|can't|always"
+    r"\s*(?P<verb>am|'m|is|are|was|were|have|has|had|'ve|'s|got|get|do|did|don't|didn't|can't|always"
     r"|never|just|really|so|feel|felt|think|love|hate|want|wants|need|needs|keep|keeps|make|makes"
-    r"|say|says|said|told|asked|went|wish|hope|forgot|finished|thinks|seems|looks)\b",
+    r"|say|says|said|told|asked|went|wish|hope|forgot|finished|thinks|seems|looks|\w+ed)\b",
     re.I,
 )
 _ASKS_TO_SEE = re.compile(
@@ -159,7 +160,10 @@ _NOT_MY_TASKS = re.compile(
     r"|\d|an?\s+(?:hour|week|day|minute)|(?:my|the)\s+(?:list|garden|house|kitchen)))\w"
     r"|\bshould\s+(?:i|we)\s+do\s+(?:\w+\s+){0,3}?(?:if|when|with|about|in|at|for\s+(?:a|an|my|the))\b"
     r"|\b(?:have|need)\s+to\s+do\s+to\b|\bwhat\s+do\s+(?:i|we)\s+need\s+(?:for|to\s+(?!do\b|get\s+done))"
-    r"|\bdue\s+on\s+(?:a|an|my|the)\s+(?!(?:list|to-?do|agenda|plate|weekend|first|last|\d))"
+    r"|\b(?:need|have)\s+to\s+(?:bring|wear|pack|know|say|study|learn|prepare|show|submit|sign|be)\b"
+    r"|\b(?:things|stuff|activities|places)\s+to\s+(?:do|see|visit|eat|try)\b"
+    r"|\bdue\s+(?:on|at|for|in)\s+(?:a|an|my|the)\s+(?!(?:list|to-?do|agenda|plate|weekend|week|month|day"
+    r"|year|first|last|\d|end\s+of\s+(?:the\s+)?(?:week|month|day|year)\b))"
     r"|\b(?:the|a|an)\s+(?:[\w'-]+\s+)?(?:agenda|list|checklist|schedule|plan|to\s+do\s+list)\s+(?:for|of)"
     r"\s+(?!(?:today|tonight|tomorrow|this|next|the\s+(?:week|weekend|day|month)|monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|me|my|everything|all|what|tasks|things|stuff|todos"
@@ -199,7 +203,14 @@ def list_is_about_my_tasks(message: Message) -> bool:
     """A list answer fits a request to see the user's own tasks, not "what's on tv tonight",
     "things to do in lisbon", "my to do list at work is insane" or "what did i do yesterday"."""
     text = strip_fillers(message.text)
-    if _STATEMENT.match(text) and "?" not in text and not _ASKS_TO_SEE.search(text):
+    statement = _STATEMENT.match(text)
+    if (
+        statement is not None
+        and "?" not in text
+        and not _ASKS_TO_SEE.search(text)
+        # "my tasks tagged work" names tasks by a participle; "my boss scheduled a meeting" tells
+        and not (statement["verb"].endswith("ed") and _MY_TASK_THINGS.search(statement[0]))
+    ):
         return False
     if _ON_MY_LIST.search(text):  # "what do i need to get from the pharmacy list"
         return True

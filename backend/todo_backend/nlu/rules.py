@@ -209,7 +209,9 @@ _RULES: list[Rule] = [
         name="help_request",
         pattern=re.compile(
             r"^(?:help(?:\s+(?:me|please|pls))?(?:\s+out(?:\s+here)?)?[\s!.?]*$|/help|/start|\?+$"
-            r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)|what\s+(?:do|can)\s+you\s+(?:do|help)"
+            # "what can i do about a noisy neighbour" is not about the chat
+            r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)(?!\s+(?:about|if|when|against)\b"
+            r"|\s+(?:to|for|with)\s+(?!(?:you|u|me|this|it)\b))|what\s+(?:do|can)\s+you\s+(?:do|help)"
             # "how does the engine work", "instructions for the desk": not about this chat
             r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+(?:app|bot|chat|assistant|list|reminders?|tags?"
             r"|priority|undo)|tagging|reminding|prioriti[sz]ing|reminders|tags|recurring\s+tasks)"
@@ -231,10 +233,12 @@ _RULES: list[Rule] = [
         decisive=True,
         pattern=re.compile(
             r"^(?:how\s+(?:do|can|should|would|could)\s+(?:i|you|we)|how\s+to|is\s+there\s+a\s+way\s+to"
-            r"|(?:can\s+you\s+)?(?:show|tell|explain)\s+(?:me\s+)?how)\b(?=.*\b(?:tasks?|todos?|to-dos?"
-            r"|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?"
+            r"|(?:can\s+you\s+)?(?:show|tell|explain)\s+(?:me\s+)?how"
+            r"|can\s+i\s+(?=.*\b(?:with|in|using)\s+(?:this|you|u|the\s+(?:app|bot|chat))\b))"
+            r"\b(?=.*\b(?:tasks?|todos?|to-dos?|what'?s\s+due|(?:mark|tick|check)\s+(?:\w+\s+){0,2}?(?:as\s+)?"
+            r"(?:done|complete|off)|reminders?|tags?|tagging|priority|priorities|due\s+dates?|deadlines?"
             r"|(?:this|the)\s+(?:app|bot|chat|assistant)|(?:use|ask)\s+(?:you|this|it)|undo"
-            r"|(?:my|the|to-?do)\s+list|recurring|items?|commands?)\b)",
+            r"|(?:my|the|to-?do)\s+(?:[\w'-]+\s+)?list|recurring|items?|commands?)\b)",
             _I,
         ),
     ),

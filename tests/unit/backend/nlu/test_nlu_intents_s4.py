@@ -32,6 +32,7 @@ def _intent(pipeline: NluPipeline, text: str) -> Intent:
         "how do i get things done when i'm depressed",
         "how do i set priorities in life",
         "how does a reminder app know where i am",
+        "what can i do about a noisy neighbour",
     ],
 )
 def test_how_to_questions_about_other_things_get_no_help_answer(
@@ -52,6 +53,9 @@ def test_how_to_questions_about_other_things_get_no_help_answer(
         "how do i use this app",
         "how do i put things on my shopping list",
         "what sort of commands do you understand",
+        "how do i see what's due this week",
+        "how can i mark something done",
+        "can i set reminders with this",
     ],
 )
 def test_questions_about_the_chat_still_get_help(pipeline: NluPipeline, text: str) -> None:
@@ -77,6 +81,10 @@ def test_questions_about_the_chat_still_get_help(pipeline: NluPipeline, text: st
         "what should i say in a performance review",
         "what are you doing today",
         "any good restaurants open late",
+        "list some fun things to do with kids on a rainy day",
+        "what do i have to bring to the dmv",
+        "what's due at the end of the tax year",
+        "my boss scheduled another meeting for friday",
     ],
 )
 def test_the_worlds_lists_and_statements_are_not_task_lists(
@@ -98,6 +106,8 @@ def test_the_worlds_lists_and_statements_are_not_task_lists(
         "show me everything i haven't done yet",
         "would you mind showing me my list",
         "is there anything on my shopping list",
+        "show my tasks tagged work",
+        "what's due at the end of the week",
     ],
 )
 def test_questions_about_my_tasks_list_them(pipeline: NluPipeline, text: str) -> None:
@@ -155,3 +165,5 @@ def test_the_gates_are_plain_functions_of_the_message() -> None:
     assert help_is_about_the_chat(Message("can someone help me out here"))
     assert list_is_about_my_tasks(Message("what's due friday"))
     assert not list_is_about_my_tasks(Message("what's due on a library book if it's late"))
+    assert list_is_about_my_tasks(Message("my tasks tagged work"))
+    assert not list_is_about_my_tasks(Message("my list of complaints is long today"))
