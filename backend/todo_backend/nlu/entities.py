@@ -81,12 +81,15 @@ _LIST_SUFFIX = re.compile(
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
     r"|(?:[\s,.!?]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|for\s+me|i\s+guess|lol)"
-    r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?)+[\s!.?]*$",
+    r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?|[\s,]+(?:too|as\s+well|also))+[\s!.?]*$"
+    r"|\s*[:;]-?[)(]+\s*$",  # "… :)"
     _I,
 )
 # "please you add eggs", "please to add bread", "alexa, add garlic": words before the verb
 _STRAY_LEAD = re.compile(
-    r"^(?:(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot)\b)"
+    r"^(?:(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
+    r"|cross|complete|change|move)\b)|(?:adding|putting)\s+(?=\w)"
+    r"|like\s+(?=(?:\d|a|an|some|two|three|four|five|six|ten|a\s+few|maybe)\b)"
     r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|cortana|bixby|olly|bot|chatbot|assistant)"
     r"[\s,!.:-]+(?=(?:add|put|insert|include|write|jot|remove|delete|take|cross|mark|check|tick"
     r"|remind|set|create|make|new)\b))",
@@ -102,16 +105,17 @@ _COMPLETE_LEAD = re.compile(
 )
 _COMPLETE_TAIL = re.compile(
     r"(?:(?:'s|\s+(?:as|is|are|has\s+been|have\s+been|was|got|now))?\s*\b(?:done|complete|completed|finished"
-    r"|resolved|closed|checked|taken\s+care\s+of|sorted|handled|over)|\s+off(?:\s+(?:my|the)\s+list)?"
+    r"|resolved|closed|checked|taken\s+care\s+of|sorted|handled|over|bought|purchased|gotten"
+    r"|picked\s+up)|\s+off(?:\s+(?:my|the)\s+list)?"
     r"|\s+(?:from|on)\s+(?:my|the)\s+list|\s+already|\s+finally|\s+now|\s+today|\s+please"
-    r"|\s+(?:thanks|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)|\s+(?:too|as\s+well|also))+\s*$",
+    r"|\s+(?:thanks|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers))+\s*$",
     _I,
 )
 _DELETE_LEAD = re.compile(
     r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need|have)"
-    r"(?:\s+to\b)?|(?:i\s+|we\s+)?(?:won'?t|will\s+not)\s+(?:be\s+)?need(?:ing)?(?:\s+to\b)?|delete|remove|erase|trash(?!\s+(?:bags?|cans?|bins?|day|pick-?up|collection))|drop"
+    r"(?:\s+to\b)?|delete|remove|erase|trash(?!\s+(?:bags?|cans?|bins?|day|pick-?up|collection))|drop"
     r"|cancel|scrap|discard|get\s+rid\s+of|clear|(?:forget|never\s*mind)(?:\s+about)?"
-    r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+out)?\s*",
+    r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+(?:out|off))?\s*",
     _I,
 )
 _DELETE_TAIL = re.compile(
@@ -131,14 +135,19 @@ _BULK = re.compile(
     r"|^(?:clear|purge)\s+(?:(?:my|the|all)\s+)?(?=completed|finished|done)",
     _I,
 )
-# "all of them", "all three of those": what the conversation showed, not every task
-_LISTED_ALL = re.compile(
-    r"\b(?:all|both|each)(?:\s+(?:two|three|four|five))?\s+of\s+(?:them|those|these)\b"
-    r"|\b(?:them|those|these)\s+(?:all|both|two|three)\b|\ball\s+(?:two|three|four|five)\b",
-    _I,
-)
 _BULK_STATUS = re.compile(
     r"\b(?:(?P<pending>pending|open|unfinished|incomplete)|completed|finished|done|complete)\b", _I
+)
+# "we're out of olive oil, add it to the list": the item is in the other clause
+_ADD_IT = re.compile(
+    r"^(?P<x>.+?)[\s,;.]+(?:(?:so|and|please|pls|can\s+you|could\s+you)\s+)*(?:add|put|stick|throw|pop)"
+    r"\s+(?:it|that|them|those|these|one|some)(?:\s+(?:on|in)\s+there)?(?:\s+(?:too|please|pls))*\s*$",
+    _I,
+)
+_OUT_OF = re.compile(
+    r"^(?:(?:we|i)(?:'re|\s+are|'m|\s+am)?\s+(?:(?:all|completely|almost|nearly|running|have\s+run"
+    r"|'ve\s+run|ran)\s+)*(?:out\s+of|low\s+on)|im\s+out\s+of|out\s+of)\s+",
+    _I,
 )
 _ADD_COMMAND = re.compile(r"(?:add|create|insert|enter|new)\b", _I)
 _ADD_VERB = re.compile(r"(?:add|put|stick|throw|pop|include|jot|write\s+down|new\s+task)\b", _I)
@@ -167,7 +176,7 @@ _UPDATE_LEAD = re.compile(
     r"|lower|raise|increase|decrease|reduce|boost|drop"
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
     r"|moving|pushing|rescheduling|postponing|shifting|changing|moved|pushed|changed|rescheduled"
-    r"|postponed|shifted|flag|mv"
+    r"|postponed|shifted"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
@@ -184,8 +193,7 @@ _UPDATE_TAIL = re.compile(
     r"\s+(?:day|week|hour|month)s?(?:\s+(?:later|earlier))?"
     r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
     r"|go\s+off|be|anymore|any\s+more|now|instead|has|have|does|is|are|2|til|till|until|should|must"
-    r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers|tbh|honestly|lol|or\s+so)|\s+to"
-    r"|\s+as"
+    r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers)|\s+to|\s+as"
     r"|\s+for|\s+a|\s+an)+\s*$",
     _I,
 )
@@ -228,7 +236,6 @@ _REFERENCE_ARTICLES = re.compile(
     _I,
 )
 _ONE_ABOUT = re.compile(r"^(?:the\s+)?one\s+(?:about|for|with|called|named|that\s+says)\s+", _I)
-_ADVERB = re.compile(r"^(?:just|already|finally|now)\s+(?=\w)", _I)
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm+|uhm+)\b\s*", _I)
 _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
 
@@ -237,16 +244,20 @@ def _add_clause(text: str) -> str:
     """In "we're out of salt, add salt to the list" the command is the clause that adds."""
     clauses = _CLAUSE_BREAK.split(text)
     for i, clause in enumerate(clauses[1:], start=1):
-        if _ADD_VERB.match(strip_lead(clause.strip())) and _REMARK.match(clauses[0].strip()):
+        adds = _ADD_VERB.match(strip_lead(clause.strip())) and not _ADD_IT.match(f"x {clause}")
+        if adds and _REMARK.match(clauses[0].strip()):
             return " ".join(clauses[i:])
     return text
 
 
 def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
     text = _add_clause(strip_lead(fragments(leftover), _STRAY_LEAD))
+    added = _ADD_IT.match(text) if on_a_list else None
+    if added is not None:  # "i need to get milk add it to my list"
+        text = strip_lead(added["x"], _OUT_OF)
     # "put X on the list", "(my list) needs X": the verb is the command; "add get a haircut"
     # keeps it
-    list_verb = () if _ADD_COMMAND.match(text) else (_LIST_VERB,)
+    list_verb = () if added or _ADD_COMMAND.match(text) else (_LIST_VERB,)
     text = strip_lead(text, _STRAY_LEAD, _ADD_LEAD)
     if on_a_list:
         needs = _NEEDS_ADDING.match(text)
@@ -268,7 +279,7 @@ def _reference(text: str) -> tuple[str | None, bool]:
         return (f"number {position}" if ordinal["d"] else f"{position.lower()} one"), True
     if not text or _CONTEXT_REFERENCE.match(text):
         return None, True
-    text = _ONE_ABOUT.sub("", _HESITATION.sub("", _ADVERB.sub("", text, count=1)), count=1)
+    text = _ONE_ABOUT.sub("", _HESITATION.sub("", text), count=1)
     for _ in range(2):  # "the task about the tax return"
         text = _REFERENCE_ARTICLES.sub("", text, count=1)
     text = _REFERENCE_TAIL.sub("", text)
@@ -453,62 +464,47 @@ _REMOVE = (
     r"(?:remove|delete|clear|drop|cancel|unset|disable|lose|scrap|get\s+rid\s+of|take(?:\s+off)?"
     r"|(?:turn|switch|shut)\s+off|no(?:\s+more)?|without)"
 )
-_CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = (
-    [
-        (
-            field,
-            re.compile(
-                rf"\b(?:turn|switch|shut)\s+(?:(?:the|its|my)\s+)?{words}\s+off\b(?:\s+(?:for|on|of))?",
-                _I,
-            ),
-        )
-        for field, words in _FIELD_WORDS.items()
-    ]
-    + [
-        (
-            field,
-            re.compile(
-                rf"\b{_REMOVE}\s+(?:(?:the|its|any|a|my|that|this)\s+)?{words}\b(?:\s+off\b)?"
-                r"(?:\s+(?:from|on|for|of|off|about|in))?",
-                _I,
-            ),
-        )
-        for field, words in _FIELD_WORDS.items()
-    ]
-    + [
-        (
-            "recurrence",
-            re.compile(
-                r"\b(?:stop|quit)\s+(?:repeating|recurring)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not"
-                r"|no\s+longer|isn'?t|is\s+not|not|won'?t|shouldn'?t|should\s+not|needn'?t)\s+(?:need\s+to\s+"
-                r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
-                r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
-                r"|\b(?:isn'?t|is\s+not|aren'?t|no\s+longer|not)\s+(?:daily|weekly|monthly|yearly|every\s+\w+)"
-                r"(?:\s+(?:anymore|any\s+more))?"
-                r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
-                r"|only\s+once)\b|\b(?:should|will|can|must)?\s*(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b",
-                _I,
-            ),
+_CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        field,
+        re.compile(
+            rf"\b{_REMOVE}\s+(?:(?:the|its|any|a|my|that|this)\s+)?{words}\b(?:\s+off\b)?"
+            r"(?:\s+(?:from|on|for|of|off|about|in))?",
+            _I,
         ),
-        (
-            "remind_at",
-            re.compile(
-                r"\b(?:stop\s+reminding\s+me|(?:don'?t|do\s+not)\s+remind\s+me"
-                r"|(?:(?:i\s+)?(?:don'?t|do\s+not|no\s+longer))\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?"
-                r"(?:reminders?|alarm|to\s+be\s+reminded))\b(?:\s+(?:about|of|for|on))?",
-                _I,
-            ),
+    )
+    for field, words in _FIELD_WORDS.items()
+] + [
+    (
+        "recurrence",
+        re.compile(
+            r"\b(?:stop|quit)\s+(?:repeating|recurring)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not"
+            r"|no\s+longer|isn'?t|is\s+not|not|won'?t|shouldn'?t|should\s+not|needn'?t)\s+(?:need\s+to\s+"
+            r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
+            r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
+            r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
+            r"|only\s+once)\b|\b(?:should|will|can|must)?\s*(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b",
+            _I,
         ),
-        (
-            "due_at",
-            re.compile(
-                r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+|any\s+"
-                r"|the\s+)?|(?:has|have)\s+no\s+)(?:due\s+date|deadline)\b(?:\s+(?:anymore|any\s+more))?",
-                _I,
-            ),
+    ),
+    (
+        "remind_at",
+        re.compile(
+            r"\b(?:stop\s+reminding\s+me|(?:don'?t|do\s+not)\s+remind\s+me"
+            r"|(?:(?:i\s+)?(?:don'?t|do\s+not|no\s+longer))\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?"
+            r"(?:reminders?|alarm|to\s+be\s+reminded))\b(?:\s+(?:about|of|for|on))?",
+            _I,
         ),
-    ]
-)
+    ),
+    (
+        "due_at",
+        re.compile(
+            r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+|any\s+"
+            r"|the\s+)?|(?:has|have)\s+no\s+)(?:due\s+date|deadline)\b(?:\s+(?:anymore|any\s+more))?",
+            _I,
+        ),
+    ),
+]
 _CLEAR_TAGS = re.compile(
     r"\b(?:un-?tag|un-?label)\b|\btake\s+(?:the\s+|its\s+)?(?:(?P<tag3>#?[a-z][\w-]*)\s+)??(?:tags?|labels?)"
     r"\s+off(?:\s+(?:of\s+)?)?|\b(?:remove|delete|clear|drop|take\s+off|get\s+rid\s+of)\s+(?:all\s+)?"
@@ -526,7 +522,7 @@ _UPDATE_REQUEST = re.compile(
     r"^(?:(?:i|we)\s+(?:need|have|want|wanna|would\s+like|'d\s+like)\s+to|i'd\s+like\s+to"
     r"|(?:can|could)\s+(?:you|u|we)\s+(?:possibly\s+|please\s+|pls\s+)?|let'?s|sorry|my\s+bad"
     r"|i\s+meant(?:\s+to\s+say)?|i\s+mean|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)|nah|nope"
-    r"|honestly|tbh|actually|like|(?:i\s+think\s+)?(?:we|i)\s+should)\b[\s,]*",
+    r"|honestly|tbh|actually)\b[\s,]*",
     _I,
 )
 # "..., can you update it", "and make it high priority": the clause that only points back
@@ -537,7 +533,7 @@ _POINTER_CLAUSE = re.compile(
     _I,
 )
 _REPORTED = re.compile(
-    r"\s+(?:(?:got|has\s+been|have\s+been|was|were|is|are)\s+)?(?:now\s+)?(?:moved|pushed|changed"
+    r"\s+(?:got|has\s+been|have\s+been|was|were|is|are)\s+(?:now\s+)?(?:moved|pushed|changed"
     r"|rescheduled|postponed|delayed|shifted|brought\s+forward|coming|happening|due)"
     r"(?:\s+(?:back|forward|up|out))?(?:\s+now)?\s*$",
     _I,
@@ -842,8 +838,6 @@ def _entities(utterance: Utterance, intent: Intent, *, now: datetime, on_a_list:
     if intent is Intent.LIST_TASKS:
         return list_filters(utterance, now=now)
     if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK):
-        if _LISTED_ALL.search(utterance.text):
-            return Entities(reference="them", refers_to_context=True)
         bulk = _bulk_status(utterance)
         if bulk is not None:
             return Entities(status_filter=bulk)

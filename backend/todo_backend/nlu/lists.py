@@ -29,13 +29,14 @@ _NOT_A_NAME = (
 _TODO = r"(?:to[\s-]?do|todo|task)\s+"
 _NAME = rf"(?P<name>{_TODO}|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?(?:{_TODO})?)"
 _OWNER = r"(?P<owner>(?:my|the|our|your|this|that)\s+)"
-# "my wishlist", "the packing checklist"
-_LIST = r"(?P<joined>wish|check)?list\b"
+# "my wishlist", "the packing checklist", "the shoppinglist"
+_JOINED = ("wish", "check", "shopping", "grocery", "packing", "todo", "to-do")
+_LIST = rf"(?P<joined>{'|'.join(_JOINED)})?list\b"
 # "a list of gifts" names no list.
 _NOT_OF = r"(?!\s+of\b)"
 _PHRASE = re.compile(
     rf"(?:\s*,\s*|\s+|^)(?P<prep>(?:to|2|on|onto|in|into|for|from|off|off\s+of|out\s+of|under)\s+)?"
-    rf"{_OWNER}?{_NAME}{_LIST}{_NOT_OF}(?:\s*[,:;-]\s*|\s+)?",
+    rf"{_OWNER}?{_NAME}{_LIST}{_NOT_OF}(?:\s*[,:;-](?![)(])\s*|\s+)?",
     _I,
 )
 _LEAD = re.compile(
@@ -50,9 +51,29 @@ _KNOWN = "|".join(KNOWN_LISTS)
 # "add milk to groceries": a well-known list named without the word "list", at the end;
 # "add sugar to my list of groceries".
 _BARE_KNOWN = re.compile(
-    r"\s+(?P<prep>to|on|onto|from|off|off\s+of|out\s+of)\s+(?P<owner>(?:my|the|our)\s+)?"
+    r"\s+(?:(?P<prep>to|on|onto|from)\s+(?P<owner>(?:my|the|our)\s+)?"
+    r"|(?:off|off\s+of|out\s+of)\s+(?:my|our)\s+)"
     r"(?:list\s+of\s+(?P<of>[a-z]+)|(?P<name>groceries|grocery|shopping|packing|chores|errands))\s*[.!]*\s*$",
     _I,
+)
+# "put a charger on my packing list for the trip": what the list is for, at the end
+_LIST_FOR = re.compile(
+    r"\s*(?:for|4)\s+(?:the|my|our|this|a)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s*[.!]*\s*$"
+    r"|\s*(?:for|4)\s+(?:the\s+)?(?:kids|party|trip|house|office|baby|wedding)\s*[.!]*\s*$",
+    _I,
+)
+_WHEN = re.compile(
+    r"\b(?:today|tonight|tomorrow|tmrw|weekend|week|month|year|morning|afternoon|evening|night"
+    r"|noon|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|next|\d+(?:st|nd|rd|th)?|christmas|xmas|thanksgiving|easter|halloween"
+    r"|new\s+year'?s?|birthday|holidays?)\b",
+    _I,
+)
+# "also put napkins on there": the list the conversation is about
+_THERE = re.compile(r"\s+(?:on|in|onto)\s+there(?:\s+(?:too|as\s+well))?\s*[.!]*\s*$", _I)
+# "shopping: eggs"
+_KNOWN_LEAD = re.compile(
+    r"^(?P<name>shopping|groceries|grocery|packing|errands|chores|costco)\s*:\s*", _I
 )
 # "make a packing list", "write the christmas list": the list is what the task is about.
 _ABOUT_A_LIST = re.compile(
@@ -71,7 +92,7 @@ _PLACEHOLDER = re.compile(
 def _known(word: str) -> str:
     if word in KNOWN_LISTS or len(word) < 5:
         return word
-    if f"{word}s" in KNOWN_LISTS or word.removesuffix("s") in KNOWN_LISTS:  # "chore", "errand"
+    if f"{word}s" in KNOWN_LISTS:  # "chore", "errand": a real word, no misspelling
         return word
     close = [name for name in KNOWN_LISTS if OSA.distance(word, name) <= 1]
     return close[0] if close else word
@@ -84,6 +105,11 @@ def list_name(raw: str) -> str | None:
     if _UNNAMED.match(name):
         return None
     return "-".join(words)
+
+
+def _joined_name(joined: str | None) -> str:
+    word = (joined or "").lower()
+    return word if word in ("wish", "shopping", "grocery", "packing") else ""
 
 
 def _is_list_phrase(masked: str, match: re.Match[str]) -> bool:
@@ -104,10 +130,16 @@ def take_list(utterance: Utterance) -> tuple[bool, str | None]:
         if placeholder is not None and masked[match.end() :].strip():
             utterance.consume(placeholder.start(), placeholder.end())
         utterance.consume(match.start(), match.end())
-        name = match["name"] or ("wish" if (match["joined"] or "").lower() == "wish" else "")
-        return True, list_name(name)
-    known = _BARE_KNOWN.search(masked)
+        after = _LIST_FOR.match(masked, match.end())
+        if after is not None and not _WHEN.search(after.group(0)):
+            utterance.consume(after.start(), after.end())
+        return True, list_name(match["name"] or _joined_name(match["joined"]))
+    known = _KNOWN_LEAD.match(masked) or _BARE_KNOWN.search(masked)
     if known is None:
+        there = _THERE.search(masked)
+        if there is not None:
+            utterance.consume(there.start(), there.end())
+            return True, None
         return False, None
     utterance.consume(known.start(), known.end())
-    return True, list_name(known["of"] or known["name"])
+    return True, list_name(known.groupdict().get("of") or known["name"])

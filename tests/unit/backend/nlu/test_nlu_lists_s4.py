@@ -186,3 +186,51 @@ def test_a_noun_after_the_verb_is_not_a_second_verb() -> None:
 )
 def test_list_intents_end_to_end(pipeline: NluPipeline, text: str, intent: Intent) -> None:
     assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is intent
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "tags"),
+    [
+        ("can you add like three avocados to the grocery list", "three avocados", ("grocery",)),
+        ("hello! please add birthday candles to my party list :)", "birthday candles", ("party",)),
+        ("adding toothpaste to the shopping list", "toothpaste", ("shopping",)),
+        ("add toothpaste to the shoppinglist", "toothpaste", ("shopping",)),
+        ("i need to remember to get milk add it to my shopping list", "get milk", ("shopping",)),
+        ("we're out of olive oil, add it to the grocery list", "olive oil", ("grocery",)),
+        (
+            "put an extra phone charger on my packing list for the trip",
+            "an extra phone charger",
+            ("packing",),
+        ),
+        # a day after the list is the due date, not what the list is for
+        ("add bread to my shopping list for tomorrow", "bread", ("shopping",)),
+        ("shopping: eggs", "eggs", ("shopping",)),
+        ("and add butter to the list too", "butter", ()),
+        ("also put napkins on there", "napkins", ()),
+        ("add call the lawyer (high priority)", "call the lawyer", ()),
+    ],
+)
+def test_chatty_and_voice_list_phrasing(text: str, title: str, tags: tuple[str, ...]) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert (entities.title, entities.tags) == (title, tags)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "reference"),
+    [
+        ("take off milk from the grocery list", Intent.DELETE_TASK, "milk"),
+        ("mark bread as bought on the shopping list", Intent.COMPLETE_TASK, "bread"),
+        ("strike milk from the grocery list", Intent.COMPLETE_TASK, "milk"),
+        # "the groceries" here is the task, not a list
+        ("check off the groceries", Intent.COMPLETE_TASK, "groceries"),
+    ],
+)
+def test_more_removals(pipeline: NluPipeline, text: str, intent: Intent, reference: str) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert (result.intent, result.entities.reference) == (intent, reference)
+
+
+def test_shopping_colon_is_an_item(pipeline: NluPipeline) -> None:
+    result = pipeline.parse("groceries: milk and bread", now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.ADD_TASK
+    assert (result.entities.title, result.entities.tags) == ("milk and bread", ("groceries",))
