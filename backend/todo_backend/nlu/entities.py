@@ -176,7 +176,7 @@ _UPDATE_LEAD = re.compile(
     r"|lower|raise|increase|decrease|reduce|boost|drop"
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
     r"|moving|pushing|rescheduling|postponing|shifting|changing|moved|pushed|changed|rescheduled"
-    r"|postponed|shifted"
+    r"|postponed|shifted|flag|mv"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
@@ -193,7 +193,8 @@ _UPDATE_TAIL = re.compile(
     r"\s+(?:day|week|hour|month)s?(?:\s+(?:later|earlier))?"
     r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
     r"|go\s+off|be|anymore|any\s+more|now|instead|has|have|does|is|are|2|til|till|until|should|must"
-    r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers)|\s+to|\s+as"
+    r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers|tbh|honestly|lol|or\s+so)|\s+to"
+    r"|\s+as"
     r"|\s+for|\s+a|\s+an)+\s*$",
     _I,
 )
@@ -464,47 +465,62 @@ _REMOVE = (
     r"(?:remove|delete|clear|drop|cancel|unset|disable|lose|scrap|get\s+rid\s+of|take(?:\s+off)?"
     r"|(?:turn|switch|shut)\s+off|no(?:\s+more)?|without)"
 )
-_CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        field,
-        re.compile(
-            rf"\b{_REMOVE}\s+(?:(?:the|its|any|a|my|that|this)\s+)?{words}\b(?:\s+off\b)?"
-            r"(?:\s+(?:from|on|for|of|off|about|in))?",
-            _I,
+_CLEAR_PATTERNS: list[tuple[str, re.Pattern[str]]] = (
+    [
+        (
+            field,
+            re.compile(
+                rf"\b(?:turn|switch|shut)\s+(?:(?:the|its|my)\s+)?{words}\s+off\b(?:\s+(?:for|on|of))?",
+                _I,
+            ),
+        )
+        for field, words in _FIELD_WORDS.items()
+    ]
+    + [
+        (
+            field,
+            re.compile(
+                rf"\b{_REMOVE}\s+(?:(?:the|its|any|a|my|that|this)\s+)?{words}\b(?:\s+off\b)?"
+                r"(?:\s+(?:from|on|for|of|off|about|in))?",
+                _I,
+            ),
+        )
+        for field, words in _FIELD_WORDS.items()
+    ]
+    + [
+        (
+            "recurrence",
+            re.compile(
+                r"\b(?:stop|quit)\s+(?:repeating|recurring)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not"
+                r"|no\s+longer|isn'?t|is\s+not|not|won'?t|shouldn'?t|should\s+not|needn'?t)\s+(?:need\s+to\s+"
+                r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
+                r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
+                r"|\b(?:isn'?t|is\s+not|aren'?t|no\s+longer|not)\s+(?:daily|weekly|monthly|yearly|every\s+\w+)"
+                r"(?:\s+(?:anymore|any\s+more))?"
+                r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
+                r"|only\s+once)\b|\b(?:should|will|can|must)?\s*(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b",
+                _I,
+            ),
         ),
-    )
-    for field, words in _FIELD_WORDS.items()
-] + [
-    (
-        "recurrence",
-        re.compile(
-            r"\b(?:stop|quit)\s+(?:repeating|recurring)\b|\b(?:doesn'?t|does\s+not|don'?t|do\s+not"
-            r"|no\s+longer|isn'?t|is\s+not|not|won'?t|shouldn'?t|should\s+not|needn'?t)\s+(?:need\s+to\s+"
-            r"|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing|ed)?|recurr?(?:ing)?|(?:a\s+)?(?:recurring|repeating)"
-            r"(?:\s+(?:task|thing|one))?)\b(?:\s+(?:anymore|any\s+more|again))?"
-            r"|\b(?:(?:make|set)\s+(?:it\s+)?)?(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+thing|just\s+once"
-            r"|only\s+once)\b|\b(?:should|will|can|must)?\s*(?:only|just)\s+(?:happen|be\s+done|be)\s+once\b",
-            _I,
+        (
+            "remind_at",
+            re.compile(
+                r"\b(?:stop\s+reminding\s+me|(?:don'?t|do\s+not)\s+remind\s+me"
+                r"|(?:(?:i\s+)?(?:don'?t|do\s+not|no\s+longer))\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?"
+                r"(?:reminders?|alarm|to\s+be\s+reminded))\b(?:\s+(?:about|of|for|on))?",
+                _I,
+            ),
         ),
-    ),
-    (
-        "remind_at",
-        re.compile(
-            r"\b(?:stop\s+reminding\s+me|(?:don'?t|do\s+not)\s+remind\s+me"
-            r"|(?:(?:i\s+)?(?:don'?t|do\s+not|no\s+longer))\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?"
-            r"(?:reminders?|alarm|to\s+be\s+reminded))\b(?:\s+(?:about|of|for|on))?",
-            _I,
+        (
+            "due_at",
+            re.compile(
+                r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+|any\s+"
+                r"|the\s+)?|(?:has|have)\s+no\s+)(?:due\s+date|deadline)\b(?:\s+(?:anymore|any\s+more))?",
+                _I,
+            ),
         ),
-    ),
-    (
-        "due_at",
-        re.compile(
-            r"\b(?:(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+|any\s+"
-            r"|the\s+)?|(?:has|have)\s+no\s+)(?:due\s+date|deadline)\b(?:\s+(?:anymore|any\s+more))?",
-            _I,
-        ),
-    ),
-]
+    ]
+)
 _CLEAR_TAGS = re.compile(
     r"\b(?:un-?tag|un-?label)\b|\btake\s+(?:the\s+|its\s+)?(?:(?P<tag3>#?[a-z][\w-]*)\s+)??(?:tags?|labels?)"
     r"\s+off(?:\s+(?:of\s+)?)?|\b(?:remove|delete|clear|drop|take\s+off|get\s+rid\s+of)\s+(?:all\s+)?"
@@ -522,7 +538,7 @@ _UPDATE_REQUEST = re.compile(
     r"^(?:(?:i|we)\s+(?:need|have|want|wanna|would\s+like|'d\s+like)\s+to|i'd\s+like\s+to"
     r"|(?:can|could)\s+(?:you|u|we)\s+(?:possibly\s+|please\s+|pls\s+)?|let'?s|sorry|my\s+bad"
     r"|i\s+meant(?:\s+to\s+say)?|i\s+mean|(?:i|we)\s+(?:want|need|would\s+like|'d\s+like)|nah|nope"
-    r"|honestly|tbh|actually)\b[\s,]*",
+    r"|honestly|tbh|actually|like|(?:i\s+think\s+)?(?:we|i)\s+should)\b[\s,]*",
     _I,
 )
 # "..., can you update it", "and make it high priority": the clause that only points back
@@ -533,7 +549,7 @@ _POINTER_CLAUSE = re.compile(
     _I,
 )
 _REPORTED = re.compile(
-    r"\s+(?:got|has\s+been|have\s+been|was|were|is|are)\s+(?:now\s+)?(?:moved|pushed|changed"
+    r"\s+(?:(?:got|has\s+been|have\s+been|was|were|is|are)\s+)?(?:now\s+)?(?:moved|pushed|changed"
     r"|rescheduled|postponed|delayed|shifted|brought\s+forward|coming|happening|due)"
     r"(?:\s+(?:back|forward|up|out))?(?:\s+now)?\s*$",
     _I,

@@ -20,7 +20,7 @@ _I = re.I
 
 _FILLERS = re.compile(
     r"^(?:(?:ok(?:ay)?|so|also|and|oh|hey|um+|uh+|well|actually|alright|right|please|pls|plz|kindly"
-    r"|oops|wait|hmm+|now|ah|nah|nope|no(?!\s+(?:need|more\b|due\s+date|deadline|reminders?\b|repeat))|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
+    r"|oops|wait|hmm+|now|ah|nah|nope|like|no(?!\s+(?:need|more\b|due\s+date|deadline|reminders?\b|repeat))|yes|yeah|yep|sure|great|cool|thanks|hi|hello|hiya|heya|yo"
     r"|hey\s+there|hi\s+there|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|quick\s+one|one\s+more\s+thing|btw|by\s+the\s+way|ugh+|argh+|i\s+was\s+(?:thinking|wondering)|i\s+think|i\s+guess|i\s+suppose|lol|hmm+"
     r")\b[\s,!.:-]*)+"
@@ -169,6 +169,12 @@ _NEW_TASK_LEAD = re.compile(
     r"|jot\s+down\b|set\s+(?:up\s+)?(?:a|an)\s+(?:reminder|alarm)\b|don'?t\s+(?:let\s+me\s+)?forget\b)",
     _I,
 )
+# A question, as the update rules read one ("do the team lunch on friday instead" is no question)
+_ASKS = re.compile(
+    r"\?\s*$|^(?:what|when|where|who|whom|whose|why|how|which|is|are|was|were|does|did|can|could"
+    r"|should|shall|may|might|am|has|had)\b",
+    _I,
+)
 _NOT_A_TASK = (
     r"(?:i|you|he|she|we|they|everything|nothing|everyone|life|family|health|time|money|safety"
     r"|education|love|sleep|what|why|how|when|where|who|which|is|are|do|does|can|should)"
@@ -297,26 +303,34 @@ _RULES: list[Rule] = [
         # A change to one field of a task, which other rules would read as a delete or a new
         # task: "remove the deadline from X", "stop repeating X", "X isn't urgent anymore",
         # "make the gym task weekly", "add the #home tag to X", "..., can you update it".
-        applies=lambda text: not is_question(text) and _NEW_TASK_LEAD.match(text) is None,
+        applies=lambda text: _ASKS.search(text) is None and _NEW_TASK_LEAD.match(text) is None,
         pattern=re.compile(
             rf"^(?:remove|delete|clear|drop|take|get\s+rid\s+of|strip)\s+{_ITS}(?:{_FIELD}"
             r"|(?:#?[\w-]+\s+)?(?:tags?|labels?))\s+(?:from|off|on)\b"
             rf"|^(?:clear|remove|drop|take|delete)\s+{_ITS}(?:due\s+date|deadline)\b(?:\s+(?:for|of|off)\b"
             r"|[\s.!]*$)"
             rf"|^(?:(?:turn|switch|shut)\s+off|disable|unset|no(?:\s+more)?)\s+{_ITS}{_FIELD}\b"
+            rf"|\b(?:isn'?t|is\s+not|aren'?t|no\s+longer|not)\s+(?:{_EVERY}|every\s+\w+)(?:\s+anymore)?\b"
+            r"|^(?:cancel|end)\s+(?:the\s+|its\s+)?(?:repeats?|repetition|recurrence|repeating|recurring)\b"
+            r"|^stop\s+(?:the|its)\s+(?:repeats?|repetition|recurrence)\b"
+            rf"|^(?:turn|switch|shut)\s+{_ITS}{_FIELD}\s+off\b"
+            # "the parcel pickup moved to wednesday": a reported move
+            rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+(?:got\s+|was\s+|has\s+been\s+|is\s+)?(?:moved|pushed(?:\s+back)?"
+            rf"|rescheduled|postponed|shifted|delayed)\s+(?:to|till|until|back\s+to)\s+(?:the\s+)?{_DAY}"
             r"|^(?:stop|quit)\s+(?:repeating|recurring|reminding\s+me\s+(?:about|of|to))\b"
             r"(?!\s+(?:yourself|myself|me|that\s+(?:song|word|joke))\b)"
             r"|^(?:don'?t|do\s+not)\s+(?:repeat|remind\s+me\s+(?:about|of))\b|^un-?(?:tag|label)\b"
             r"|\b(?:doesn'?t|does\s+not|don'?t|do\s+not|no\s+longer|isn'?t|is\s+not|won'?t|shouldn'?t"
             r"|needn'?t)\s+(?:need\s+to\s+|have\s+to\s+)?(?:be\s+)?(?:repeat(?:ing)?|recurr?(?:ing)?)\b"
             r"|\b(?:don'?t|do\s+not|no\s+longer)\s+(?:need|want)\s+(?:a\s+|the\s+|any\s+)?(?:reminder"
-            r"|alarm)s?\b|\b(?:doesn'?t|does\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+)?(?:due\s+date"
+            r"|alarm)s?\b(?!\s+(?:about|to)\b)|\b(?:doesn'?t|does\s+not|no\s+longer)\s+(?:have|need)\s+(?:a\s+)?(?:due\s+date"
             r"|deadline)|\b(?:has|have)\s+no\s+(?:due\s+date|deadline)\b"
             # "the electricity bill is urgent", "X isn't urgent anymore", "X can wait"
-            rf"|^(?!{_NOT_A_TASK}\b)\S.*?\s*(?:\bis|\bare|'s|\bisn'?t|\baren'?t)\s+(?:now\s+|still\s+)?"
+            rf"|^(?!{_NOT_A_TASK}\b)(?!.*\b(?:says?|said|thinks?|thought|told|tells)\b)\S.*?\s*(?:\bis|\bare|'s"
+            r"|\bisn'?t|\baren'?t)\s+(?:now\s+|still\s+)?"
             r"(?:not\s+|no\s+longer\s+)?(?:(?:really|very|super|pretty|quite|so|extremely|kinda|that|too)\s+)?"
             r"(?:urgent|important|critical|(?:top|high|low)\s+prio(?:rity)?|a\s+(?:top\s+|high\s+)?priority)"
-            r"(?:\s+(?:now|anymore|any\s+more))?[\s!.]*$"
+            r"(?:\s+(?:now|anymore|any\s+more|tbh|honestly|really|though|anyway|lol))*[\s!.]*$"
             rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+can\s+wait[\s!.]*$"
             r"|^bump\s+up\b|^bump\s+\S.*\s+up(?:\s+(?:the|my)\s+list)?[\s!.]*$"
             # "make the gym task weekly", "make floss a daily habit", "X should repeat on mondays"
@@ -331,7 +345,8 @@ _RULES: list[Rule] = [
             rf"|^(?:put|move|make|set|do|have|schedule|change)\s+.+\s+(?:(?:on|to|for|at)\s+)?(?:every\s+)?"
             rf"{_DAY}.*\binstead[\s!.]*$"
             # "i need to move the bank appointment to wednesday": managing a task, not a new one
-            r"|^(?:i|we)\s+(?:need|want|have|'d\s+like|would\s+like)\s+to\s+(?:move|reschedule|postpone"
+            r"|^(?:i|we)\s+(?:(?:need|want|have|ought)\s+to|'d\s+like\s+to|would\s+like\s+to|should|must"
+            r"|gotta)\s+(?:move|reschedule|postpone"
             r"|push\s+back|rename|change\s+the\s+(?:date|time|deadline|due\s+date|priority))\b"
             r"|^(?:the\s+)?(?:title|name)\s+should\s+(?:be|say|read)\b"
             # "X is due friday now", "X is due thursday, not wednesday", "that should be wednesday"
@@ -605,9 +620,10 @@ _RULES: list[Rule] = [
             r"^(?:rename|retitle|reschedule|postpone|push\s+back)\b"
             r"|^(?:change|update|edit|modify|switch|adjust)\b.*\b(?:to|into|from|priority|due|deadline"
             r"|title|name|date|time)\b"
-            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|2|until|till|til|back|forward|later|by|out"
-            r"|ahead|earlier|sooner|up\s+(?:a|an|one|two|\d+)\s+(?:day|week|hour)s?)\b"
-            r"|^make\s+(?:it|that|this|them)\b|^make\s+.+\s+due\b|^(?:tag|label)\b"
+            r"|^(?:move|push|shift|bump|delay)\b.*\b(?:to|2|until|till|til|back|forward|later|by"
+            r"|ahead|earlier|sooner|(?:up|out)\s+(?:by\s+)?(?:a|an|one|two|three|\d+|a\s+couple\s+of)\s+"
+            r"(?:day|week|hour)s?)\b"
+            r"|^make\s+(?:it|that|this|them)\b|^make\s+.+\s+due\b|^(?:tag|label)\b(?!\s+along\b)"
             r"|^(?:set|give|add)\s+(?:a\s+|the\s+)?(?:new\s+)?(?:due\s+date|deadline)\b"
             r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b"
             r"|^(?:make|set|have)\s+.+\s+(?:repeat|recur|recurring|repeating)\b"

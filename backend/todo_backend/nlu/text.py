@@ -149,6 +149,7 @@ _LEAD_FILLERS = re.compile(
 SHORT_FORMS = {
     "ad": "add", "rmd": "remind", "rmnd": "remind", "del": "delete", "dlt": "delete",
     "rmv": "remove", "mrk": "mark", "shw": "show", "chk": "check", "cmplt": "complete",
+    "mv": "move", "chng": "change", "chg": "change", "resched": "reschedule",
 }  # fmt: skip
 
 

@@ -76,6 +76,16 @@ UPDATES: list[tuple[str, dict[str, Any]]] = [
     ("plz move grocery run 2 saturday", {"reference": "grocery run"}),
     ("change the reminder for pay rent to 8am", {"reference": "pay rent", "time_only": True,
                                                  "due_at": None}),
+    ("push the recital prep out a couple of days", {"reference": "recital prep",
+                                                    "due_shift": 2 * DAY}),
+    ("the yoga class isnt weekly anymore", {"reference": "yoga class", "clear": ("recurrence",)}),
+    ("cancel the repeat on call grandma", {"reference": "call grandma", "clear": ("recurrence",)}),
+    ("turn the reminder off for the oil change", {"reference": "oil change",
+                                                  "clear": ("remind_at",)}),
+    ("the parcel pickup moved to wednesday", {"reference": "parcel pickup"}),
+    ("i think we should move pick up the suits to saturday", {"reference": "pick up the suits"}),
+    ("take the work tag off the expense claim", {"reference": "expense claim", "clear": ("tags",),
+                                                 "tags": ("work",)}),
 ]  # fmt: skip
 
 
@@ -100,10 +110,25 @@ def test_an_update_says_what_changes(
         ("add fix the roof, this is urgent", Intent.ADD_TASK),
         ("remind me to pay the fine tomorrow at 9am, it's urgent", Intent.SET_REMINDER),
         ("remove the reminder to call mom", Intent.DELETE_TASK),
+        ("yeah i dont need the reminder about the car anymore", Intent.DELETE_TASK),
     ],
 )
 def test_lookalikes_are_not_updates(pipeline: NluPipeline, message: str, intent: Intent) -> None:
     assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is intent
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "tag along with me",
+        "move the car out of the driveway",
+        "my boss says everything is top priority lol",
+        "set the alarm on my phone to 6",
+        "make the bed every morning",  # a chore, not "make the X task daily"
+    ],
+)
+def test_chatter_and_errands_are_not_updates(pipeline: NluPipeline, message: str) -> None:
+    assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is not Intent.UPDATE_TASK
 
 
 # --- through the chat -------------------------------------------------------------------------
