@@ -53,9 +53,8 @@ _ADD_LEAD = re.compile(
     r"|(?:i'm\s+|i\s+am\s+)?(?:gonna|going\s+to)\s+(?:need|have)\s+to|need\s+(?!to\b)(?=\w)"
     r"|(?:remember|remind\s+me)\s+to|make\s+sure\s+(?:i|to)|my\s+task\s+is\s+to"
     r"|there's\s+(?:a\s+)?(?:task|something)\s+to"
-    r"|(?:i|we)(?:'ve|\s+have)?\s+got\s+(?:an?)\s+|(?:i|we)\s+have\s+(?:an?)\s+"
-    r"(?=\w+(?:'s)?\s+(?:appointment|meeting|call|interview|exam|test|class|lesson|session|dinner"
-    r"|lunch|conference|checkup|check-up|haircut|party|deadline|presentation|flight)\b))"
+    r"|(?:(?:i|we)(?:'ve|\s+have)?\s+got|(?:i|we)\s+have|there(?:'s|\s+is))\s+(?:an?)\s+"
+    r"(?!(?:lot|few|bunch|ton|couple|task|something|feeling|question|problem)\b))"
     r"(?:(?<=[:\-])|\b)\s*",
     _I,
 )
@@ -80,14 +79,17 @@ _LIST_SUFFIX = re.compile(
     r"\s+(?:to|on|onto|in|into|for)\s+(?:my|the|our)\s+(?:to-?do\s+|task\s+|todo\s+|shopping\s+)?"
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
-    r"|(?:[\s,.!?]+(?:please|pls|plz|thanks|thank\s+you|thx|ty|cheers|for\s+me|i\s+guess|lol)"
+    r"|(?:[\s,.!?'\"]+(?:please|pls|plz|(?:and\s+)?(?:thanks|thank\s+you)|thx|ty|cheers|for\s+me"
+    r"|i\s+guess|lol|we(?:'re|\s+are)\s+(?:all\s+)?out|i'm\s+out)"
     r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?|[\s,]+(?:too|as\s+well|also))+[\s!.?]*$"
-    r"|\s*[:;]-?[)(]+\s*$",  # "… :)"
+    r"|\s*[:;]-?[)(]+\s*$"  # "… :)"
+    r"|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+\s*$",
     _I,
 )
 # "please you add eggs", "please to add bread", "alexa, add garlic": words before the verb
 _STRAY_LEAD = re.compile(
-    r"^(?:(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
+    r"^(?:(?:\.{2,}|…)\s*(?=\w)"
+    r"|(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
     r"|cross|complete|change|move)\b)|(?:adding|putting)\s+(?=\w)"
     r"|like\s+(?=(?:\d|a|an|some|two|three|four|five|six|ten|a\s+few|maybe)\b)"
     r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|cortana|bixby|olly|bot|chatbot|assistant)"

@@ -92,7 +92,7 @@ _PLACEHOLDER = re.compile(
 def _known(word: str) -> str:
     if word in KNOWN_LISTS or len(word) < 5:
         return word
-    if f"{word}s" in KNOWN_LISTS:  # "chore", "errand": a real word, no misspelling
+    if f"{word}s" in KNOWN_LISTS and not word.endswith("ie"):  # "errand" is no misspelling
         return word
     close = [name for name in KNOWN_LISTS if OSA.distance(word, name) <= 1]
     return close[0] if close else word

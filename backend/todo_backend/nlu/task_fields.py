@@ -86,9 +86,10 @@ _TAG_TASK_AS = re.compile(
 # "add pay bills under finance", "… in the work category": a tag at the end of the message
 _UNDER_TAG = re.compile(
     r"\s+(?:(?:under|in|into)\s+(?:the\s+|my\s+)?(?P<tag>[a-z][\w-]*)\s+(?:category|section|folder"
-    r"|tag|label|bucket)|(?:file[ds]?\s+)?under\s+(?!(?:the|my|a|an|your|our|his|her|their|it|this"
+    r"|tag|label|bucket)|(?:(?:and\s+)?(?:put|file|place|keep)\s+(?:it|this|that)\s+|file[ds]?\s+)?"
+    r"under\s+(?!(?:the|my|a|an|your|our|his|her|their|it|this"
     r"|that|me|him|them|way|control|pressure|budget|age|construction|review)\b)(?P<tag2>[a-z][\w-]*))"
-    r"\s*[.!]*\s*$",
+    r"(?:\s*,?\s*(?:please|pls|thanks|thank\s+you))?\s*[.!]*\s*$",
     _I,
 )
 _NOT_TAGS = {

@@ -234,3 +234,23 @@ def test_shopping_colon_is_an_item(pipeline: NluPipeline) -> None:
     result = pipeline.parse("groceries: milk and bread", now=NOW, timezone=BERLIN)
     assert result.intent is Intent.ADD_TASK
     assert (result.entities.title, result.entities.tags) == ("milk and bread", ("groceries",))
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "tags"),
+    [
+        ("add 'call grandma' please and thank you", "call grandma", ()),
+        ("add renew insurance under finance please", "renew insurance", ("finance",)),
+        ("add backup the laptop and put it under tech", "backup the laptop", ("tech",)),
+        ("i have a dinner reservation saturday at 8pm", "dinner reservation", ()),
+        ("there's a parent teacher meeting on thursday at 6", "parent teacher meeting", ()),
+        ("add... uh... return the rental car", "return the rental car", ()),
+        ("add buy milk \N{SLIGHTLY SMILING FACE}", "buy milk", ()),
+        ("put bread on the list, we're out", "bread", ()),
+    ],
+)
+def test_titles_lose_politeness_remarks_and_emoji(
+    text: str, title: str, tags: tuple[str, ...]
+) -> None:
+    entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
+    assert (entities.title, entities.tags) == (title, tags)
