@@ -195,7 +195,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
             # "a daily reminder", "remind me nightly to floss": the adverb is the schedule.
-            r"(?=\s*(?:$|[,.;:!?#)]|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
+            r"(?=\s*(?:$|[,.;:!?#)]|-\s|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
             r"|too|instead|then|tag|tagged|high|low|medium|urgent|important|to(?!-)|reminders?"
             r"|alarms?|alerts?|notifications?|remind|ping|nudge)\b|\d))",
             re.I,
@@ -211,6 +211,16 @@ _FOR_COUNT = re.compile(
     re.I,
 )
 _DAYS_PER = {"day": 1, "week": 7}
+_BASIS = re.compile(r"\s+basis\b", re.I)
+_SCHEDULE_LEAD = re.compile(
+    r"(?:\b(?:that|which|to|and|it)\s+)?(?:\b(?:should|will|must|needs?\s+to)\s+)?"
+    r"\b(?:repeats?|recurs?|repeating|recurring|happens?)\s*:?\s*(?:on\s+a\s+|on\s+an\s+|on\s+)?$"
+    r"|\bon\s+an?\s+$",
+    re.I,
+)
+_RECURRING_WORD = re.compile(
+    r"\b(?:recurring|repeating)\s+(?=(?:task|todo|to-do|reminder|item|event|thing)s?\b)", re.I
+)
 _PLURAL_DAYS = next(pattern for kind, pattern in _PATTERNS if kind == "plural_weekday")
 # "every day except sundays", "daily but not on weekends": the days left out
 _EXCEPT = re.compile(
@@ -401,6 +411,15 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
         if days is not None:
             recurrence = Recurrence(f"{recurrence.rule};BYDAY={','.join(_days(days['days']))}")
             utterance.consume(days.start(), days.end())
+    # "on a weekly basis", "repeat every monday: …", "a recurring task to …": schedule words
+    basis = _BASIS.match(masked, end)
+    if basis is not None:
+        end = basis.end()
+    lead = _SCHEDULE_LEAD.search(masked[:start])
+    if lead is not None:
+        utterance.consume(lead.start(), start)
+    for word in _RECURRING_WORD.finditer(masked):
+        utterance.consume(word.start(), word.end())
     excepted = _EXCEPT.match(masked, end)
     if excepted is not None and (rule := _without(recurrence.rule, excepted)) is not None:
         recurrence = Recurrence(rule, recurrence.implied_time)

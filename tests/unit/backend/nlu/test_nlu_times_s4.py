@@ -320,3 +320,20 @@ def test_numbers_that_are_not_times(text: str) -> None:
 def test_telling_about_a_day_is_no_dated_task(text: str) -> None:
     rule = match_rules(Message(text))
     assert rule is None or rule.name != "dated_statement"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "rule"),
+    [
+        ("monthly - pay the rent", "pay the rent", "FREQ=MONTHLY"),
+        ("recurring task: clean the filter every month", "clean the filter", "FREQ=MONTHLY"),
+        ("new recurring task every friday: team lunch", "team lunch", "FREQ=WEEKLY;BYDAY=FR"),
+        ("repeat every monday: call mom", "call mom", "FREQ=WEEKLY;BYDAY=MO"),
+        ("water the plants on a weekly basis", "water the plants", "FREQ=WEEKLY"),
+        ("add a task that repeats every week to clean the bathroom", "clean the bathroom",
+         "FREQ=WEEKLY"),
+    ],
+)  # fmt: skip
+def test_schedule_words_leave_the_title(text: str, title: str, rule: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert (entities.title, entities.recurrence) == (title, rule)
