@@ -110,12 +110,14 @@ _COMPLETE_TAIL = re.compile(
     r"|resolved|closed|checked|taken\s+care\s+of|sorted|handled|over|bought|purchased|gotten"
     r"|picked\s+up)|\s+off(?:\s+(?:my|the)\s+list)?"
     r"|\s+(?:from|on)\s+(?:my|the)\s+list|\s+already|\s+finally|\s+now|\s+today|\s+please"
-    r"|\s+(?:thanks|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers))+\s*$",
+    r"|\s+(?:thanks|thank\s+you(?:\s+(?:so|very)\s+much)?|thx|ty|cheers)|\s+(?:too|as\s+well|also)"
+    r"|\s+(?:is|are|has\s+been|have\s+been|got)\s+(?:all\s+)?(?:paid|booked|fixed|cleaned|washed|bought"
+    r"|sent|submitted|renewed|returned|posted|mailed|filed|handed\s+in|picked\s+up))+\s*$",
     _I,
 )
 _DELETE_LEAD = re.compile(
     r"^(?:no\s+(?:more\s+)?need\s+(?:to|for)|(?:i\s+|we\s+)?(?:don'?t|do\s+not|no\s+longer)\s+(?:want|need|have)"
-    r"(?:\s+to\b)?|delete|remove|erase|trash(?!\s+(?:bags?|cans?|bins?|day|pick-?up|collection))|drop"
+    r"(?:\s+to\b)?|(?:i\s+|we\s+)?(?:won'?t|will\s+not)\s+(?:be\s+)?need(?:ing)?(?:\s+to\b)?|delete|remove|erase|trash(?!\s+(?:bags?|cans?|bins?|day|pick-?up|collection))|drop"
     r"|cancel|scrap|discard|get\s+rid\s+of|clear|(?:forget|never\s*mind)(?:\s+about)?"
     r"|nuke|kill|ditch|toss|purge|wipe|take)\b(?:\s+(?:out|off))?\s*",
     _I,
@@ -135,6 +137,12 @@ _BULK = re.compile(
     r"(?:completed|finished|done|pending|open)(?:\s+ones)?|all(?=\s+(?:as\s+)?(?:done|complete|completed"
     r"|finished)\b)|(?:completed|finished|done)\s+(?:tasks|todos|to-dos|items|ones))\b"
     r"|^(?:clear|purge)\s+(?:(?:my|the|all)\s+)?(?=completed|finished|done)",
+    _I,
+)
+# "all of them", "all three of those": what the conversation showed, not every task
+_LISTED_ALL = re.compile(
+    r"\b(?:all|both|each)(?:\s+(?:two|three|four|five))?\s+of\s+(?:them|those|these)\b"
+    r"|\b(?:them|those|these)\s+(?:all|both|two|three)\b|\ball\s+(?:two|three|four|five)\b",
     _I,
 )
 _BULK_STATUS = re.compile(
@@ -239,6 +247,7 @@ _REFERENCE_ARTICLES = re.compile(
     _I,
 )
 _ONE_ABOUT = re.compile(r"^(?:the\s+)?one\s+(?:about|for|with|called|named|that\s+says)\s+", _I)
+_ADVERB = re.compile(r"^(?:just|already|finally|now)\s+(?=\w)", _I)
 _HESITATION = re.compile(r"\b(?:uh+|um+|erm+|uhm+)\b\s*", _I)
 _REFERENCE_TAIL = re.compile(r"(?:\s+(?:task|todo|to-do|item|one|reminder|thing))+\s*$", _I)
 
@@ -282,7 +291,7 @@ def _reference(text: str) -> tuple[str | None, bool]:
         return (f"number {position}" if ordinal["d"] else f"{position.lower()} one"), True
     if not text or _CONTEXT_REFERENCE.match(text):
         return None, True
-    text = _ONE_ABOUT.sub("", _HESITATION.sub("", text), count=1)
+    text = _ONE_ABOUT.sub("", _HESITATION.sub("", _ADVERB.sub("", text, count=1)), count=1)
     for _ in range(2):  # "the task about the tax return"
         text = _REFERENCE_ARTICLES.sub("", text, count=1)
     text = _REFERENCE_TAIL.sub("", text)
@@ -856,6 +865,8 @@ def _entities(utterance: Utterance, intent: Intent, *, now: datetime, on_a_list:
     if intent is Intent.LIST_TASKS:
         return list_filters(utterance, now=now)
     if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK):
+        if _LISTED_ALL.search(utterance.text):
+            return Entities(reference="them", refers_to_context=True)
         bulk = _bulk_status(utterance)
         if bulk is not None:
             return Entities(status_filter=bulk)

@@ -37,7 +37,8 @@ _REQUEST = re.compile(
     r"\s+(?:you|u)\s+(?:could|can|would)\s+|(?:can|could)\s+we\s+|how\s+about\s+|what\s+about\s+"
     r"|maybe\s+|perhaps\s+|why\s+don't\s+you\s+|"
     r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
-    r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+)",
+    r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+"
+    r"|(?:you|u)\s+(?:can|could|may)\s+(?=(?:mark|check|tick|cross|delete|remove|cancel|scrap|drop)\b))",
     _I,
 )
 
@@ -381,7 +382,9 @@ _RULES: list[Rule] = [
             # "I don't need to buy stamps anymore", "i no longer need to renew my passport"
             r"|^(?:(?:ok|so|oh|well|actually|yeah|hmm|um)[\s,]+)*(?:i|we)\s+(?:really\s+)?(?:(?:don'?t|do\s+not)"
             r"\s+(?:need|have|want)\s+(?:to|the|my|that|this|those|these)\s+\S.*\b(?:anymore|any\s+more)"
-            r"|no\s+longer\s+(?:need|have|want)\s+to\s+\S)",
+            r"|no\s+longer\s+(?:need|have|want)\s+to\s+\S)"
+            r"|^(?:i|we)\s+(?:won'?t|will\s+not)\s+(?:be\s+)?need(?:ing)?\s+(?:to|the|my|that|this)\s+\S.*"
+            r"\b(?:anymore|any\s+more)\b",
             _I,
         ),
     ),
@@ -608,6 +611,7 @@ _RULES: list[Rule] = [
             r"|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finished)\s+with|done\s+with|finished\s+with"
             r"|(?:just\s+)?finished|completed)\b"
             r"|^(?:done|finished|completed|all\s+done)[\s!.]*$"
+            r"|^(?:tick|check|cross)\s+(?:off\s+)?(?:the\s+)?(?:number\s+|no\.?\s*|#)?[1-9](?:\s+off)?[\s!.]*$"
             r"|\b(?:is|are|as|has\s+been|have\s+been)\s+(?:done|completed|finished)[\s!.]*$",
             _I,
         ),
@@ -727,6 +731,19 @@ _RULES: list[Rule] = [
         name="past_tense_report",
         pattern=re.compile(
             r"^i(?:'ve|\s+have)?\s+(?:already|just|finally)\s+\w+(?:ed|id|ought|ent|ot|ade)\b", _I
+        ),
+    ),
+    Rule(
+        Intent.COMPLETE_TASK,
+        strong=True,
+        name="state_report",
+        # "the gas bill is paid", "my car insurance has been renewed": a task reported done
+        applies=lambda text: not is_question(text),
+        pattern=re.compile(
+            r"^(?:the|my|our)\s+\S.*\s(?:is|are|has\s+been|have\s+been|got)\s+(?:all\s+)?"
+            r"(?:paid|booked|sorted|fixed|cleaned|washed|bought|sent|submitted|renewed|returned|posted"
+            r"|mailed|filed|handed\s+in|picked\s+up)(?:\s+(?:now|already|today|finally))?[\s!.]*$",
+            _I,
         ),
     ),
     Rule(

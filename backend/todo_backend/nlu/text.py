@@ -131,7 +131,7 @@ _NOT_TYPOS = frozenset(
 # Short words with real neighbours one edit away ("mark" / "park", "done" / "gone"): only a
 # swap of two letters counts ("makr", "dnoe"); "done" anywhere, the others as the first word.
 _SWAPPED_FIRST = ("mark", "list", "show", "check", "tick", "done")
-_SWAPPED_ANYWHERE = ("done",)
+_SWAPPED_ANYWHERE = ("done", "complete", "completed", "finished")
 # Misspellings that are no word at all, anywhere ("walk teh dog").
 _NON_WORDS = {"teh": "the", "adn": "and", "taht": "that", "wiht": "with", "tihs": "this"}
 _FIRST_WORDS = frozenset((*_COMMAND_WORDS, *_SWAPPED_FIRST, "add"))
@@ -250,7 +250,7 @@ _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 _AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
 _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please",
               "cn": "can", "abt": "about", "prio": "priority", "wat": "what", "wut": "what",
-              "2day": "today", "nite": "night"}  # fmt: skip
+              "2day": "today", "nite": "night", "nvm": "never mind"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
 # "remember me to buy bread" (a common non-native "remind me to")
 _REMEMBER_ME = re.compile(r"\bremember\s+me\s+(?=(?:to|2|about|that)\b)", re.I)

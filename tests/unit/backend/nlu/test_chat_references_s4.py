@@ -147,6 +147,8 @@ async def test_a_task_older_than_the_recent_page_can_be_named(chat: Chat) -> Non
         ("mark number 3 as done", Intent.COMPLETE_TASK, "number 3"),
         ("delete both of them", Intent.DELETE_TASK, "them"),
         ("remove those two", Intent.DELETE_TASK, "them"),
+        ("all three of those are done", Intent.COMPLETE_TASK, "them"),
+        ("the last one is done too", Intent.COMPLETE_TASK, "last one"),
     ],
 )
 def test_positions_and_plurals_point_into_the_conversation(
@@ -196,3 +198,40 @@ async def test_the_last_one_after_adding_is_the_new_task_not_the_last_listed(cha
     await chat.say("add renew passport")
     await chat.say("delete the last one")
     assert set(await chat.all()) == {"water plants", "call the bank"}
+
+
+async def test_all_of_them_after_a_list_is_the_listed_tasks_not_every_task(chat: Chat) -> None:
+    await chat.create("pay rent", tags=["home"])
+    await chat.create("fix the shelf", tags=["home"])
+    await chat.create("send the report", tags=["work"])
+    listed = await chat.say("show my home tasks")
+    assert sorted(task.title for task in listed.tasks) == ["fix the shelf", "pay rent"]
+    asked = await chat.say("mark all of them done")
+    assert "2 tasks" in asked.reply
+    await chat.say("yes")
+    tasks = await chat.all()
+    assert tasks["pay rent"].completed and tasks["fix the shelf"].completed
+    assert not tasks["send the report"].completed
+
+
+async def test_permission_numbers_and_wont_need_name_their_task(chat: Chat) -> None:
+    for title in ("call the landlord", "gym", "water plants", "buy stamps", "book the hotel"):
+        await chat.create(title)
+    await chat.say("you can cross off call the landlord")
+    await chat.say("i won't be needing the gym reminder anymore")
+    listed = await chat.say("show my tasks")
+    third = listed.tasks[2].title
+    await chat.say("tick number 3")
+    tasks = await chat.all()
+    assert tasks["call the landlord"].completed and "gym" not in tasks
+    assert tasks[third].completed
+
+
+async def test_a_task_reported_done_in_passing_is_completed(chat: Chat) -> None:
+    await chat.create("pay the gas bill")
+    await chat.create("renew the car insurance")
+    await chat.say("the gas bill is paid")
+    chat.new_conversation()
+    await chat.say("my car insurance has been renewed")
+    tasks = await chat.all()
+    assert tasks["pay the gas bill"].completed and tasks["renew the car insurance"].completed
