@@ -54,7 +54,7 @@ _REMINDER_CUE = re.compile(
 )
 # Rules that name the to-do as such ("add …", "remind me to …", "… on my list"): the nearest
 # out-of-scope example does not overrule them.
-_EXPLICIT_TO_DO = frozenset({"add_command", "reminder_command", "ends_on_a_list"})
+_EXPLICIT_TO_DO = frozenset({"add_command", "reminder_command", "ends_on_a_list", "call_later"})
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 

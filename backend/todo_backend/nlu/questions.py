@@ -90,7 +90,12 @@ _THE_CHAT = re.compile(
     r"|what\s+(?:else\s+)?(?:can|could|do|will)\s+(?:you|u)\s+(?:do|help)"
     r"|what\s+(?:else\s+)?(?:can|could|do|should)\s+i\s+(?:say|type|ask|write|tell\s+you)"
     r"|what\s+(?:else\s+)?can\s+i\s+do\s+(?:here|with\s+(?:you|u|this|it))"
-    r"|what\s+(?:you|u)\s+(?:can|could)\s+do|(?:can|could)\s+(?:you|u)\s+help\s+(?:me\s+)?with[?!.\s]*$"
+    r"|what\s+(?:you|u)\s+(?:can\s+|could\s+)?do\b|(?:can|could)\s+(?:you|u)\s+help\s+(?:me\s+)?with[?!.\s]*$"
+    r"|(?:are|r)\s+(?:you|u)\s+(?:able|capable)\s+(?:of|to)[?!.\s]*$"
+    r"|(?:features|commands|options|functions)\s+(?:do\s+)?(?:you|u)\s+(?:have|offer|support|know|understand)"
+    r"|how\s+(?:do|can|would|should)\s+(?:i|you|u|we)\s+(?:add|delete|remove|list|postpone|move|change|edit"
+    r"|rename|complete|finish|mark|tag|undo|set|create|see|view|show|find|search|sort|filter|prioriti[sz]e)"
+    r"\s+(?:\w+\s+)?(?:something|things|stuff|it|them|everything|only|all|a\s+thing)\b"
     r"|(?:are|r)\s+(?:you|u)\s+(?:able|capable)\s+(?:of\s+)?(?:to\s+)?(?:do|help|make|set|add"
     r"|remind|track|handle|keep|remember|repeat|list|show|delete|change|undo|understand)"
     r"|(?:your|ur|the)\s+(?:commands|features|options|abilities|capabilities|functions)\b(?!\s+(?:of|for)\b)"
@@ -163,7 +168,7 @@ _NOT_MY_TASKS = re.compile(
     r"|\b(?:need|have)\s+to\s+(?:bring|wear|pack|know|say|study|learn|prepare|show|submit|sign|be)\b"
     r"|\b(?:things|stuff|activities|places)\s+to\s+(?:do|see|visit|eat|try)\b"
     r"|\bdue\s+(?:on|at|for|in)\s+(?:a|an|my|the)\s+(?!(?:list|to-?do|agenda|plate|weekend|week|month|day"
-    r"|year|first|last|\d|end\s+of\s+(?:the\s+)?(?:week|month|day|year)\b))"
+    r"|year|next|coming|first|last|\d|end\s+of\s+(?:the\s+)?(?:week|month|day|year)\b))"
     r"|\b(?:the|a|an)\s+(?:[\w'-]+\s+)?(?:agenda|list|checklist|schedule|plan|to\s+do\s+list)\s+(?:for|of)"
     r"\s+(?!(?:today|tonight|tomorrow|this|next|the\s+(?:week|weekend|day|month)|monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|me|my|everything|all|what|tasks|things|stuff|todos"
@@ -180,6 +185,7 @@ _NOT_MY_TASKS = re.compile(
 _PAST = re.compile(r"\bdid\s+(?:i|we)\b", re.I)
 _FINISHED_WORDS = re.compile(
     r"\b(?:finish\w*|complet\w*|tick\w*|check\w*\s+off|cross\w*\s+off|get\s+done|tasks?|todos?"
+    r"|delet\w*|remov\w*|add|added|creat\w*|chang\w*|postpon\w*|mov\w*"
     r"|to-dos?|list|reminders?)\b",
     re.I,
 )
@@ -194,7 +200,8 @@ _ON_MY_LIST = re.compile(
     r"\b(?:on|in|from|off)\s+(?:my|our|the)\s+(?:[\w'-]+\s+){0,2}list\s*[?.!]*$", re.I
 )
 _MY_TASK_THINGS = re.compile(
-    r"\b(?:tasks?|todos?|to-dos?|reminders?|(?:my|the)\s+(?:[\w'-]+\s+)?list|to\s+do\s+list)\b",
+    r"\b(?:tasks?|todos?|to-dos?|reminders?|(?:my|the)\s+(?:[\w'-]+\s+)?list|to\s+do\s+list"
+    r"|(?:the\s+)?ones?\s+(?:about|with|for|tagged))\b",
     re.I,
 )
 

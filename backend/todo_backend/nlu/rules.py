@@ -88,6 +88,12 @@ _AGENT_ACTION = re.compile(
     r"|please|understand\s+(?:this|you|how))\b)\w",
     _I,
 )
+_CALL_LATER = re.compile(
+    r"^(?:call|ring|phone|text|e-?mail|message|facetime|skype|whatsapp)\s+(?!(?:me|us|it|that|this)\b)\S"
+    rf"(?=.*(?:{_DATED.pattern}|\b(?:later|sometime|this\s+(?:week|weekend|morning|afternoon|evening"
+    r"|month))\b))",
+    _I,
+)
 _TODO_FRAMING = re.compile(
     r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|to\s+do|list|note|don'?t\s+forget|remember"
     r"|priority|prio|deadline|due\s+date)\b",
@@ -519,6 +525,15 @@ _RULES: list[Rule] = [
         # or message nobody said when to make ("call mom tomorrow" is a to-do), or a device.
         applies=lambda text: _TODO_FRAMING.search(text) is None,
         pattern=_AGENT_ACTION,
+    ),
+    Rule(
+        Intent.ADD_TASK,
+        strong=True,
+        name="call_later",
+        # "call grandma on saturday", "text sam later about the keys": a call or message said
+        # for later is a note to self, however near "text john" (out of scope) it reads
+        applies=lambda text: _TODO_FRAMING.search(text) is None,
+        pattern=_CALL_LATER,
     ),
     Rule(
         Intent.OUT_OF_SCOPE,

@@ -132,9 +132,7 @@ def test_questions_about_my_tasks_list_them(pipeline: NluPipeline, text: str) ->
         "can you help me write an email to my landlord",
     ],
 )
-def test_what_only_an_agent_could_do_now_changes_nothing(
-    pipeline: NluPipeline, text: str
-) -> None:
+def test_what_only_an_agent_could_do_now_changes_nothing(pipeline: NluPipeline, text: str) -> None:
     assert _intent(pipeline, text) not in ACTION_INTENTS
 
 
@@ -150,6 +148,8 @@ def test_what_only_an_agent_could_do_now_changes_nothing(
         ("would you mind adding buy stamps", Intent.ADD_TASK, "buy stamps"),
         ("could you please put oil change on my list", Intent.ADD_TASK, "oil change"),
         ("i need to call the insurance company", Intent.ADD_TASK, "call the insurance company"),
+        ("call grandma on saturday", Intent.ADD_TASK, "call grandma"),
+        ("email the teacher by friday", Intent.ADD_TASK, "email the teacher"),
     ],
 )
 def test_a_note_to_self_about_the_same_things_is_a_task(
@@ -157,6 +157,11 @@ def test_a_note_to_self_about_the_same_things_is_a_task(
 ) -> None:
     result = pipeline.parse(text, now=NOW, timezone=BERLIN)
     assert (result.intent, result.entities.title) == (intent, title)
+
+
+def test_a_message_said_for_later_is_a_note_to_self(pipeline: NluPipeline) -> None:
+    assert _intent(pipeline, "text sam later about the keys") is Intent.ADD_TASK
+    assert _intent(pipeline, "text sam about the keys") is Intent.OUT_OF_SCOPE
 
 
 def test_the_gates_are_plain_functions_of_the_message() -> None:
@@ -167,3 +172,13 @@ def test_the_gates_are_plain_functions_of_the_message() -> None:
     assert not list_is_about_my_tasks(Message("what's due on a library book if it's late"))
     assert list_is_about_my_tasks(Message("my tasks tagged work"))
     assert not list_is_about_my_tasks(Message("my list of complaints is long today"))
+    lists = (
+        "what did i delete yesterday",
+        "what's due in the next few days",
+        "find the one about the car insurance",
+    )
+    for text in lists:
+        assert list_is_about_my_tasks(Message(text)), text
+    helps = ("what are you capable of", "how do you delete things", "what features do you have")
+    for text in helps:
+        assert help_is_about_the_chat(Message(text)), text
