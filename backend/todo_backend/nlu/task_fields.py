@@ -61,7 +61,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|needs?\s+(?:to\s+be\s+)?(?:doing|done|handling|handled)\s+(?:asap|urgently|immediately"
             r"|right\s+away)"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
-            r"|(?:(?:a|top)\s+)?priority(?=\s*[.!]*\s*$)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
+            r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
             r"|!{2,}",
             _I,
         ),
