@@ -345,3 +345,21 @@ def test_schedule_words_leave_the_title(text: str, title: str, rule: str) -> Non
 )
 def test_the_word_priority_alone_says_no_level(text: str) -> None:
     assert extract_priority(Utterance(Message(text).text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority"),
+    [
+        ("new task: call mom, importance high", "call mom", "high"),
+        ("add fix the leak right now", "fix the leak", "high"),
+        ("add sort the mail, importance: low", "sort the mail", "low"),
+    ],
+)
+def test_importance_and_right_now(text: str, title: str, priority: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert (entities.title, entities.priority) == (title, priority)
+
+
+def test_this_is_urgent_label_is_a_new_task() -> None:
+    rule = match_rules(Message("this is urgent: renew my passport"))
+    assert rule is not None and rule.intent is Intent.ADD_TASK
