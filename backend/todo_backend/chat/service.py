@@ -189,7 +189,7 @@ class ChatService:
         if intent is Intent.SET_REMINDER and entities.title and not entities.reference:
             return await self._add(user_id, entities, now, tz)
         if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK) and entities.status_filter:
-            return await self._bulk(user_id, intent, entities.status_filter)
+            return await self._bulk(user_id, intent, entities.status_filter, entities.list_tag)
 
         target = await self._target(user_id, intent, entities, context, tz)
         if isinstance(target, Turn):
@@ -313,14 +313,17 @@ class ChatService:
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
         return Turn(describe_update(task, updated, tz, now), [updated], change=_changed([task]))
 
-    async def _bulk(self, user_id: str, intent: Intent, status_filter: str) -> Turn:
-        """ "delete all completed tasks": exactly the tasks with that status."""
+    async def _bulk(
+        self, user_id: str, intent: Intent, status_filter: str, tag: str | None = None
+    ) -> Turn:
+        """ "delete all completed tasks": exactly the tasks with that status ("clear my shopping
+        list": on that list)."""
         status = StatusFilter(status_filter)
         if intent is Intent.COMPLETE_TASK:
             status = StatusFilter.PENDING
         tasks, _ = await self._tasks.list(
             user_id=user_id,
-            query=TaskQuery(status=status, limit=200, sort="created_at"),
+            query=TaskQuery(status=status, tag=tag, limit=200, sort="created_at"),
             count_total=False,
         )
         if not tasks:

@@ -210,7 +210,7 @@ _UPDATE_TAIL = re.compile(
 )
 _FIELD_ONLY = re.compile(
     r"^(?:the|its|it's|their)?\s*(?:title|name|text|wording|due\s+date|deadline|date|due\s+time"
-    r"|time|priority|recurrence|schedule|reminder)?(?:\s*(?:instead|rather))?$",
+    r"|time|priority|recurrence|schedule|reminder)?$",
     _I,
 )
 _CALL_IT = re.compile(
@@ -840,13 +840,26 @@ def _reference_hint(leftover: str, lead: re.Pattern[str]) -> str | None:
     return None
 
 
+_WHOLE_LIST = re.compile(
+    rf"^[\s{GAP}]*(?:(?:please|pls|ok|okay|just|now|can\s+you|could\s+you)\s+)*(?:clear|delete|remove"
+    rf"|empty|wipe|erase|reset|trash|scrap|nuke|clean)(?:\s+(?:out|off|up))?[\s{GAP}]*"
+    rf"(?:(?:please|pls|now)\b)?[\s{GAP}.!]*$",
+    _I,
+)
+
+
 def extract_entities(message: Message | str, intent: Intent, *, now: datetime) -> Entities:
     """Entities for `intent` from `message`; `now` is timezone-aware in the user's timezone."""
     if isinstance(message, str):
         message = Message(message)
     utterance = Utterance(message.text)
     on_a_list, list_tag = take_list(utterance)
-    entities = _entities(utterance, intent, now=now, on_a_list=on_a_list)
+    if on_a_list and intent is Intent.DELETE_TASK and _WHOLE_LIST.match(utterance.leftover()):
+        # "clear my shopping list": every task on it (the chat asks before deleting several),
+        # never "it", the last task of the conversation
+        entities = Entities(status_filter="all")
+    else:
+        entities = _entities(utterance, intent, now=now, on_a_list=on_a_list)
     if list_tag is None:
         return entities
     return replace(

@@ -158,6 +158,11 @@ class Rule:
 
 
 _A_LIST = r"(?:(?:my|the|our)\s+)?(?:[\w'-]+\s+){0,2}list\b"
+# A request about the to-do list itself: "remind", "add", "task" make a remark a command again
+_TODO_WORDS = re.compile(
+    r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|add|put\s+\w+\s+on|note|don'?t\s+forget|remember)\b",
+    _I,
+)
 # Update phrasing: a task's field, a day, a frequency; subjects that are not tasks.
 _ITS = r"(?:(?:the|its|any|a|my|that|this|all)\s+)?"
 _FIELD = (
@@ -419,6 +424,23 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="remark_about_others",
+        # "my wife made the grocery list this week", "the hardware store closes at 6": news, no task
+        applies=lambda text: _TODO_WORDS.search(text) is None,
+        pattern=re.compile(
+            r"^(?:my|our)\s+(?:wife|husband|partner|mom|mum|mother|dad|father|son|daughter|kids?"
+            r"|boss|friend|sister|brother|roommate|flatmate|neighbou?r|boyfriend|girlfriend|parents"
+            r"|family|team|colleague|coworker)\s+(?:already\s+|just\s+)?(?:made|wrote|took|put|got|went"
+            r"|left|did|forgot|bought|sent|lost|found|gave|said|told|finished|cleaned|cooked|called)\b"
+            r"|^(?:the\s+)?(?:[\w'-]+\s+){0,3}?(?:store|shop|pharmacy|bank|library|gym|office|mall"
+            r"|supermarket|post\s+office|restaurant|cafe|museum|pool|market)\s+(?:closes|opens|shuts"
+            r"|is\s+(?:open|closed))\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="advice_request",
         # "can you recommend things to put on a christmas list", "give me ideas for a packing list"
         pattern=re.compile(
@@ -464,7 +486,7 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?!(?:show|tell|read|list|display|view|see|give|what|wat|whats|what's|which|is|are|do"
             r"|does|any|check|open|print|pull|get|find|search|mark|tick|cross|strike|scratch|take|remove"
-            r"|delete|erase)\b)"
+            r"|delete|erase|clear|empty|wipe|clean)\b)"
             rf"\w.*\s(?:on|to|onto)\s+{_A_LIST}\s*(?:,?\s*(?:please|pls|thanks|thank\s+you|ty))?[\s.!]*$",
             _I,
         ),
@@ -661,8 +683,7 @@ _RULES: list[Rule] = [
             r"^(?:add|create|new\s+(?:task|todo|to-do|item)|jot\s+down|note\s+down|write\s+down"
             r"|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
             r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b"
-            r"|^(?:todo|to-do|task|reminder|note|(?:this\s+is\s+|it'?s\s+)?(?:super\s+|very\s+|really\s+)?"
-            r"(?:urgent|important|critical)"
+            r"|^(?:todo|to-do|task|reminder|note|(?:super\s+|very\s+|really\s+)?(?:urgent|important|critical)"
             r"|asap|p[123]|not\s+urgent|no\s+rush|(?:high|low|medium|top)[\s-]+prio(?:rity)?)"
             r"\s*[:-]\s*(?=\w)"
             r"|^(?:(?:a|an)\s+)?(?:high|low|medium|top|urgent)(?:[\s-]+priority)?\s+(?:task|todo|to-do|item)\b"
@@ -829,20 +850,6 @@ def _only_when(text: str) -> bool:
 DATE_ONLY_FOLLOW_UP = Rule(
     Intent.UPDATE_TASK, strong=False, name="date_only_follow_up", pattern=re.compile("")
 )
-# "actually, friday at 3pm", "no wait, saturday", "thursday instead": a correction, said so
-DATE_CORRECTION = Rule(
-    Intent.UPDATE_TASK, strong=True, name="date_correction", pattern=re.compile("")
-)
-_CORRECTING = re.compile(
-    r"^\W*(?:actually|no|nah|nope|wait|oops|sorry|hmm+|i\s+meant|i\s+mean|make\s+(?:it|that))\b"
-    r"|\b(?:instead|rather)\W*$",
-    _I,
-)
-_CORRECTION_WORDS = re.compile(
-    r"^(?:(?:sorry|oops|no|nah|nope|wait|actually|i\s+meant(?:\s+to\s+say)?|i\s+mean"
-    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b[\s,.!-]*)+|\s*\b(?:instead|rather)\W*$",
-    _I,
-)
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(
     r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
@@ -863,8 +870,8 @@ def match_rules(message: Message | str) -> Rule | None:
     if isinstance(message, str):
         message = Message(message)
     text = strip_fillers(message.text)
-    if _only_when(_CORRECTION_WORDS.sub("", text)):
-        return DATE_CORRECTION if _CORRECTING.search(message.text) else DATE_ONLY_FOLLOW_UP
+    if _only_when(text):
+        return DATE_ONLY_FOLLOW_UP
     for rule in (*_RULES, DATED_STATEMENT):
         if rule.matches(text, message.text):
             return rule

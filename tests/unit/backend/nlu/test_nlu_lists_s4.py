@@ -1,13 +1,22 @@
 """List phrasing, titles and tags: the item is the title, the list's name the tag."""
 
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
 import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.conftest import BERLIN, NOW
+from tests.unit.backend.nlu.test_chat_service import Chat
+from todo_backend.db import create_engine
+from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.nlu.rules import match_rules
 from todo_backend.nlu.wording import fragments
+from todo_backend.tasks.service import TaskService
 
 
 @pytest.mark.parametrize(
@@ -254,3 +263,57 @@ def test_titles_lose_politeness_remarks_and_emoji(
 ) -> None:
     entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
     assert (entities.title, entities.tags) == (title, tags)
+
+
+@pytest.fixture
+async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)  # alembic runs its own event loop
+    engine = create_engine(url)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        yield Chat(TaskService(session), pipeline)
+    await engine.dispose()
+
+
+async def test_clearing_a_list_deletes_only_that_list_and_asks_first(chat: Chat) -> None:
+    await chat.create("eggs", tags=["shopping"])
+    await chat.create("milk", tags=["shopping"])
+    await chat.create("pay rent")
+    await chat.say("add bread to my shopping list")  # "it" must not be the target
+    reply = await chat.say("clear my shopping list")
+    assert "3 tasks" in reply.reply and "pay rent" not in reply.reply
+    assert set(await chat.all()) == {"eggs", "milk", "bread", "pay rent"}
+    await chat.say("yes")
+    assert set(await chat.all()) == {"pay rent"}
+
+
+async def test_removing_one_item_from_a_list_leaves_the_rest(chat: Chat) -> None:
+    await chat.create("eggs", tags=["shopping"])
+    await chat.create("milk", tags=["shopping"])
+    await chat.say("take eggs off the shopping list")
+    assert set(await chat.all()) == {"milk"}
+
+
+@pytest.mark.parametrize(
+    "text", ["clear my shopping list", "delete my grocery list", "empty the shopping list"]
+)
+def test_clearing_a_named_list_is_a_bulk_delete_on_its_tag(
+    pipeline: NluPipeline, text: str
+) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.DELETE_TASK
+    assert result.entities.status_filter == "all"
+    assert result.entities.list_tag in ("shopping", "grocery")
+    assert not result.entities.refers_to_context
+
+
+def test_removing_it_from_a_list_is_still_it(pipeline: NluPipeline) -> None:
+    result = pipeline.parse("remove it from my list", now=NOW, timezone=BERLIN)
+    assert (result.entities.status_filter, result.entities.refers_to_context) == (None, True)
+
+
+@pytest.mark.parametrize(
+    "text", ["my wife made the grocery list this week", "the hardware store closes at 6"]
+)
+def test_news_about_others_is_no_command(pipeline: NluPipeline, text: str) -> None:
+    assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
