@@ -210,7 +210,7 @@ _UPDATE_TAIL = re.compile(
 )
 _FIELD_ONLY = re.compile(
     r"^(?:the|its|it's|their)?\s*(?:title|name|text|wording|due\s+date|deadline|date|due\s+time"
-    r"|time|priority|recurrence|schedule|reminder)?$",
+    r"|time|priority|recurrence|schedule|reminder)?(?:\s*(?:instead|rather))?$",
     _I,
 )
 _CALL_IT = re.compile(

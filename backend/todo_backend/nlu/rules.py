@@ -850,6 +850,20 @@ def _only_when(text: str) -> bool:
 DATE_ONLY_FOLLOW_UP = Rule(
     Intent.UPDATE_TASK, strong=False, name="date_only_follow_up", pattern=re.compile("")
 )
+# "actually, friday at 3pm", "no wait, saturday", "thursday instead": a correction, said so
+DATE_CORRECTION = Rule(
+    Intent.UPDATE_TASK, strong=True, name="date_correction", pattern=re.compile("")
+)
+_CORRECTING = re.compile(
+    r"^\W*(?:actually|no|nah|nope|wait|oops|sorry|hmm+|i\s+meant|i\s+mean|make\s+(?:it|that))\b"
+    r"|\b(?:instead|rather)\W*$",
+    _I,
+)
+_CORRECTION_WORDS = re.compile(
+    r"^(?:(?:sorry|oops|no|nah|nope|wait|actually|i\s+meant(?:\s+to\s+say)?|i\s+mean"
+    r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b[\s,.!-]*)+|\s*\b(?:instead|rather)\W*$",
+    _I,
+)
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(
     r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
@@ -870,8 +884,8 @@ def match_rules(message: Message | str) -> Rule | None:
     if isinstance(message, str):
         message = Message(message)
     text = strip_fillers(message.text)
-    if _only_when(text):
-        return DATE_ONLY_FOLLOW_UP
+    if _only_when(_CORRECTION_WORDS.sub("", text)):
+        return DATE_CORRECTION if _CORRECTING.search(message.text) else DATE_ONLY_FOLLOW_UP
     for rule in (*_RULES, DATED_STATEMENT):
         if rule.matches(text, message.text):
             return rule

@@ -21,7 +21,8 @@ from todo_backend.nlu.rules import match_rules
         ("what's due today", Intent.LIST_TASKS, True),
         ("what is 7 times 8", Intent.OUT_OF_SCOPE, True),
         ("I need to call the plumber", Intent.ADD_TASK, True),
-        ("actually, friday at 3pm", Intent.UPDATE_TASK, False),
+        ("actually, friday at 3pm", Intent.UPDATE_TASK, True),  # a correction, said so
+        ("friday at 3pm", Intent.UPDATE_TASK, False),
         ("finish the report by friday", Intent.ADD_TASK, False),
     ],
 )

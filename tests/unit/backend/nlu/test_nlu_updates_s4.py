@@ -84,6 +84,10 @@ UPDATES: list[tuple[str, dict[str, Any]]] = [
                                                   "clear": ("remind_at",)}),
     ("the parcel pickup moved to wednesday", {"reference": "parcel pickup"}),
     ("i think we should move pick up the suits to saturday", {"reference": "pick up the suits"}),
+    ("no wait, saturday", {"refers_to_context": True,
+                           "due_at": datetime(2026, 11, 28, 23, 59, tzinfo=BERLIN)}),
+    ("sorry i meant 5pm", {"refers_to_context": True, "time_only": True}),
+    ("thursday instead", {"refers_to_context": True}),
     ("take the work tag off the expense claim", {"reference": "expense claim", "clear": ("tags",),
                                                  "tags": ("work",)}),
 ]  # fmt: skip
