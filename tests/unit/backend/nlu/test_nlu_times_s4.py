@@ -12,6 +12,7 @@ from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Entities, Intent
 from todo_backend.nlu.recurrence import find_recurrence
 from todo_backend.nlu.rules import match_rules
+from todo_backend.nlu.task_fields import extract_priority
 from todo_backend.nlu.text import Message, Utterance
 
 from .conftest import BERLIN, NOW
@@ -337,3 +338,28 @@ def test_telling_about_a_day_is_no_dated_task(text: str) -> None:
 def test_schedule_words_leave_the_title(text: str, title: str, rule: str) -> None:
     entities = _parse(text, Intent.ADD_TASK)
     assert (entities.title, entities.recurrence) == (title, rule)
+
+
+@pytest.mark.parametrize(
+    "text", ["clear the priority", "remove the priority", "what is the priority"]
+)
+def test_the_word_priority_alone_says_no_level(text: str) -> None:
+    assert extract_priority(Utterance(Message(text).text)) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority"),
+    [
+        ("new task: call mom, importance high", "call mom", "high"),
+        ("add fix the leak right now", "fix the leak", "high"),
+        ("add sort the mail, importance: low", "sort the mail", "low"),
+    ],
+)
+def test_importance_and_right_now(text: str, title: str, priority: str) -> None:
+    entities = _parse(text, Intent.ADD_TASK)
+    assert (entities.title, entities.priority) == (title, priority)
+
+
+def test_this_is_urgent_label_is_a_new_task() -> None:
+    rule = match_rules(Message("this is urgent: renew my passport"))
+    assert rule is not None and rule.intent is Intent.ADD_TASK
