@@ -74,13 +74,29 @@ def has_onnx_model(path: Path) -> bool:
     return (path / ONNX_MODEL_FILE).is_file()
 
 
-def export_is_current(output: Path, source: Path | None) -> bool:
-    """Whether `output` holds a finished export of `source` (any finished one if None)."""
+def read_export_marker(output: Path) -> dict[str, Any] | None:
+    """The marker of the finished export in `output`, None when there is none.
+
+    It also records a fine-tune (`"fine_tune"`: settings and the training data's hash), which
+    makes `model_fingerprint` differ for fine-tuned weights of the same size.
+    """
     try:
         marker = json.loads((output / EXPORT_MARKER).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
     if not has_onnx_model(output) or not isinstance(marker, dict):
+        return None
+    return marker
+
+
+def export_is_current(output: Path, source: Path | None) -> bool:
+    """Whether `output` holds a finished export of `source` (any finished one if None).
+
+    Fine-tuned or not: the backend serves either; whether a fine-tune is stale (other
+    settings, changed training data) is the export tool's question (`export.export`).
+    """
+    marker = read_export_marker(output)
+    if marker is None:
         return False
     return source is None or marker.get("source_fingerprint") == model_fingerprint(source)
 

