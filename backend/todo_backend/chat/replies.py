@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from todo_backend.chat.rrule_text import recurrence_text
 from todo_backend.tasks.schemas import TaskPublic
 
 HELP_TEXT = (
@@ -21,24 +22,64 @@ MAX_LISTED = 10
 
 
 def when(moment: datetime | None, tz: ZoneInfo, now: datetime) -> str:
+    """'today 17:00', 'tomorrow 09:00', 'Fri 28 Nov 09:00' (the year only when not this one),
+    in the user's timezone."""
     if moment is None:
         return ""
     local, today = moment.astimezone(tz), now.astimezone(tz).date()
     days = (local.date() - today).days
-    day = {0: "today", 1: "tomorrow"}.get(days) or local.strftime("%a %d %b %Y")
+    year = "" if local.year == today.year else f" {local.year}"
+    day = {0: "today", 1: "tomorrow", -1: "yesterday"}.get(days) or (
+        f"{local:%a} {local.day} {local:%b}{year}"
+    )
     return f"{day} {local:%H:%M}"
+
+
+def _before(remind_at: datetime, due_at: datetime) -> str | None:
+    """'30 min', '2 h', '1 day': how long before the due time a reminder rings, when that is a
+    round span (as "remind me 30 minutes before" stores it); None otherwise."""
+    minutes, rest = divmod((due_at - remind_at).total_seconds(), 60)
+    minutes = int(minutes)
+    if rest or minutes <= 0:
+        return None
+    if minutes % 1440 == 0 and minutes <= 14 * 1440:
+        days = minutes // 1440
+        return f"{days} day" if days == 1 else f"{days} days"
+    if minutes % 60 == 0 and minutes <= 48 * 60:
+        return f"{minutes // 60} h"
+    if minutes % 5 == 0 and minutes < 120:
+        return f"{minutes} min"
+    return None
+
+
+def reminder(task: TaskPublic, tz: ZoneInfo, now: datetime) -> str:
+    """'reminder 30 min before', 'reminder at the due time', else 'reminder tomorrow 08:00'."""
+    if task.remind_at is None:
+        return ""
+    if task.due_at is not None:
+        if task.remind_at == task.due_at:
+            return "reminder at the due time"
+        span = _before(task.remind_at, task.due_at)
+        if span:
+            return f"reminder {span} before"
+    return f"reminder {when(task.remind_at, tz, now)}"
+
+
+def repeats(rule: str, tz: ZoneInfo, now: datetime) -> str:
+    """'repeats every Sunday': the rule in words, never the raw RRULE."""
+    return f"repeats {recurrence_text(rule, tz, now)}"
 
 
 def _details(task: TaskPublic, tz: ZoneInfo, now: datetime, *, skip_tag: str | None) -> list[str]:
     parts = []
     if task.due_at:
         parts.append(f"due {when(task.due_at, tz, now)}")
+    if task.recurrence:
+        parts.append(repeats(task.recurrence, tz, now))
+    if task.remind_at:
+        parts.append(reminder(task, tz, now))
     if task.priority != "medium":
         parts.append(f"{task.priority} priority")
-    if task.recurrence:
-        parts.append(f"repeats {task.recurrence}")
-    if task.remind_at:
-        parts.append(f"reminder {when(task.remind_at, tz, now)}")
     tags = [tag for tag in task.tags if tag != skip_tag]
     if tags:
         parts.append(" ".join(f"#{tag}" for tag in tags))

@@ -7,7 +7,7 @@ result through `TaskService.update` (so validation, events and undo are the REST
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from todo_backend.chat.replies import when
+from todo_backend.chat.replies import reminder, repeats, when
 from todo_backend.nlu.dates import DUE_DEFAULT_TIME
 from todo_backend.nlu.intents import Entities
 from todo_backend.nlu.recurrence import Recurrence
@@ -109,11 +109,11 @@ def describe_update(before: TaskPublic, after: TaskPublic, tz: ZoneInfo, now: da
     if after.priority != before.priority:
         parts.append(f"priority {after.priority} (was {before.priority})")
     if after.recurrence != before.recurrence:
-        parts.append(f"repeats {after.recurrence}" if after.recurrence else "no longer repeats")
-    if after.remind_at != before.remind_at:
         parts.append(
-            f"reminder {when(after.remind_at, tz, now)}" if after.remind_at else "no reminder"
+            repeats(after.recurrence, tz, now) if after.recurrence else "no longer repeats"
         )
+    if after.remind_at != before.remind_at:
+        parts.append(reminder(after, tz, now) if after.remind_at else "no reminder")
     added = [tag for tag in after.tags if tag not in before.tags]
     removed = [tag for tag in before.tags if tag not in after.tags]
     if added:
