@@ -11,6 +11,7 @@ Anything weaker is a set of candidates to choose from, never an action.
 import re
 from dataclasses import dataclass
 from datetime import time
+from functools import cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -28,13 +29,19 @@ _ORDINALS = {
 _STOP_WORDS = frozenset(
     {"a", "an", "the", "my", "our", "your", "to", "of", "for", "on", "in", "at", "with", "and",
      "or", "some", "any", "this", "that", "it", "its", "task", "todo", "item", "reminder", "list",
-     "please"}
+     "please",
+     # when it was done is no part of what ("called mum today", "finally did the taxes")
+     "today", "yesterday", "tonight", "morning", "evening", "afternoon", "finally", "already",
+     "just", "now", "earlier"}
 )  # fmt: skip
 _SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
 _IRREGULAR = {
     "bought": "buy", "paid": "pay", "went": "go", "sent": "send", "did": "do", "made": "make",
     "took": "take", "got": "get", "wrote": "write", "ran": "run", "gave": "give", "met": "meet",
-    "fed": "feed", "left": "leave", "sold": "sell",
+    "fed": "feed", "left": "leave", "sold": "sell", "rang": "call", "phoned": "call",
+    "brought": "bring", "threw": "throw", "drove": "drive", "found": "find", "told": "tell",
+    "caught": "catch", "taught": "teach", "spoke": "speak", "swept": "sweep", "hung": "hang",
+    "done": "do", "gone": "go", "taken": "take", "written": "write", "given": "give",
 }  # fmt: skip
 
 
@@ -52,9 +59,10 @@ def _normalise(text: str) -> str:
     return " ".join(text.split())
 
 
+@cache
 def _stem(word: str) -> str:
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
+    slip = next((past for past in _IRREGULAR if _misspelt(word, past)), None)
+    word = _IRREGULAR.get(word) or (_IRREGULAR[slip] if slip else word)  # "bougth" is "buy"
     for suffix in _SUFFIXES:
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             word = word[: -len(suffix)]
@@ -102,9 +110,18 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
     if len(exact) > 1:
         return Resolution(None, exact[:MAX_CANDIDATES])
     words = content_words(wanted)
-    named = [task for task in tasks if _names(words, content_words(task.title))]
+    titles = [(task, content_words(task.title)) for task in tasks]
+    named = [task for task, title in titles if _names(words, title)]
     if not named:  # "mark groceris done"
-        named = [task for task in tasks if _names(words, content_words(task.title), typos=True)]
+        named = [task for task, title in titles if _names(words, title, typos=True)]
+    # Every word of the reference in a title: "the email" is in "email the landlord" and in
+    # "email sarah the photos" (which one?); "the recycling" only in "take out the recycling",
+    # and it is what that task is about (its head noun; "coffee" is not "buy coffee beans").
+    containing = [task for task, title in titles if words and words <= title]
+    if len(containing) > 1 and {t.id for t in named} <= {t.id for t in containing}:
+        named = containing
+    elif not named and len(containing) == 1 and _head(containing[0].title) in words:
+        return Resolution(containing[0], [])
     if len(named) == 1:
         return Resolution(named[0], [])
     scored = sorted(
@@ -130,6 +147,23 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
         if top >= NAMED_SCORE and top - runner_up >= CLEAR_WINNER_MARGIN:
             return Resolution(best, [])
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
+
+
+_PREPOSITIONS = frozenset(
+    {"for", "to", "with", "about", "on", "at", "from", "in", "by", "before", "after", "of"}
+)
+
+
+def _head(title: str) -> str | None:
+    """The noun a task is about: the last word of its object ("take out the *recycling*",
+    "finish the *slides* for monday", "buy coffee *beans*"), never its verb."""
+    words = re.findall(r"[\w']+", title.casefold())
+    for at, word in enumerate(words[1:], 1):
+        if word in _PREPOSITIONS:
+            words = words[:at]
+            break
+    content = [w for w in words[1:] if w not in _STOP_WORDS]
+    return _stem(content[-1]) if content else None
 
 
 def search_terms(reference: str, *, most: int = 4) -> list[str]:
@@ -190,6 +224,15 @@ _ANSWER_POSITION = re.compile(
     r"(?:\s+(?:one|task|item|please|pls|thanks))*[\s.!]*$"
 )
 _ANSWER_TAIL = re.compile(r"\s+(?:one|task|item|thing)(?:\s+please)?[\s.!]*$")
+_ANSWER_HEAD = re.compile(
+    r"^(?:(?:yes|yeah|ok|okay|sorry|i\s+mean|i\s+meant|oh|um|uh|well|the|that|it's|its)[\s,]+)*"
+    r"(?:(?:the\s+)?(?:one|task|item)\s+(?:about|with|for|to|called|named|that\s+says)\s+)?"
+)
+# "not that one", "neither", "none of them", "never mind": the answer chooses nothing
+_ANSWER_NONE = re.compile(
+    r"^(?:no+|nope|nah)[\s.!]*$|^(?:not|neither|none|nothing|never\s*mind|nvm|cancel|forget)\b"
+    r"|\bnot\s+(?:that|this|those|these|any)\b|\bneither\b|\bnone\s+of\b"
+)
 
 
 def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | None:
@@ -203,4 +246,94 @@ def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | No
             len(candidates) if word == "last" else int(word) if word.isdigit() else _ORDINALS[word]
         )
         return candidates[index - 1] if 1 <= index <= len(candidates) else None
-    return resolve_reference(_ANSWER_TAIL.sub("", text), candidates).task
+    if _ANSWER_NONE.search(text):
+        return None
+    text = _ANSWER_HEAD.sub("", _ANSWER_TAIL.sub("", text))
+    found = resolve_reference(text, candidates).task
+    if found is not None:
+        return found
+    # Among the few choices shown, a word of one of them is enough: "gas", "the one about mum"
+    words = content_words(text)
+    sharing = [
+        c for c in candidates if words and _within(words, content_words(c.title), typos=True)
+    ]
+    if len(sharing) != 1:
+        sharing = [c for c in candidates if shares_words(text, c.title)]
+    return sharing[0] if len(sharing) == 1 else None
+
+
+# -- reports of what was done ("called mum today", "the plants are watered") --------------
+
+_REPORT_LEAD = frozenset(
+    {"i", "we", "i've", "ive", "we've", "just", "finally", "already", "ok",
+     "okay", "so", "yeah", "yes", "well", "also", "and", "oh", "hey", "update:", "fyi"}
+)  # fmt: skip
+_STATE = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|yeah|well|fyi|update:?)[\s,]+)*(?P<what>.+?)\s+"
+    r"(?:is|are|was|were|has\s+been|have\s+been|got|'s|s)\s+(?:now\s+|finally\s+|all\s+)?"
+    r"(?P<verb>[a-z]+ed|[a-z]+en|done|paid|bought|sent|made|fed)\b(?P<rest>.*)$"
+)
+_NOT_A_REPORT = re.compile(
+    r"\?|\b(?:not|never|no|didn't|didnt|haven't|havent|hasn't|won't)\b|n't\b"
+)
+_PRONOUN = frozenset({"it", "that", "this", "them", "those"})
+_PERSONS = frozenset({"i", "we", "you", "he", "she", "they", "u"})
+_ASKING = frozenset(
+    {"have", "has", "had", "did", "do", "does", "is", "are", "was", "were", "can", "could",
+     "should", "will", "would", "shall", "may", "might", "must"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Report:
+    """A statement that something was done: its verb's stem and what it was done to."""
+
+    verb: str
+    reference: str  # the title-like words, verb first ("call mum"), or "it"
+
+
+def report_in(message: str) -> Report | None:
+    """ "called mum today" -> call + "called mum today"; "the plants are watered" -> water +
+    "watered plants"; "i bought it" -> buy + "it". None for anything else (questions,
+    negations, news about others: "my mum called me")."""
+    text = message.casefold().strip().rstrip(".!")
+    if _NOT_A_REPORT.search(text):
+        return None
+    words = re.findall(r"[\w':]+", text)
+    if len(words) > 1 and words[0] in _ASKING and words[1] in _PERSONS:
+        return None  # "have i called the bank yet", "did you ..."
+    while words and words[0] in _REPORT_LEAD:
+        words = words[1:]
+    if len(words) < 2 or words[1] in _PERSONS:
+        return None  # "did i call mum", "done?"
+    first = words[0]
+    if (first in _IRREGULAR or first.endswith("ed") or _stem(first) in _IRREGULAR.values()) and (
+        first != _stem(first)
+    ):
+        rest = words[1:]
+        if len(rest) == 1 and rest[0] in _PRONOUN:
+            return Report(_stem(first), "it")
+        return Report(_stem(first), " ".join(words)) if rest else None
+    state = _STATE.match(text)
+    if state is not None and state["verb"] != _stem(state["verb"]):
+        what = _normalise(state["what"])
+        if not what or what.split()[0] in {"i", "we", "you", "he", "she", "they", "my"}:
+            return None
+        return Report(_stem(state["verb"]), f"{state['verb']} {what}")
+    return None
+
+
+def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
+    """The pending task a report names: its title starts with the report's verb and the
+    report's words name it; "i bought it" gives the tasks starting with "buy" to choose from."""
+    same_verb = [t for t in tasks if _first_stem(t.title) == report.verb]
+    if report.reference == "it":
+        return Resolution(None, same_verb[:MAX_CANDIDATES])
+    words = content_words(report.reference)
+    named = [t for t in same_verb if _names(words, content_words(t.title), typos=True)]
+    return Resolution(named[0], []) if len(named) == 1 else Resolution(None, named)
+
+
+def _first_stem(title: str) -> str | None:
+    words = [w for w in re.findall(r"[\w']+", title.casefold()) if w not in _STOP_WORDS]
+    return _stem(words[0]) if words else None

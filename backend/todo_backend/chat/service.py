@@ -28,9 +28,12 @@ from todo_backend.chat.context import (
 from todo_backend.chat.references import (
     MAX_CANDIDATES,
     PLURAL,
+    Report,
     clock_in,
     pick_candidate,
     position,
+    report_in,
+    reported_task,
     resolve_reference,
     search_terms,
     shares_words,
@@ -76,6 +79,8 @@ class Turn:
     undone: bool = False
     # The tasks were shown as a numbered list or choices ("the second one" counts in them).
     shown: bool = False
+    # What the turn did when it is not what the NLU said ("called mum today" completes).
+    intent: Intent | None = None
 
 
 class ChatService:
@@ -104,7 +109,9 @@ class ChatService:
             # Report what was done: the remembered request, now applied to the chosen task.
             turn, understood = answered
         else:
-            turn = await self._safely(user_id, understood, context, now, tz)
+            turn = await self._safely(user_id, understood, context, now, tz, request.message)
+            if turn.intent is not None:  # "called mum today": a report that completed a task
+                understood = replace(understood, intent=turn.intent)
         context.pending = turn.pending
         if turn.tasks:
             context.last_task_ids = [task.id for task in turn.tasks]
@@ -131,9 +138,15 @@ class ChatService:
 
     async def _safely(
         self, user_id: str, understood: NluResult, context: ConversationContext,
-        now: datetime, tz: ZoneInfo,
+        now: datetime, tz: ZoneInfo, message: str = "",
     ) -> Turn:  # fmt: skip
         try:
+            if understood.intent in (Intent.OUT_OF_SCOPE, Intent.ADD_TASK):
+                report = report_in(message)
+                if report is not None:
+                    done = await self._report(user_id, report, context)
+                    if done is not None:
+                        return done
             return await self._dispatch(user_id, understood, context, now, tz)
         except (InvalidInputError, ValidationError) as error:
             # A message we understood but the task rules refuse: say so, change nothing.
@@ -199,6 +212,35 @@ class ChatService:
                 target.pending.entities = entities.as_json()
             return target
         return await self._apply(intent, target, entities, user_id, now, tz)
+
+    async def _report(
+        self, user_id: str, report: Report, context: ConversationContext
+    ) -> Turn | None:
+        """ "called mum today" completes "call mum"; "i bought it" asks which "buy ..." task
+        (or is the one just talked about). None when no pending task fits the report."""
+        intent = Intent.COMPLETE_TASK
+        if report.reference == "it":
+            remembered = await self._existing(user_id, context.last_task_ids[:2])
+            if len(remembered) == 1 and reported_task(report, remembered).candidates:
+                task = remembered[0]
+                return replace(await self._apply_done(user_id, task), intent=intent)
+        page = TaskQuery(
+            status=StatusFilter.PENDING, limit=_RECENT, sort="created_at", order="desc"
+        )
+        tasks, _ = await self._tasks.list(user_id=user_id, query=page, count_total=False)
+        found = reported_task(report, tasks[::-1])
+        if found.task is not None:
+            return replace(await self._apply_done(user_id, found.task), intent=intent)
+        if not found.candidates:
+            return None
+        asked = _ask(found.candidates, intent, ACTION_VERBS[intent])
+        asked.intent = intent
+        return asked
+
+    async def _apply_done(self, user_id: str, task: TaskPublic) -> Turn:
+        return await self._apply(
+            Intent.COMPLETE_TASK, task, Entities(), user_id, datetime.now(UTC), ZoneInfo("UTC")
+        )
 
     async def _target(
         self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext,
@@ -271,6 +313,7 @@ class ChatService:
         than one page of them, older ones sharing the start of one of its words."""
         page = TaskQuery(status=status, tag=tag, limit=_RECENT, sort="created_at", order="desc")
         tasks, _ = await self._tasks.list(user_id=user_id, query=page, count_total=False)
+        tasks.reverse()  # choices numbered in the order the tasks were made, as listed
         if len(tasks) < _RECENT:
             return tasks
         seen = {task.id for task in tasks}
@@ -437,7 +480,7 @@ def _confirm_all(intent: Intent, tasks: list[TaskPublic]) -> Turn:
     shown = ", ".join(f'"{task.title}"' for task in tasks[:MAX_CANDIDATES])
     more = f" and {len(tasks) - MAX_CANDIDATES} more" if len(tasks) > MAX_CANDIDATES else ""
     return Turn(
-        f"That would {verb} {len(tasks)} tasks: {shown}{more}. Say yes to go ahead.",
+        f"That would {verb} {len(tasks)} tasks: {shown}{more}. Shall I? Say yes to go ahead.",
         tasks,
         pending=PendingClarification(
             intent=intent, candidate_ids=[task.id for task in tasks], confirm_all=True

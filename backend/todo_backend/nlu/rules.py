@@ -192,6 +192,26 @@ _NOT_A_TASK = (
     r"|education|love|sleep|what|why|how|when|where|who|which|is|are|do|does|can|should)"
 )
 
+# "the gym is closed today", "my sister arrives on friday", "my boss called, the meeting is at
+# 3": news about the world with a date, not something for the user to do
+_WORLD_NEWS = re.compile(
+    r"^(?:(?:ok|so|oh|well|fyi|btw|hey|just\s+so\s+you\s+know)[\s,]+)*"
+    r"(?:(?:the|my|our|his|her|their)\s+)?(?!(?:i|we|you|add|remind|put|schedule|set|create|make|new|plan|note|todo)\b)[a-z]+(?:\s+[a-z']+){0,2}?\s+"
+    r"(?:(?:is|are|was|were|got|gets|'s)\s+(?:\w+\s+)?(?:closed|open|shut|off|sick|ill|late"
+    r"|delayed|busy|away|back|home|free|full|empty|broken|ready|over|on\s+strike|on\s+holiday)"
+    r"|arrives?|arrived|starts?|started|begins?|began|closes|opens|opened|comes|came"
+    r"|ends|ended|lands|landed|called(?=\s*,))\b"
+    # what happened to the user: "i got a new job today", "we went to the zoo on sunday"
+    r"|^(?:(?:ok|so|oh|well|fyi|btw|hey)[\s,]+)*(?:i|we)\s+(?:just\s+)?(?:got\s+(?:a\s+)?new|had"
+    r"|went|saw|met|won|lost|passed|failed)\b(?!\s+to\b)",
+    _I,
+)
+# ... a command after the news makes it one: "the plumber came today, you can tick that off"
+_ASKED_IN_NEWS = re.compile(
+    r"\b(?:delete|remove|cancel|mark|tick|check|cross|done|complete|move|change|push|make|set"
+    r"|get\s+rid|scrap|drop|can\s+you|could\s+you|please|pls|need\s+to|have\s+to|must)\b",
+    _I,
+)
 _RULES: list[Rule] = [
     Rule(
         Intent.UNDO,
@@ -437,6 +457,18 @@ _RULES: list[Rule] = [
             r"|is\s+(?:open|closed))\b",
             _I,
         ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="world_news",
+        # "the shops are shut on sunday", "my sister arrives on friday": news with a date
+        applies=lambda text: (
+            _DATED.search(text) is not None
+            and _TODO_WORDS.search(text) is None
+            and _ASKED_IN_NEWS.search(text) is None
+        ),
+        pattern=_WORLD_NEWS,
     ),
     Rule(
         Intent.OUT_OF_SCOPE,
@@ -876,7 +908,9 @@ DATED_STATEMENT = Rule(
     strong=False,
     name="dated_statement",
     pattern=_DATED,
-    applies=lambda text: not is_question(text) and not _NARRATION.search(text),
+    applies=lambda text: (
+        not is_question(text) and not _NARRATION.search(text) and not _WORLD_NEWS.search(text)
+    ),
 )
 
 
