@@ -6,7 +6,7 @@ back to the frequency plus "on a custom schedule" for anything else: a reply nev
 raw rule.
 """
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.parser import isoparse
@@ -23,6 +23,7 @@ _NTH = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", -1: "last"
 # Parts that change nothing a person would notice.
 _SILENT = {"WKST"}
 CUSTOM = "on a custom schedule"
+_EOD = time(23, 59, 59)
 
 
 def _join(words: list[str]) -> str:
@@ -166,7 +167,12 @@ def _until(value: str, tz: ZoneInfo, now: datetime | None) -> str | None:
         moment = isoparse(value)
     except ValueError:
         return None
-    day: date = moment.astimezone(tz).date() if moment.tzinfo else moment.date()
+    if moment.tzinfo is None or (moment.utcoffset() == timedelta(0) and moment.time() == _EOD):
+        # A floating UNTIL, or the usual "end of that day" 23:59:59Z: the day as written (in
+        # the user's zone 23:59:59Z may already be the next day).
+        day: date = moment.date()
+    else:
+        day = moment.astimezone(tz).date()
     year = "" if now is not None and day.year == now.astimezone(tz).year else f" {day.year}"
     return f" until {day.day} {day:%b}{year}"
 

@@ -21,6 +21,7 @@ from todo_backend.tasks.schemas import TaskPublic
 from todo_backend.tasks.service import TaskService
 
 BERLIN = ZoneInfo("Europe/Berlin")
+UTC_ZONE = ZoneInfo("UTC")
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
 
 
@@ -68,7 +69,9 @@ async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
         ("FREQ=DAILY;BYHOUR=9,18", "every day at 09:00 and 18:00"),
         ("FREQ=WEEKLY;BYDAY=TH;COUNT=5", "every Thursday, 5 times"),
         ("FREQ=DAILY;UNTIL=20261231", "every day until 31 Dec"),
+        ("FREQ=DAILY;UNTIL=20261231T235959Z", "every day until 31 Dec"),
         ("FREQ=DAILY;UNTIL=20270115T120000Z", "every day until 15 Jan 2027"),
+        ("FREQ=DAILY;UNTIL=20261215T230000Z", "every day until 16 Dec"),  # Berlin's day
         ("RRULE:freq=weekly;byday=tu", "every Tuesday"),
     ],
 )
@@ -90,17 +93,21 @@ def test_an_unusual_rule_reads_generically_never_raw(rule: str, words: str) -> N
     assert recurrence_text(rule, BERLIN, NOW) == words
 
 
-def test_when_is_relative_to_the_users_day_and_timezone() -> None:
-    # 23:30 UTC on the 26th is already the 27th in Berlin: "tomorrow" there
-    assert replies.when(datetime(2026, 11, 27, 23, 30, tzinfo=UTC), UTC, NOW) == "tomorrow 23:30"
-    assert replies.when(datetime(2026, 11, 26, 23, 30, tzinfo=UTC), BERLIN, NOW) == (
-        "tomorrow 00:30"
-    )
-    assert replies.when(datetime(2026, 11, 25, 8, 0, tzinfo=UTC), UTC, NOW) == "yesterday 08:00"
-    assert replies.when(datetime(2026, 11, 28, 8, 0, tzinfo=UTC), BERLIN, NOW) == (
-        "Sat 28 Nov 09:00"
-    )
-    assert replies.when(datetime(2027, 1, 5, 8, 0, tzinfo=UTC), UTC, NOW) == "Tue 5 Jan 2027 08:00"
+@pytest.mark.parametrize(
+    ("moment", "zone", "words"),
+    [
+        (datetime(2026, 11, 27, 23, 30, tzinfo=UTC), UTC_ZONE, "tomorrow 23:30"),
+        # 23:30 UTC on the 26th is already the 27th in Berlin: "tomorrow" there
+        (datetime(2026, 11, 26, 23, 30, tzinfo=UTC), BERLIN, "tomorrow 00:30"),
+        (datetime(2026, 11, 25, 8, 0, tzinfo=UTC), UTC_ZONE, "yesterday 08:00"),
+        (datetime(2026, 11, 28, 8, 0, tzinfo=UTC), BERLIN, "Sat 28 Nov 09:00"),
+        (datetime(2027, 1, 5, 8, 0, tzinfo=UTC), UTC_ZONE, "Tue 5 Jan 2027 08:00"),
+    ],
+)
+def test_when_is_relative_to_the_users_day_and_timezone(
+    moment: datetime, zone: ZoneInfo, words: str
+) -> None:
+    assert replies.when(moment, zone, NOW) == words
 
 
 def test_a_reminder_before_the_due_time_says_how_long_before() -> None:
@@ -134,7 +141,7 @@ def test_an_added_reply_says_every_field_in_words() -> None:
 def test_an_update_reply_says_the_new_recurrence_in_words() -> None:
     before = task(title="gym", due_at=datetime(2026, 11, 30, 17, 0, tzinfo=UTC))
     after = before.model_copy(update={"recurrence": "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH"})
-    assert describe_update(before, after, UTC, NOW) == (
+    assert describe_update(before, after, UTC_ZONE, NOW) == (
         'Updated "gym": repeats every 2 weeks on Monday and Thursday.'
     )
 
