@@ -26,6 +26,7 @@ from todo_backend.nlu.task_fields import (
     extract_priority,
     extract_remind_before,
     extract_tags,
+    take_list_rank,
     take_reminder_cue,
 )
 from todo_backend.nlu.text import GAP, NUMBER, Message, Utterance, clean_fragment, to_number
@@ -43,7 +44,7 @@ _ADD_LEAD = re.compile(
     r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos|calendar|agenda"
     r"|schedule)\b)"
     r"|(?:a\s+|an\s+)?(?:new\s+)?(?:task|todo|to-do|item|reminder)\s+(?:to|for|about|called|named)\b"
-    r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*[:-]"
+    r"|(?:todo|to-do|task|reminder|note(?:\s+to\s+self)?)\s*[:-]|(?:todo|to-do)\s+(?!list)(?=\w)"
     r"|(?:i|we)\s+(?:really\s+)?(?:need|have|got|ought|want|plan|still\s+need|still\s+have)\s+to"
     r"|(?:i|we)\s+(?:must|should|gotta|'ve\s+got\s+to|have\s+got\s+to)"
     r"(?:\s+(?:really|still|also|probably|definitely))?"
@@ -559,6 +560,14 @@ _POINTER_CLAUSE = re.compile(
     r"|\s+(?:pls|please|plz)?\s*update(?:\s+it)?(?:\s+(?:pls|please|plz))?[\s.!]*$",
     _I,
 )
+# The task a change is about when the message first spares it: "don't delete X, just ...",
+# "keep X but ..."
+_SPARED = re.compile(
+    r"^(?:(?:no|nah|ok|okay|so|wait|please|pls)[\s,]+)*(?:(?:don'?t|dont|do\s+not)\s+(?:delete"
+    r"|remove|cancel|drop|scrap|bin|trash|erase)|keep)\s+(?P<x>\S.*?)[\s,;]*"
+    r"(?:\b(?:just|but|instead|rather|only))?[\s,;]*$",
+    _I,
+)
 _REPORTED = re.compile(
     r"\s+(?:(?:got|has\s+been|have\s+been|was|were|is|are)\s+)?(?:now\s+)?(?:moved|pushed|changed"
     r"|rescheduled|postponed|delayed|shifted|brought\s+forward|coming|happening|due)"
@@ -751,6 +760,9 @@ def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:
         ref_text = _ORPHAN_FIELD.sub("", ref_text)
         ref_text = _UPDATE_TAIL.sub("", ref_text)
         ref_text = _REPORTED.sub("", ref_text)
+        spared = _SPARED.match(ref_text.strip())
+        if spared is not None:  # "don't delete the passport task, just (make it low)"
+            ref_text = spared["x"]
     ref_text = re.sub(r"^rename\s+", "", ref_text.strip(), flags=_I)
     if _FIELD_ONLY.match(ref_text.strip()):
         ref_text = ""
@@ -848,18 +860,26 @@ _WHOLE_LIST = re.compile(
 )
 
 
+_RANKED_INTENTS = (Intent.ADD_TASK, Intent.SET_REMINDER, Intent.UPDATE_TASK)
+
+
 def extract_entities(message: Message | str, intent: Intent, *, now: datetime) -> Entities:
     """Entities for `intent` from `message`; `now` is timezone-aware in the user's timezone."""
     if isinstance(message, str):
         message = Message(message)
     utterance = Utterance(message.text)
+    ranked = take_list_rank(utterance) if intent in _RANKED_INTENTS else None
     on_a_list, list_tag = take_list(utterance)
+    # "put X at the top of my list": the list spoken of is the to-do list itself
+    on_a_list = on_a_list or ranked is not None
     if on_a_list and intent is Intent.DELETE_TASK and _WHOLE_LIST.match(utterance.leftover()):
         # "clear my shopping list": every task on it (the chat asks before deleting several),
         # never "it", the last task of the conversation
         entities = Entities(status_filter="all")
     else:
         entities = _entities(utterance, intent, now=now, on_a_list=on_a_list)
+    if ranked is not None and entities.priority is None:
+        entities = replace(entities, priority=ranked)
     if list_tag is None:
         return entities
     return replace(

@@ -37,7 +37,7 @@ _WD = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
 )
-_WD_LIST = rf"{_WD}s?(?:(?:\s*(?:,\s*and|,|and|&|\+)\s*|\s+){_WD}s?\b)*"
+_WD_LIST = rf"{_WD}s?(?:(?:\s*(?:,\s*and|,|and|&|\+|/)\s*|\s+n\s+|\s+){_WD}s?\b)*"
 _PLURAL_WD = r"(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
 _MONTHS = {
     "jan": 1,
@@ -71,7 +71,7 @@ def _ordinal(group: str) -> str:
 
 _FREQ = {"minute": "MINUTELY", "min": "MINUTELY", "hour": "HOURLY", "hr": "HOURLY",
          "day": "DAILY", "week": "WEEKLY", "wk": "WEEKLY", "month": "MONTHLY", "mth": "MONTHLY",
-         "year": "YEARLY", "yr": "YEARLY"}  # fmt: skip
+         "mnth": "MONTHLY", "year": "YEARLY", "yr": "YEARLY"}  # fmt: skip
 _ADVERBS = {
     "hourly": ("HOURLY", 1),
     "daily": ("DAILY", 1),
@@ -88,6 +88,14 @@ _ADVERBS = {
     "semi-annually": ("MONTHLY", 6),
     "biannually": ("MONTHLY", 6),
     "twice a year": ("MONTHLY", 6),
+    # sms and typos
+    "everyday": ("DAILY", 1),
+    "wkly": ("WEEKLY", 1),
+    "weekley": ("WEEKLY", 1),
+    "mthly": ("MONTHLY", 1),
+    "montly": ("MONTHLY", 1),
+    "yrly": ("YEARLY", 1),
+    "anually": ("YEARLY", 1),
 }
 _PART_OF_DAY_TIMES = {
     "morning": time(9, 0),
@@ -148,7 +156,24 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|weekday\s+mornings|work\s?days)\b"
             r"|\b(?:every|each)\s+(?:week\s?day|work\s?day)\b"
-            r"|\b(?:monday|mon)\s*(?:to|through|thru|-)\s*(?:friday|fri)\b",
+            r"|\b(?:(?:every|each|on)\s+)?(?:monday|mon)\s*(?:to|through|thru|till|until|-)\s*(?:friday|fri)\b",
+            re.I,
+        ),
+    ),
+    (
+        # "every monday through thursday", "each tue-sat": the days in between too
+        "day_range",
+        re.compile(
+            rf"\b(?:every|each)\s+(?P<first>{_WD})\s*(?:to|through|thru|till|until|-)\s*(?P<last>{_WD})\b",
+            re.I,
+        ),
+    ),
+    (
+        # "twice a week on monday and thursday", "3 times a week: mon, wed, fri"
+        "times_a_week",
+        re.compile(
+            rf"\b(?:once|twice|thrice|(?:{NUMBER})\s+times)\s+(?:a|per|each|every)\s+(?:week|wk)"
+            rf"\s*(?:,\s*|:\s*|\s+)(?:on\s+)?(?P<days>{_WD_LIST})\b",
             re.I,
         ),
     ),
@@ -160,7 +185,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "interval",
         re.compile(
             rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?|few)\s+"
-            rf"(?P<unit>minute|min|hour|hr|day|week|wk|month|mth|year|yr)s?\b"
+            rf"(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -181,7 +206,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mth|quarter|year|yr|fortnight|morning|afternoon"
+            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight|morning|afternoon"
             r"|evening|night)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
@@ -191,13 +216,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "adverb",
         re.compile(
             r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|bi-?weekly"
+            r"|everyday|wkly|weekley|mthly|montly|yrly|anually"
             r"|quarterly|bi-?monthly|semi-?annually|biannually|twice\s+a\s+year)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
             # "a daily reminder", "remind me nightly to floss": the adverb is the schedule.
             r"(?=\s*(?:$|[,.;:!?#)]|-\s|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
             r"|too|instead|then|tag|tagged|high|low|medium|urgent|important|to(?!-)|reminders?"
-            r"|alarms?|alerts?|notifications?|remind|ping|nudge)\b|\d))",
+            r"|alarms?|alerts?|notifications?|remind|ping|nudge|tasks?|chores?|todos?|to-dos?)\b|\d))",
             re.I,
         ),
     ),
@@ -211,7 +237,10 @@ _FOR_COUNT = re.compile(
     re.I,
 )
 _DAYS_PER = {"day": 1, "week": 7}
-_BASIS = re.compile(r"\s+basis\b", re.I)
+_BASIS = re.compile(
+    r"\s+basis\b|\s*,?\s+(?:from\s+now\s+on|from\s+here\s+on(?:\s+out)?|going\s+forward|onwards)\b",
+    re.I,
+)
 _SCHEDULE_LEAD = re.compile(
     r"(?:\b(?:that|which|to|and|it)\s+)?(?:\b(?:should|will|must|needs?\s+to)\s+)?"
     r"\b(?:repeats?|recurs?|repeating|recurring|happens?)\s*:?\s*(?:on\s+a\s+|on\s+an\s+|on\s+)?$"
@@ -359,7 +388,13 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         return Recurrence(
             _rule(_FREQ[unit], interval=_interval(groups["n"]), byday=_days(groups["days"]))
         )
-    if kind in ("every_weekday", "plural_weekday"):
+    if kind == "day_range":
+        first = _WEEKDAY_ORDER.index(_BYDAY[groups["first"].lower()])
+        last = _WEEKDAY_ORDER.index(_BYDAY[groups["last"].lower()])
+        if last <= first:
+            return None  # "every friday to monday" wraps the week: no one reading is safe
+        return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[first : last + 1]))
+    if kind in ("every_weekday", "plural_weekday", "times_a_week"):
         interval = 2 if groups.get("other") else 1
         return Recurrence(_rule("WEEKLY", interval=interval, byday=_days(groups["days"])))
     if kind == "unit":

@@ -11,7 +11,7 @@ _I = re.I
 # --- priority -------------------------------------------------------------------------------
 # "…, make it high priority", "…, this is urgent": the whole clause says the priority.
 _CLAUSE = (
-    r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+is|'s|s)\s+"
+    r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+one)?(?:\s+is|'s|s)\s+"
     r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|very|super|not)\s+)?))?"
 )
 
@@ -19,7 +19,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "low",
         re.compile(
-            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|no\s+urgency|not\s+urgent\s+at\s+all"
             r"|importance\s*(?::|=|is)?\s*low"
@@ -27,7 +27,8 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
             r"|particularly\s+|terribly\s+|all\s+that\s+)?"
             r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more))?|less\s+(?:urgent|important)"
-            r"|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
+            r"|no\s+(?:hurry|rush)\s+(?:at\s+all|whatsoever)|not\s+(?:a\s+)?(?:big|huge|top|major|real)\s+priority"
+            r"|not\s+(?:much\s+of\s+)?a\s+priority|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
             r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
             r"|nothing\s+(?:urgent|important|pressing|serious)|no\s+(?:big\s+deal|biggie|pressure)"
             r"|not\s+(?:a\s+)?(?:big\s+deal|pressing|time[\s-]+sensitive|high\s+priority)"
@@ -55,22 +56,24 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+the)?\s+priority"
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?"
-            r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important|critical"
+            r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important(?:\s+to\s+(?:me|us))?|critical"
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
             r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))high(?=\s*\)?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
             r"|needs?\s+(?:to\s+be\s+)?(?:doing|done|handling|handled)\s+(?:asap|urgently|immediately"
             r"|right\s+away)|right\s+now(?=\s*[.!]*\s*$)|importance\s*(?::|=|is)?\s*high"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
-            r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
-            r"|!{2,}",
+            r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:number|no\.?)\s*(?:one|1)\s+priority"
+            r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
+            r"|!{2,}|#\s*1\s+priority\b",
             _I,
         ),
     ),
 ]
 
 # --- tags -----------------------------------------------------------------------------------
-_HASHTAG = re.compile(r"(?<![\w&])#(?P<tag>[\w][\w-]*)")
+# "#1 priority" is a rank, not a tag
+_HASHTAG = re.compile(r"(?<![\w&])#(?!\d+\s+prio)(?P<tag>[\w][\w-]*)")
 _TAG_WORD = r"#?[\w][\w-]*"
 _TAG_PHRASE = re.compile(
     rf"(?:,\s*|\s+and\s+|\b)(?:(?:tags?|labels?)\s*:\s*|(?<=,\s)(?:tags|labels)\s+"
@@ -118,6 +121,23 @@ _REMINDER_CUE = re.compile(
 _BUMP_UP = re.compile(
     r"^\s*(?P<kw>bump)\s+\S.*?(?P<up>\s+up(?:\s+(?:the|my)\s+list)?)\s*[.!]*\s*$", _I
 )
+
+
+# "put X at the top of my list", "X, top of the list": where on the to-do list is a priority
+_LIST_RANK = re.compile(
+    r"(?:\s*,\s*|\s+)(?:(?:and\s+)?(?:put|move|place|stick)\s+(?:it|this|that)\s+)?(?:(?:at|to|on)\s+)?"
+    r"(?:the\s+)?(?P<end>top|head|bottom)\s+of\s+(?:the|my|our)\s+(?:to[\s-]?do\s+)?list\b",
+    _I,
+)
+
+
+def take_list_rank(utterance: Utterance) -> Priority | None:
+    """The priority a place on the to-do list says ("at the top of my list" is high); consumed."""
+    match = _LIST_RANK.search(utterance.masked)
+    if match is None:
+        return None
+    utterance.consume(match.start(), match.end())
+    return "low" if match["end"].lower() == "bottom" else "high"
 
 
 def extract_priority(utterance: Utterance) -> Priority | None:
