@@ -214,6 +214,21 @@ _ASKED_IN_NEWS = re.compile(
 )
 _RULES: list[Rule] = [
     Rule(
+        Intent.UPDATE_TASK,
+        strong=True,
+        decisive=True,
+        name="spared_then_changed",
+        # "don't delete the passport task, just make it low priority", "keep X but move it to
+        # friday": the task stays, the second clause changes it
+        pattern=re.compile(
+            r"^(?:(?:no|nah|ok|okay|so|wait|please|pls)[\s,]+)*(?:(?:don'?t|dont|do\s+not)\s+"
+            r"(?:delete|remove|cancel|drop|scrap|bin|trash|erase)|keep)\s+\S.*?"
+            r"(?:[,;]|\b(?:just|but|instead|rather|only))\s*(?:(?:just|but|instead|rather|only)\s+)?"
+            r"(?:make|set|change|move|push|lower|raise|put|rename|reschedule|bump)\b",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.UNDO,
         strong=True,
         name="undo",

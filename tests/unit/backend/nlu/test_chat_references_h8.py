@@ -4,7 +4,9 @@ made; and what must still ask or change nothing. Real task service (SQLite), rea
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -117,3 +119,34 @@ def test_report_in_reads_states_and_past_tense_only() -> None:
     assert report_in("i walked the dog") is not None
     assert report_in("walk the dog") is None
     assert report_in("did i walk the dog?") is None
+
+
+async def test_sparing_a_task_then_changing_it_changes_it(chat: Chat) -> None:
+    await chat.create("renew passport")
+    reply = await chat.say("don't delete the passport task, just make it low priority")
+    tasks = await chat.all()
+    assert reply.intent == Intent.UPDATE_TASK
+    assert tasks["renew passport"].priority == "low" and len(tasks) == len(EVERYDAY) + 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["the shops are shut on sunday", "my sister arrives on friday", "school starts at 8 tomorrow",
+     "the kids are off school next week", "i got a new job today"],
+)  # fmt: skip
+async def test_dated_news_about_the_world_is_no_new_task(chat: Chat, message: str) -> None:
+    reply = await chat.say(message)
+    assert reply.intent == Intent.OUT_OF_SCOPE
+    assert len(await chat.all()) == len(EVERYDAY)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [("the plumber came today, you can check that off", Intent.COMPLETE_TASK),
+     ("add the dentist on friday", Intent.ADD_TASK)],
+)  # fmt: skip
+def test_news_with_a_command_stays_a_command(
+    pipeline: NluPipeline, message: str, intent: Intent
+) -> None:
+    now = datetime(2026, 11, 23, 10, 0)
+    assert pipeline.parse(message, now=now, timezone=ZoneInfo("Europe/Berlin")).intent is intent
