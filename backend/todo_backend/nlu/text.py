@@ -130,11 +130,15 @@ _NOT_TYPOS = frozenset(
 )  # fmt: skip
 # Short words with real neighbours one edit away ("mark" / "park", "done" / "gone"): only a
 # swap of two letters counts ("makr", "dnoe"); "done" anywhere, the others as the first word.
-_SWAPPED_FIRST = ("mark", "list", "show", "check", "tick", "done")
-_SWAPPED_ANYWHERE = ("done", "complete", "completed", "finished")
+_SWAPPED_FIRST = ("mark", "list", "show", "check", "tick", "done", "help", "undo")
+_SWAPPED_ANYWHERE = ("done", "complete", "completed", "finished", "task", "tasks", "high")
 # Misspellings that are no word at all, anywhere ("walk teh dog").
-_NON_WORDS = {"teh": "the", "adn": "and", "taht": "that", "wiht": "with", "tihs": "this"}
+_NON_WORDS = {"teh": "the", "adn": "and", "taht": "that", "wiht": "with", "tihs": "this",
+              "tsks": "tasks", "completd": "completed",
+              "complet": "complete", "finishd": "finished", "finsihed": "finished",
+              "frend": "friend", "freind": "friend"}  # fmt: skip
 _FIRST_WORDS = frozenset((*_COMMAND_WORDS, *_SWAPPED_FIRST, "add"))
+# Doubled or dropped letters of a short first word: "aadd", "undoo", "halp".
 # "markdone buy eggs", "tickoff": a command word run into the next.
 _RUN_TOGETHER = re.compile(
     r"^(?P<verb>mark|tick|check|cross)(?P<rest>(?:as)?(?:done|off|complete))$", re.I
@@ -150,6 +154,7 @@ SHORT_FORMS = {
     "ad": "add", "rmd": "remind", "rmnd": "remind", "del": "delete", "dlt": "delete",
     "rmv": "remove", "mrk": "mark", "shw": "show", "chk": "check", "cmplt": "complete",
     "mv": "move", "chng": "change", "chg": "change", "resched": "reschedule",
+    "und": "undo", "halp": "help", "hlp": "help",
 }  # fmt: skip
 
 
@@ -188,6 +193,9 @@ def _swapped(word: str, vocabulary: tuple[str, ...]) -> str | None:
     return None
 
 
+_RUN = re.compile(r"(\w)\1+")
+
+
 def _first_word(word: str) -> str | None:
     """The fix for the message's first word: a short form, doubled letters ("addd", "deleete"),
     a swap ("makr") or one slip in a longer command word ("remnd", "delte")."""
@@ -197,7 +205,9 @@ def _first_word(word: str) -> str | None:
     joined = _RUN_TOGETHER.match(lowered)
     if joined is not None:
         return f"{joined['verb']} {joined['rest'].replace('as', 'as ')}"
-    for squeezed in (re.sub(r"(\w)\1+", r"\1\1", lowered), re.sub(r"(\w)\1+", r"\1", lowered)):
+    squeezes = [re.sub(r"(\w)\1+", r"\1\1", lowered), re.sub(r"(\w)\1+", r"\1", lowered)]
+    squeezes += (lowered[: m.start()] + m[1] + lowered[m.end() :] for m in _RUN.finditer(lowered))
+    for squeezed in squeezes:
         if squeezed != lowered and squeezed in _FIRST_WORDS:
             return squeezed
     if lowered[:-1] in _SWAPPED_FIRST and lowered[-1] != "s" and lowered not in _NOT_TYPOS:
@@ -250,10 +260,85 @@ _JOINED = re.compile(r"\b(?P<verb>remind|tell|ping|alert)(?P<me>me)\b", re.I)
 _AT_SIGN = re.compile(r"(?<!\S)@(?=\s*\d)")
 _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", "plz": "please",
               "cn": "can", "abt": "about", "prio": "priority", "wat": "what", "wut": "what",
-              "2day": "today", "nite": "night", "nvm": "never mind"}  # fmt: skip
+              "2day": "today", "nite": "night", "nvm": "never mind", "tmrw": "tomorrow",
+              "tmrow": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", "2mrw": "tomorrow",
+              "tonite": "tonight", "2nite": "tonight", "wk": "week", "wks": "weeks",
+              "wkend": "weekend", "wen": "when", "wats": "whats", "b4": "before", "l8r": "later",
+              "4got": "forgot", "gud": "good", "dont": "don't", "didnt": "didn't", "isnt": "isn't",
+              "cant": "can't", "wont": "won't", "ive": "I've", "idk": "I don't know",
+              "im": "I'm", "whens": "when's", "wheres": "where's", "hows": "how's"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
 # "remember me to buy bread" (a common non-native "remind me to")
 _REMEMBER_ME = re.compile(r"\bremember\s+me\s+(?=(?:to|2|about|that)\b)", re.I)
+
+
+# Indirect openers become the plain "could you …" every later layer reads as a request (and
+# a question about something else stays one: "i'd love it if you could sing" stays out of scope).
+_PAST = {
+    "added": "add", "reminded": "remind", "put": "put", "deleted": "delete", "removed": "remove",
+    "marked": "mark", "moved": "move", "changed": "change", "set": "set", "showed": "show",
+    "listed": "list", "created": "create", "made": "make", "ticked": "tick", "crossed": "cross",
+    "renamed": "rename", "updated": "update", "cancelled": "cancel", "canceled": "cancel",
+    "scheduled": "schedule", "postponed": "postpone", "undid": "undo", "told": "tell",
+}  # fmt: skip
+_YOU = r"(?:you|u|ya)"
+_OPENER = re.compile(
+    r"^(?:(?:sorry|excuse\s+me)(?:\s+to\s+(?:bother|trouble|bug|pester)\s+" + _YOU + r")?"
+    r"(?:\s*[,.!-]\s*|\s+)(?:but\s+)?(?=\S)"
+    r"|if\s+(?:it's|its|it\s+is|it\s+isn't|it's\s+not|its\s+not|it\s+is\s+not|it\s+isnt)"
+    r"(?:\s+not)?\s+(?:too\s+much\s+(?:trouble|bother|of\s+a\s+bother)|a\s+problem)\s*[,.]?\s*"
+    r"|if\s+(?:you\s+)?(?:don't|dont|do\s+not)\s+mind\s*[,.]?\s*)",
+    re.I,
+)
+_INDIRECT = re.compile(
+    r"^(?:(?:i'?d|i\s+would|i'?m|i\s+am|i\s+will|i'?ll)\s+(?:really\s+)?(?:love|like|appreciate"
+    r"|be\s+(?:grateful|thankful|happy|glad))\s+(?:it\s+)?if\s+" + _YOU + r"(?:\s+(?:could|would"
+    r"|can|might|'d))?(?:\s+please)?|please\s+be\s+so\s+kind\s+(?:and|as\s+to)"
+    r"|be\s+so\s+kind\s+(?:and|as\s+to))\s+(?P<verb>(?!(?:could|would|can|might)\b)[a-z]+)\b",
+    re.I,
+)
+_WANT_A_REMINDER = re.compile(
+    r"^(?:(?:i'?d|i\s+would|i'?m|i\s+am|im|i'?ll|i\s+will)\s+(?:(?:really|also)\s+)?(?:(?:gonna"
+    r"|going\s+to)\s+)?(?:like|love|appreciate|need|want)|(?:can|could|may)\s+i\s+(?:get|have"
+    r"|please\s+(?:get|have)))\s+a\s+reminder\b",
+    re.I,
+)
+# "can i add a task to call the bank": asking leave to create one is asking for it
+_MAY_I_ADD = re.compile(
+    r"^(?:can|could|may)\s+i\s+(?:please\s+)?(?=(?:add|create|make|put\s+in)\s+(?:a\s+|an\s+)?"
+    r"(?:new\s+)?(?:task|to-?do|reminder|item|entry)\b)",
+    re.I,
+)
+# "u add fix the tap": an SMS "you" before a command verb
+_SMS_YOU = re.compile(
+    r"^(?:u|ya)\s+(?=(?:add|remind|delete|remove|mark|show|list|put|set|change|move|undo|cancel"
+    r"|tick|create|rename|update|reschedule|postpone)\b)",
+    re.I,
+)
+# "…, that would be great", "… thanks so much": courtesy after a request says nothing about it
+_COURTESY_TAIL = re.compile(
+    r"(?<=\w)(?:\s*[,.!-]+\s*|\s+)(?:that\s+would\s+be|that'd\s+be|it\s+would\s+be|would\s+be)\s+"
+    r"(?:great|lovely|awesome|amazing|perfect|helpful|brilliant|fantastic|wonderful|nice|super"
+    r"|very\s+helpful|much\s+appreciated|appreciated)(?:\s*,?\s*(?:thanks|thank\s+you|thx|ty))?"
+    r"[\s.!]*$"
+    r"|(?<=\w)\s*[,.!-]+\s*(?:thanks|thank\s+(?:you|u)|thx|ty|cheers|much\s+appreciated)"
+    r"(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?[\s.!]*$",
+    re.I,
+)
+_EM = re.compile(r"\b(remind|tell|ping)\s+em\b", re.I)
+
+
+def _rewrite_opener(text: str) -> str:
+    text = _OPENER.sub("", text, count=1)
+    text = _SMS_YOU.sub("could you ", text, count=1)
+    text = _MAY_I_ADD.sub("", text, count=1)
+    text = _WANT_A_REMINDER.sub("remind me", text, count=1)
+
+    def to_request(match: re.Match[str]) -> str:
+        verb = match["verb"]
+        return "could you " + _PAST.get(verb.lower(), verb)
+
+    return _INDIRECT.sub(to_request, text, count=1)
 
 
 def polite_to_imperative(text: str) -> str:
@@ -261,6 +346,9 @@ def polite_to_imperative(text: str) -> str:
     text = _AT_SIGN.sub("at", text)
     text = _REMEMBER_ME.sub("remind me ", text)
     text = _SMS.sub(lambda m: _SMS_WORDS[m.group(0).lower()], text)
+    text = _rewrite_opener(text)
+    text = _COURTESY_TAIL.sub("", text)
+    text = _EM.sub(lambda m: f"{m[1]} me", text)
     text = _MIND_GERUND.sub(lambda m: _GERUNDS[m["verb"].lower()], text)
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
 
