@@ -157,7 +157,8 @@ _HOLIDAYS = {"christmas": (12, 25), "xmas": (12, 25), "new year": (1, 1), "valen
 _HOLIDAY_CUE = re.compile(r"\b(?:on|by|before|until|till|til|after|over|for|at)\s+$", re.I)
 _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     "clock": re.compile(
-        rf"(?<![\w:.])(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:[:.](?P<m>[0-5]\d)|\s+(?P<mw>{_MINUTE_WORDS}))?"
+        rf"(?<![\w:.])(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:(?:[:.]|\s+(?=[0-5]\d\s*[ap]\.?m))(?P<m>[0-5]\d)"
+        rf"|\s+(?P<mw>{_MINUTE_WORDS}))?"
         r"\s*(?:o'?clock\s*)?(?P<ampm>a\.?m\.?|p\.?m\.?|(?:in\s+the\s+)?(?:morning|afternoon|evening)"
         r"|at\s+night|tonight)(?!\w)",
         re.I,

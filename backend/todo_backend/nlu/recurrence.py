@@ -133,7 +133,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\s+(?:of\s+)?(?:every|each|the|a)\s+month\b"
             rf"|\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
-            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+the\s+{_ordinal('md2')}\b"
+            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?{_ordinal('md2')}\b"
+            rf"|\b(?:on\s+)?the\s+{_ordinal('md3')}\s+(?:monthly|(?:every|each)\s+month)\b"
             rf"|\b(?:at\s+|on\s+)?the\s+(?P<eom>end)\s+of\s+(?:every|each)\s+month\b",
             re.I,
         ),
@@ -198,6 +199,14 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "gym mon wed fri": three or more days named together are a week's schedule
+        "day_list",
+        re.compile(
+            rf"\b(?:on\s+)?(?P<days>{_WD}(?:(?:\s*(?:,\s*and|,|and|&|\+|/)\s*|\s+n\s+|\s+){_WD}\b){{2,}})",
+            re.I,
+        ),
+    ),
+    (
         "plural_weekday",
         re.compile(
             rf"\b(?:on\s+)?(?P<days>{_PLURAL_WD}(?:\s*(?:,\s*and|,|and|&)\s*{_PLURAL_WD})*)\b", re.I
@@ -207,7 +216,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "unit",
         re.compile(
             rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight|morning|afternoon"
-            r"|evening|night)\b"
+            r"|evening|night)s?\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -222,7 +231,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # "weekly review", "daily standup": followed by a noun, the word names the task.
             # "a daily reminder", "remind me nightly to floss": the adverb is the schedule.
             r"(?=\s*(?:$|[,.;:!?#)]|-\s|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
-            r"|too|instead|then|tag|tagged|high|low|medium|urgent|important|to(?!-)|reminders?"
+            r"|too|instead|then|tag|tagged|except|excluding|but|apart|besides|other\s+than|high|low|medium|urgent|important|to(?!-)|reminders?"
             r"|alarms?|alerts?|notifications?|remind|ping|nudge|tasks?|chores?|todos?|to-dos?)\b|\d))",
             re.I,
         ),
@@ -394,7 +403,7 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         if last <= first:
             return None  # "every friday to monday" wraps the week: no one reading is safe
         return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[first : last + 1]))
-    if kind in ("every_weekday", "plural_weekday", "times_a_week"):
+    if kind in ("every_weekday", "plural_weekday", "times_a_week", "day_list"):
         interval = 2 if groups.get("other") else 1
         return Recurrence(_rule("WEEKLY", interval=interval, byday=_days(groups["days"])))
     if kind == "unit":

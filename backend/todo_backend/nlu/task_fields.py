@@ -26,7 +26,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
             r"|particularly\s+|terribly\s+|all\s+that\s+)?"
-            r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more))?|less\s+(?:urgent|important)"
+            r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more|at\s+all))?|less\s+(?:urgent|important)"
             r"|no\s+(?:hurry|rush)\s+(?:at\s+all|whatsoever)|not\s+(?:a\s+)?(?:big|huge|top|major|real)\s+priority"
             r"|not\s+(?:much\s+of\s+)?a\s+priority|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
             r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
@@ -152,8 +152,9 @@ def extract_priority(utterance: Utterance) -> Priority | None:
         if match is not None:
             utterance.consume(match.start(), match.end())
             # "at some point, no hurry": a second phrase saying the same goes too
-            again = pattern.search(utterance.masked)
-            if again is not None:
+            while (
+                again := pattern.search(utterance.masked)
+            ) is not None and again.end() > again.start():
                 utterance.consume(again.start(), again.end())
             return priority
     return None

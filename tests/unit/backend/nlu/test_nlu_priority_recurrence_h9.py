@@ -96,3 +96,55 @@ def test_priority_phrasing(text: str, title: str, priority: str) -> None:
 def test_the_top_of_the_list_is_no_priority_when_listing() -> None:
     entities = extract_entities("what's at the top of my list", Intent.LIST_TASKS, now=NOW)
     assert entities.priority is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "recurrence"),
+    [
+        ("add buy bread every days", "buy bread", "FREQ=DAILY"),
+        ("add pay school fee every month on 5", "pay school fee", "FREQ=MONTHLY;BYMONTHDAY=5"),
+        (
+            "add pay the council tax on the 1st monthly",
+            "pay the council tax",
+            "FREQ=MONTHLY;BYMONTHDAY=1",
+        ),
+        (
+            "add piano practice daily except sundays",
+            "piano practice",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SA",
+        ),
+        # three days or more named together are a week's schedule, with or without "every"
+        ("add go running mon wed fri", "go running", "FREQ=WEEKLY;BYDAY=MO,WE,FR"),
+        ("add swim tue, thu and sat", "swim", "FREQ=WEEKLY;BYDAY=TU,TH,SA"),
+    ],
+)
+def test_more_recurrence_phrasing(text: str, title: str, recurrence: str) -> None:
+    entities = _add(text)
+    assert (entities.title, entities.recurrence) == (title, recurrence)
+
+
+def test_two_days_without_every_stay_dates() -> None:
+    # "on monday or wednesday" is one day, not a schedule
+    assert _add("add call the garage on monday or wednesday").recurrence is None
+
+
+def test_a_spoken_clock_time_with_a_space() -> None:
+    entities = extract_entities(
+        "set a reminder every day at 7 30 am to take my pills", Intent.SET_REMINDER, now=NOW
+    )
+    assert entities.title == "take my pills"
+    assert entities.recurrence == "FREQ=DAILY"
+    assert entities.remind_at is not None
+    assert entities.remind_at.astimezone(BERLIN).strftime("%H:%M") == "07:30"
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "priority"),
+    [
+        ("add repot the plants, not important at all", "repot the plants", "low"),
+        ("add change the lightbulb, urgent urgent urgent", "change the lightbulb", "high"),
+    ],
+)
+def test_more_priority_phrasing(text: str, title: str, priority: str) -> None:
+    entities = _add(text)
+    assert (entities.title, entities.priority) == (title, priority)
