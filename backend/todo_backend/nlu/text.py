@@ -283,16 +283,20 @@ _PAST = {
 }  # fmt: skip
 _YOU = r"(?:you|u|ya)"
 _OPENER = re.compile(
-    r"^(?:(?:sorry|excuse\s+me)(?:\s+to\s+(?:bother|trouble|bug|pester)\s+" + _YOU + r")?"
+    r"^(?:(?:sorry|excuse\s+me)(?:\s+to\s+(?:(?:bother|trouble|bug|pester)\s+"
+    + _YOU
+    + r"|be\s+a\s+(?:pain|nuisance|bother))|\s+for\s+the\s+(?:bother|trouble))?"
     r"(?:\s*[,.!-]\s*|\s+)(?:but\s+)?(?=\S)"
     r"|if\s+(?:it's|its|it\s+is|it\s+isn't|it's\s+not|its\s+not|it\s+is\s+not|it\s+isnt)"
     r"(?:\s+not)?\s+(?:too\s+much\s+(?:trouble|bother|of\s+a\s+bother)|a\s+problem)\s*[,.]?\s*"
-    r"|if\s+(?:you\s+)?(?:don't|dont|do\s+not)\s+mind\s*[,.]?\s*)",
+    r"|if\s+(?:you\s+)?(?:don't|dont|do\s+not)\s+mind\s*[,.]?\s*"
+    r"|when(?:ever)?\s+(?:you|u)\s+(?:get|have)\s+a\s+(?:chance|sec(?:ond)?|minute|moment)\s*[,.]?\s*)",
     re.I,
 )
 _INDIRECT = re.compile(
-    r"^(?:(?:i'?d|i\s+would|i'?m|i\s+am|i\s+will|i'?ll)\s+(?:really\s+)?(?:love|like|appreciate"
-    r"|be\s+(?:grateful|thankful|happy|glad))\s+(?:it\s+)?if\s+" + _YOU + r"(?:\s+(?:could|would"
+    r"^(?:(?:(?:i'?d|i\s+would|i'?m|i\s+am|i\s+will|i'?ll)\s+(?:really\s+)?(?:love|like|appreciate"
+    r"|be\s+(?:really\s+|so\s+|very\s+)?(?:grateful|thankful|happy|glad))\s+(?:it\s+)?if"
+    r"|i\s+(?:was|am|'m)\s+hoping(?:\s+that)?)\s+" + _YOU + r"(?:\s+(?:could|would"
     r"|can|might|'d))?(?:\s+please)?|please\s+be\s+so\s+kind\s+(?:and|as\s+to)"
     r"|be\s+so\s+kind\s+(?:and|as\s+to))\s+(?P<verb>(?!(?:could|would|can|might)\b)[a-z]+)\b",
     re.I,

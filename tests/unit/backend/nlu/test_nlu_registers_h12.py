@@ -32,6 +32,10 @@ from .conftest import BERLIN, NOW
         ("id appreciate a reminder to back up my laptop", "remind me to back up my laptop"),
         ("im gonna need a reminder to call jo", "remind me to call jo"),
         ("can i add a task to call the bank", "add a task to call the bank"),
+        ("i would be really grateful if you could add milk", "could you add milk"),
+        ("i was hoping you could remind me to call jo", "could you remind me to call jo"),
+        ("when you get a chance could you add soap", "could you add soap"),
+        ("sorry to be a pain but could you delete the gym task", "could you delete the gym task"),
         ("u add fix the tap", "could you add fix the tap"),
         # courtesy after the request
         ("could you add write notes, that would be great", "could you add write notes"),
