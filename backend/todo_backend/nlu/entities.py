@@ -37,9 +37,9 @@ _I = re.I
 # --- leading and trailing words -------------------------------------------------------------
 _ADD_LEAD = re.compile(
     r"^(?:(?:add|create|insert|enter|save|record|new|make|put|set\s+up|jot\s+down|note\s+down"
-    r"|write\s+down|schedule|start)\s+(?:(?:a|an|the|another|one\s+more|new|quick)\s+)*"
+    r"|write\s+down|schedule|start)\s+(?:for\s+me\s+)?(?:(?:a|an|the|another|one\s+more|new|quick)\s+)*"
     r"(?:task|todo|to-do|to\s+do|item|entry|reminder|note|one|thing)s?\b\s*(?:(?:called|named|titled"
-    r"|that\s+says|saying|for\s+me\s+to|to|for|about)\b|:|-)?"
+    r"|that\s+says|saying|for\s+me\s+to|to|for|about|of)\b|:|-)?"
     r"|(?:add|create|insert|new|jot\s+down|note\s+down|write\s+down|note)\b(?:\s*:|\s+-)?"
     r"|put\b(?=.+\s(?:on|in|onto|to)\s+(?:my|the)\s+(?:to-?do\s+)?(?:list|tasks|todos|calendar|agenda"
     r"|schedule)\b)"
@@ -90,7 +90,8 @@ _LIST_SUFFIX = re.compile(
 # "please you add eggs", "please to add bread", "alexa, add garlic": words before the verb
 _STRAY_LEAD = re.compile(
     r"^(?:(?:\.{2,}|…)\s*(?=\w)"
-    r"|(?:you|u|to)\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
+    r"|(?:(?:you|u)\s+(?:can|could|should|may)|i\s+(?:want|wanna|would\s+like)|please\s+to|you|u|to)"
+    r"\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
     r"|cross|complete|change|move)\b)|(?:adding|putting)\s+(?=\w)"
     r"|like\s+(?=(?:\d|a|an|some|two|three|four|five|six|ten|a\s+few|maybe)\b)"
     r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|cortana|bixby|olly|bot|chatbot|assistant)"

@@ -148,3 +148,17 @@ def test_a_spoken_clock_time_with_a_space() -> None:
 def test_more_priority_phrasing(text: str, title: str, priority: str) -> None:
     entities = _add(text)
     assert (entities.title, entities.priority) == (title, priority)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        # non-native and spoken leads
+        ("i want add the task walk dog each morning", "walk dog"),
+        ("please to add task of cleaning kitchen every day", "cleaning kitchen"),
+        ("you can add buy bread every days", "buy bread"),
+        ("add for me task pay school fee every month on 5", "pay school fee"),
+    ],
+)
+def test_leads_people_write_leave_the_title(text: str, title: str) -> None:
+    assert _add(text).title == title
