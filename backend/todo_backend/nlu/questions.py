@@ -23,7 +23,8 @@ COMMAND_VERBS = (
 _ASKS = re.compile(
     r"^(?:what|what's|whats|when|when's|where|where's|who|who's|whom|whose|why|how|how's|which"
     r"|will|would|is|isn't|are|aren't|was|wasn't|were|do|does|doesn't|did|didn't|can"
-    r"|could|should|shall|may|might|am|has|hasn't|have|haven't|had|any\s+idea|i\s+wonder)\b(?!')",
+    r"|could|should|shall|may|might|am|has|hasn't|have|haven't|had|any\s+idea|i\s+wonder"
+    r"|any\s+(?:tips|advice|ideas|suggestions|recommendations|thoughts))\b(?!')",
     _I,
 )
 _POLITE = re.compile(
@@ -37,7 +38,8 @@ _POLITE = re.compile(
     rf"(?:(?:{COMMAND_VERBS})\w*|me\s+a\s+reminder|a\s+reminder|an?\s+(?:task|todo|item))\b",
     _I,
 )
-_IMPERATIVE = re.compile(rf"^(?:please\s+|pls\s+)?(?:{COMMAND_VERBS})\b", _I)
+# "schedule: the bus leaves at 5?" is a label, not the verb
+_IMPERATIVE = re.compile(rf"^(?:please\s+|pls\s+)?(?:{COMMAND_VERBS})\b(?!\s*:)", _I)
 
 
 # "urgent question: …", "important: do you know…": the label is not the command
@@ -59,10 +61,130 @@ def is_question(message: Message) -> bool:
     return text.rstrip().endswith("?") and _IMPERATIVE.match(text) is None
 
 
+# --- Said to someone else, or asked of the bot now: an instruction, not a to-do -------------
+
+_NOTED = re.compile(
+    r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|to\s+do|lists?|note|don'?t\s+forget|remember"
+    r"|priority|deadline|due)\b",
+    _I,
+)
+_LEAD = r"^(?:(?:please|pls|plz|ok|okay|now|just)\s+)*"
+_SUMS = frozenset(
+    {"and", "to", "from", "by", "with", "plus", "minus", "times", "together", "up", "into", "+",
+     "-", "x", "*", "/", "then", "divided", "multiplied", "of", "the", "numbers", "what", "is",
+     "equals"}
+)  # fmt: skip
+_SUM_VERB = re.compile(
+    _LEAD + r"(?:add|sum|subtract|take|remove|deduct|multiply|divide|times|minus)\s+(?P<rest>.*)$",
+    _I,
+)
+# A recipe step: "add the eggs and whisk", "finish with a pinch of salt", "remove the seeds
+# from the pepper"
+_RECIPE = re.compile(
+    r"\b(?:and|then|&)\s+(?:whisk|stir|mix|fold|fry|bake|simmer|boil|season|serve|knead|blend"
+    r"|saut[eé]|cook|chop|beat|toss|combine|drain|grill|roast|sprinkle|garnish|sear|marinate"
+    r"|let\s+(?:it\s+)?(?:rest|cool|sit|simmer|rise))\b"
+    r"|\b(?:a\s+)?(?:pinch|dash|drizzle|sprinkle|squeeze|splash|knob|sprig)\s+of\b"
+    r"|^(?:remove|take\s+out|discard|cut\s+(?:out|off))\s+the\s+(?:seeds|skins?|stems?|pits?|stones?"
+    r"|bones|core|shells?|peel|fat|rind|membranes?)\s+(?:from|of|off)\b",
+    _I,
+)
+# A puzzle or text to complete: "finish the sentence: …", "complete the sequence 2 4 8"
+_COMPLETE_THE_TEXT = re.compile(
+    _LEAD + r"(?:finish|complete|continue)\s+(?:this|the|my|that)\s+(?:sentence|sequence|series"
+    r"|pattern|phrase|quote|lyrics?|song\s+lyrics|story|poem|joke|word|line|thought|riddle|puzzle)\b",
+    _I,
+)
+_AGENT_VERBS = (
+    r"book|order|buy|purchase|pay|call|ring|phone|text|e-?mail|send|cancel|reserve|reschedule"
+    r"|renew|transfer|wire|write|do|get|find|make|take|water|play|schedule|arrange"
+)
+# Asked of the bot to carry out: "i would like you to book…", "you call the bank for me ok",
+# "cancel my dentist appointment for me", "plz pay the bill now"
+_DO_IT_FOR_ME = re.compile(
+    rf"^i(?:\s+would|'d|\s+wud)?\s+like\s+(?:you|u)\s+to\s+(?:please\s+)?(?:{_AGENT_VERBS})\b"
+    rf"|^(?:you|u)\s+(?:{_AGENT_VERBS})\b"
+    rf"|{_LEAD}(?:{_AGENT_VERBS})\b.*\bfor\s+(?:me|us)(?:\s+(?:please|pls|plz|now|ok|okay|thanks))*"
+    r"[?!.\s]*$"
+    rf"|{_LEAD}(?:pay|book|order|buy|send|transfer|wire|reserve|play|call|ring|text|e-?mail)\b.*"
+    r"\b(?:right\s+)?now(?:\s+(?:please|pls|plz))?[?!.\s]*$",
+    _I,
+)
+# Not a completion: "i missed my dentist appointment", "i skipped the gym"
+_NOT_DONE = re.compile(r"^(?:i|we)\s+(?:just\s+)?(?:missed|skipped|forgot|lost|hate|love)\b", _I)
+
+
+# An opinion or somebody's words is no new task: "groceries are so expensive now", "the dentist
+# said i need a filling" (a level word is an update: "the report is so urgent")
+_OPINION = re.compile(
+    r"^(?:(?:the|my|our|his|her|their)\s+)?(?:[\w'-]+\s+){0,3}?(?:said|says|told\s+(?:me|us)|thinks"
+    r"|reckons)\b"
+    r"|\b(?:is|are|was|were|'s|'re|got|get|getting)\s+(?:so+|too|really|super|way|very|crazy|insanely)"
+    r"\s+(?!(?:urgent|important|overdue|late|behind|pressing|critical)\b)\w",
+    _I,
+)
+
+
+# News about the world or other people, not a to-do: "we land in rome at 7am tomorrow", "my
+# flight leaves at 6", "we have a meeting with the client tomorrow" ("we need to…" is one)
+_TELLS = re.compile(
+    r"^(?:we|they|he|she|it|(?:our|my|his|her|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:flight|train|bus"
+    r"|plane|ferry|meeting|party|class|shop|store|trip|wedding|kids?|boss|team|parents|guests?|show"
+    r"|game|concert|movie|appointment))"
+    r"(?:\s+|(?='))(?:just\s+|finally\s+|already\s+|all\s+)?(?!(?:need|needs|needed|have\s+to|has\s+to"
+    r"|had\s+to|must|should|gotta|got\s+to|want|wants|'ll\s+need|will\s+need|ought)\b)"
+    r"(?:land|lands|landed|arrive|arrives|arrived|leave|leaves|left|depart|departs|departed|start"
+    r"|starts|started|begin|begins|open|opens|opened|close|closes|closed|end|ends|have|has|had"
+    r"|launched|went|go|goes|are|is|were|was|'re|'s|will\s+be|'ll\s+be|\w+ed)\b",
+    _I,
+)
+# "change of plans, we're eating out tonight", "fyi: my flight lands at 6": news told as such
+_NEWS_LEAD = re.compile(
+    r"^(?:change\s+of\s+plans?|btw|by\s+the\s+way|fyi|just\s+so\s+(?:you|u)\s+know|guess\s+what"
+    r"|(?:quick\s+)?update|news|so|ok(?:ay)?|well)\s*[,:!.-]+\s*",
+    _I,
+)
+
+
+def is_a_sum(text: str) -> bool:
+    """ "add 5 and 7", "add up 12 34 and 56", "remove 3 from 10": numbers and nothing else."""
+    match = _SUM_VERB.match(text.strip().rstrip("?!."))
+    if match is None:
+        return False
+    words = re.findall(r"[\w.]+|[+*/-]", match["rest"].lower())
+    numbers = [word for word in words if re.fullmatch(r"\d+(?:[.,]\d+)?", word)]
+    return len(numbers) >= 2 and all(word in _SUMS or word in numbers for word in words)
+
+
+def is_not_a_to_do(message: Message, intent: Intent) -> bool:
+    """An instruction that reads like a command but is no to-do for the user: a sum, a recipe
+    step, a text to complete, or work asked of the bot now ("… for me", "… now")."""
+    text = strip_fillers(message.text)
+    if is_a_sum(text) or _COMPLETE_THE_TEXT.match(text):
+        return True
+    if intent is Intent.COMPLETE_TASK and _NOT_DONE.match(text):
+        return True
+    if (
+        intent in (Intent.ADD_TASK, Intent.SET_REMINDER)  # a reminder without a cue is a task
+        and (_OPINION.search(text) or _TELLS.match(_NEWS_LEAD.sub("", text, count=1)))
+        and _NOTED.search(text) is None
+    ):
+        return True
+    if _NOTED.search(text):  # "add 2 cups of flour to the shopping list", "remind me to…"
+        return False
+    # the raw text too: strip_fillers drops "i would like you to"
+    return bool(
+        _RECIPE.search(text) or _DO_IT_FOR_ME.search(text) or _DO_IT_FOR_ME.search(message.text)
+    )
+
+
 def not_a_command_gate(
     message: Message, decision: IntentDecision, rule: Rule | None
 ) -> IntentDecision:
-    """Keeps a question from acting on tasks: list request, or out of scope."""
+    """Keeps a question from acting on tasks: list request, or out of scope; an instruction
+    that is no to-do (`is_not_a_to_do`) is out of scope."""
+    if decision.intent in ACTION_INTENTS and is_not_a_to_do(message, decision.intent):
+        return replace(decision, intent=Intent.OUT_OF_SCOPE)
     if decision.intent not in ACTION_INTENTS or not is_question(message):
         return decision
     if rule is not None and rule.intent in (Intent.LIST_TASKS, Intent.HELP):
