@@ -136,12 +136,20 @@ _SWAPPED_ANYWHERE = ("done", "complete", "completed", "finished", "task", "tasks
 _NON_WORDS = {"teh": "the", "adn": "and", "taht": "that", "wiht": "with", "tihs": "this",
               "tsks": "tasks", "completd": "completed",
               "complet": "complete", "finishd": "finished", "finsihed": "finished",
-              "frend": "friend", "freind": "friend"}  # fmt: skip
+              "frend": "friend", "freind": "friend", "donw": "done", "dpne": "done"}  # fmt: skip
+# "mark X as dine": after "as" at the end, a slip next to "done" (real words included)
+_AS_DONE = re.compile(r"\b(as)\s+(?:dine|dome|fone|sone|dobe|donr|dond)(?=[\s.!]*$)", re.I)
 _FIRST_WORDS = frozenset((*_COMMAND_WORDS, *_SWAPPED_FIRST, "add"))
-# Doubled or dropped letters of a short first word: "aadd", "undoo", "halp".
 # "markdone buy eggs", "tickoff": a command word run into the next.
 _RUN_TOGETHER = re.compile(
     r"^(?P<verb>mark|tick|check|cross)(?P<rest>(?:as)?(?:done|off|complete))$", re.I
+)
+# "addbuy milk": the command run into the task's own verb
+_VERB_RUN = re.compile(
+    r"^(?P<verb>add|delete|remove|remind)(?P<rest>buy|call|pay|get|pick|book|clean|fix|send|email"
+    r"|text|take|make|wash|water|walk|feed|go|check|finish|return|order|renew|cancel|meet|write"
+    r"|read|fill|plan)$",
+    re.I,
 )
 _WORD = re.compile(r"(?<![\w'])[A-Za-z][A-Za-z']*")
 _LEAD_FILLERS = re.compile(
@@ -205,6 +213,9 @@ def _first_word(word: str) -> str | None:
     joined = _RUN_TOGETHER.match(lowered)
     if joined is not None:
         return f"{joined['verb']} {joined['rest'].replace('as', 'as ')}"
+    run = _VERB_RUN.match(lowered)
+    if run is not None:
+        return f"{run['verb']} {run['rest']}"
     squeezes = [re.sub(r"(\w)\1+", r"\1\1", lowered), re.sub(r"(\w)\1+", r"\1", lowered)]
     squeezes += (lowered[: m.start()] + m[1] + lowered[m.end() :] for m in _RUN.finditer(lowered))
     for squeezed in squeezes:
@@ -237,7 +248,7 @@ def correct_typos(text: str) -> str:
             fixed = _closest(word, _DATE_WORDS) or _swapped(word, _SWAPPED_ANYWHERE)
         return _keep_case(word, fixed) if fixed else word
 
-    return _WORD.sub(fix_date, text)
+    return _AS_DONE.sub(lambda m: f"{m[1]} done", _WORD.sub(fix_date, text))
 
 
 _GERUNDS = {
@@ -266,7 +277,8 @@ _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", 
               "wkend": "weekend", "wen": "when", "wats": "whats", "b4": "before", "l8r": "later",
               "4got": "forgot", "gud": "good", "dont": "don't", "didnt": "didn't", "isnt": "isn't",
               "cant": "can't", "wont": "won't", "ive": "I've", "idk": "I don't know",
-              "im": "I'm", "whens": "when's", "wheres": "where's", "hows": "how's"}  # fmt: skip
+              "im": "I'm", "frm": "from", "whens": "when's", "wheres": "where's",
+              "hows": "how's"}  # fmt: skip
 _SMS = re.compile(r"\b(?:" + "|".join(_SMS_WORDS) + r")\b", re.I)
 # "remember me to buy bread" (a common non-native "remind me to")
 _REMEMBER_ME = re.compile(r"\bremember\s+me\s+(?=(?:to|2|about|that)\b)", re.I)

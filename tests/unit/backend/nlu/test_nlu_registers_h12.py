@@ -56,6 +56,10 @@ from .conftest import BERLIN, NOW
         ("add mop the floor hgih priority", "add mop the floor high priority"),
         ("mark pay rent as complet", "mark pay rent as complete"),
         ("show me completd tasks", "show me completed tasks"),
+        ("mark buy milk as dine", "mark buy milk as done"),
+        ("mark buy milk as donw", "mark buy milk as done"),
+        ("remove buy milk frm my list", "remove buy milk from my list"),
+        ("addbuy milk", "add buy milk"),
     ],
 )
 def test_registers_are_rewritten_to_the_plain_command(raw: str, normalised: str) -> None:
@@ -72,6 +76,8 @@ def test_registers_are_rewritten_to_the_plain_command(raw: str, normalised: str)
         "meeting with hr",
         "add pilates wkly",
         "i'd love it if you could",
+        "i dine at 8",
+        "additional notes",
     ],
 )
 def test_words_that_only_look_like_the_registers_stay(raw: str) -> None:
