@@ -212,6 +212,23 @@ _ASKED_IN_NEWS = re.compile(
     r"|get\s+rid|scrap|drop|can\s+you|could\s+you|please|pls|need\s+to|have\s+to|must)\b",
     _I,
 )
+# An errand a person writes as a note to self ("fix the bike urgent"): a verb of things to do,
+# never one aimed at someone ("call me asap")
+_ERRAND = (
+    r"(?:pay|renew|fix|repair|mend|call|ring|phone|text|e-?mail|buy|pick\s+up|clean|wash|tidy"
+    r"|vacuum|hoover|mop|water|feed|walk|mow|take|return|submit|file|finish|sign|post|mail"
+    r"|replace|sort|update|review|back\s+up|visit|collect|drop\s+off|prepare|plan|organi[sz]e"
+    r"|write|learn|practi[cs]e|study|iron|cook|bake|print|pack|defrost|descale|dust|polish)\s+"
+    r"(?!(?:me|us|you|u|him|her|them|it|this|that)\b)"
+)
+_ERRAND_PRIORITY = (
+    r"asap|a\.s\.a\.p\.?|urgent(?:ly)?|(?:high|low|top|medium|normal)\s+prio(?:rity)?|important"
+    r"|no\s+rush|not\s+urgent"
+)
+_ERRAND_SCHEDULE = (
+    r"daily|weekly|monthly|yearly|annually|fortnightly|every\s+(?:day|week|month|year|morning"
+    r"|evening|night|weekday|other\s+\w+|\d+\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
+)
 _RULES: list[Rule] = [
     Rule(
         Intent.UPDATE_TASK,
@@ -428,7 +445,8 @@ _RULES: list[Rule] = [
             # "I don't need to buy stamps anymore", "i no longer need to renew my passport"
             r"|^(?:(?:ok|so|oh|well|actually|yeah|hmm|um)[\s,]+)*(?:i|we)\s+(?:really\s+)?(?:(?:don'?t|do\s+not)"
             r"\s+(?:need|have|want)\s+(?:to|the|my|that|this|those|these)\s+\S.*\b(?:anymore|any\s+more)"
-            r"|no\s+longer\s+(?:need|have|want)\s+to\s+\S)"
+            r"|no\s+longer\s+(?:need|have"
+            r"|want)\s+to\s+\S)"
             r"|^(?:i|we)\s+(?:won'?t|will\s+not)\s+(?:be\s+)?need(?:ing)?\s+(?:to|the|my|that|this)\s+\S.*"
             r"\b(?:anymore|any\s+more)\b",
             _I,
@@ -874,6 +892,22 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:what|which|how\s+many|do\s+i|are\s+there|is\s+there|any(?:thing)?|give\s+me|tell\s+me"
             r"|read|get|see|pull\s+up|check|my)\b",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.ADD_TASK,
+        strong=True,
+        name="errand_with_priority_or_schedule",
+        # "pay rent monthly", "renew passport asap", "HIGH PRIORITY PAY THE RENT": an errand
+        # said with how urgent it is or how often, without a command word, is a new task
+        applies=lambda text: not is_question(text),
+        pattern=re.compile(
+            # "pay the fine needs to be high priority", "X is urgent now": a change, not a new task
+            rf"^(?!.*\b(?:is|are|isn'?t|aren'?t|needs?\s+to\s+be|should\s+be|must\s+be|has\s+to\s+be"
+            rf"|now|anymore)\b)(?:(?:please|pls|ok|okay|so)[\s,]+)?(?:"
+            rf"(?:(?:high|top|low|medium)\s+priority|urgent|important)[\s:,-]+{_ERRAND}\S.*"
+            rf"|{_ERRAND}\S.*?(?:\s*[,(-]\s*|\s+)(?:{_ERRAND_PRIORITY}|{_ERRAND_SCHEDULE})\)?[\s!.]*$)",
             _I,
         ),
     ),

@@ -9,6 +9,7 @@ import pytest
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Entities, Intent
 from todo_backend.nlu.recurrence import is_valid_rule
+from todo_backend.nlu.rules import match_rules
 
 from .conftest import BERLIN, NOW
 
@@ -162,3 +163,35 @@ def test_more_priority_phrasing(text: str, title: str, priority: str) -> None:
 )
 def test_leads_people_write_leave_the_title(text: str, title: str) -> None:
     assert _add(text).title == title
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pay rent monthly",
+        "renew passport asap",
+        "fix the bike urgent",
+        "HIGH PRIORITY PAY THE RENT",
+        "water the ferns every sunday",
+        "clean the grill, not urgent",
+    ],
+)
+def test_an_errand_with_a_priority_or_schedule_is_a_new_task(text: str) -> None:
+    rule = match_rules(text)
+    assert rule is not None and rule.name == "errand_with_priority_or_schedule"
+    assert rule.intent is Intent.ADD_TASK
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call me asap",
+        "is it urgent to pay rent monthly?",
+        "pay the parking fine needs to be high priority",
+        "fix the bike",
+        "pay rent",
+    ],
+)
+def test_no_errand_rule_without_a_priority_a_schedule_or_for_someone_else(text: str) -> None:
+    rule = match_rules(text)
+    assert rule is None or rule.name != "errand_with_priority_or_schedule"
