@@ -107,7 +107,9 @@ _DO_IT_FOR_ME = re.compile(
     rf"|{_LEAD}(?:{_AGENT_VERBS})\b.*\bfor\s+(?:me|us)(?:\s+(?:please|pls|plz|now|ok|okay|thanks))*"
     r"[?!.\s]*$"
     rf"|{_LEAD}(?:pay|book|order|buy|send|transfer|wire|reserve|play|call|ring|text|e-?mail)\b.*"
-    r"\b(?:right\s+)?now(?:\s+(?:please|pls|plz))?[?!.\s]*$",
+    r"\b(?:right\s+)?now(?:\s+(?:please|pls|plz))?[?!.\s]*$"
+    # the phone's own alarm or timer: "set an alarm for 7 tomorrow on my phone"
+    r"|\b(?:alarm|timer)s?\b.*\bon\s+(?:my|the)\s+(?:phone|iphone|android|watch|alexa|echo|tablet|ipad)\b",
     _I,
 )
 # Not a completion: "i missed my dentist appointment", "i skipped the gym"
@@ -130,7 +132,8 @@ _OPINION = re.compile(
 _TELLS = re.compile(
     r"^(?:we|they|he|she|it|(?:our|my|his|her|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:flight|train|bus"
     r"|plane|ferry|meeting|party|class|shop|store|trip|wedding|kids?|boss|team|parents|guests?|show"
-    r"|game|concert|movie|appointment))"
+    r"|game|concert|movie|appointment|landlord|mom|mum|dad|parents|sister|brother|wife|husband"
+    r"|girlfriend|boyfriend|friends?|neighbou?rs?|in-laws|client|guests?|cousins?|family))"
     r"(?:\s+|(?='))(?:just\s+|finally\s+|already\s+|all\s+)?(?!(?:need|needs|needed|have\s+to|has\s+to"
     r"|had\s+to|must|should|gotta|got\s+to|want|wants|'ll\s+need|will\s+need|ought)\b)"
     r"(?:land|lands|landed|arrive|arrives|arrived|leave|leaves|left|depart|departs|departed|start"

@@ -48,6 +48,8 @@ from .conftest import BERLIN, NOW
         "my flight leaves at 6 tomorrow morning",
         "we launched the new product today",
         "change of plans, we're eating out tonight",
+        "my parents are coming on sunday",
+        "set a timer for 5 minutes tomorrow on my phone",
     ],
 )
 def test_instructions_that_are_no_to_do_change_nothing(pipeline: NluPipeline, text: str) -> None:
