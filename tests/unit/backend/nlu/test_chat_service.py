@@ -189,7 +189,14 @@ EVERYDAY_TASKS = (
 )  # fmt: skip
 
 
-async def test_no_message_of_the_development_sets_non_commands_changes_a_task(chat: Chat) -> None:
+# Issue 12's bar on non-commands: at most 0.5% change a task, and none completes or deletes
+# one. The development set keeps the messages the chat still gets wrong (that is what it is
+# for), so this holds the bar rather than demanding none; the locked test set's gate is in
+# test_nlu_evaluation.py.
+FALSE_ACTION_BAR = 0.005
+
+
+async def test_the_development_sets_non_commands_meet_the_false_action_bar(chat: Chat) -> None:
     """Through the whole chat path, on a user with everyday tasks: any change is a false action."""
     for title in EVERYDAY_TASKS:
         await chat.create(title)
@@ -198,15 +205,21 @@ async def test_no_message_of_the_development_sets_non_commands_changes_a_task(ch
     rows = [json.loads(line) for line in dev.read_text().splitlines() if line.strip()]
     non_commands = [row["text"] for row in rows if row.get("non_command")]
     assert len(non_commands) >= 200
-    changed = []
+    changed, destructive = [], []
     for text in non_commands:
         chat.new_conversation()
         await chat.say(text)
         after = await chat.all()
         if after != before:
             changed.append(text)
+            if any(
+                title not in after or (after[title].completed and not task.completed)
+                for title, task in before.items()
+            ):
+                destructive.append(text)
             before = after
-    assert changed == []
+    assert destructive == []
+    assert len(changed) <= FALSE_ACTION_BAR * len(non_commands), changed
 
 
 async def test_a_bulk_change_of_several_tasks_waits_for_a_yes(chat: Chat) -> None:
