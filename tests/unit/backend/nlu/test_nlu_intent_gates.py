@@ -1,6 +1,6 @@
 """Help and list answers fit the question; requests only an agent could carry out change nothing.
 
-Phrasings from a fresh development batch (`/work/coord/s4/H3-batch*.jsonl`, appended to
+Phrasings from a fresh development batch (since appended to
 `dev.jsonl`), written before the pipeline was changed for them.
 """
 

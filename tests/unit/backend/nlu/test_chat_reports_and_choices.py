@@ -1,4 +1,4 @@
-"""References a user expects to act (H8): reports of what was done, the noun a task is about,
+"""References a user expects to act: reports of what was done, the noun a task is about,
 answers to "which one?" by a word of the choice, choices numbered in the order the tasks were
 made; and what must still ask or change nothing. Real task service (SQLite), real model."""
 
