@@ -949,7 +949,12 @@ _CORRECTION_WORDS = re.compile(
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(
     r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
-    r"|\b(?:lol|lmao|haha+)\b",
+    r"|\b(?:lol|lmao|haha+)\b"
+    # "I'm so tired today": how the user feels, not an errand
+    r"|^(?!.*\b(?:add|remind|put|delete|remove|mark|set|schedule)\b)(?:i'm|i\s+am)\s+"
+    r"(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|a\s+bit\s+|pretty\s+)*"
+    r"(?:tired|exhausted|bored|sleepy|hungry|sick|ill|stressed|sad|happy|excited|nervous"
+    r"|worried|annoyed|cold|freezing|knackered|shattered)\b",
     _I,
 )
 DATED_STATEMENT = Rule(

@@ -140,6 +140,8 @@ def test_polite_reminder_keeps_its_time(pipeline: NluPipeline) -> None:
     "text",
     [
         "whens the next bus 2moro",
+        "im so tired 2day",
+        "i am really stressed this week",
         "my frend compelted the marathon",
         "wen does the shop close 2day",
         "i'd love it if you could sing a song",
