@@ -34,7 +34,7 @@ from todo_backend.nlu.tools.evaluate import (
     summarise,
 )
 
-TUNING_DATA_DIR = TEST_SET_DIR.parent  # training.jsonl, dev.jsonl, ...: everything but test/
+TUNING_DATA_DIR = TEST_SET_DIR.parent  # training.jsonl, dev.jsonl, dev_scenarios/: all but test/
 FAILURE_CLASSES = {
     "1_list_phrasing",
     "2_reminders",
@@ -79,7 +79,9 @@ def test_generated_part_is_what_the_committed_generator_writes() -> None:
 
 def test_locked_test_set_is_not_in_the_tuning_data() -> None:
     tuning: set[str] = set()
-    for path in TUNING_DATA_DIR.glob("*.jsonl"):
+    for path in TUNING_DATA_DIR.rglob("*.jsonl"):
+        if TEST_SET_DIR in path.parents:
+            continue
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 row = json.loads(line)
@@ -268,17 +270,11 @@ def test_the_evaluation_runs_every_scenario(report: dict[str, Any]) -> None:
 
 
 # Bars of issue 12 the chat does not meet yet, each held at a regression floor a little
-# under the value measured at the end of the session (2026-12-01 22:03 UTC, after fbc6aa4)
-# until it meets its bar and leaves this table. `make nlu-eval` prints the current numbers.
+# under the value measured at the end of the session (2026-12-02 00:57 UTC, 7bfcf6e) until it
+# meets its bar and leaves this table. `make nlu-eval` prints the current numbers.
 REGRESSION_FLOORS: dict[str, float] = {
-    "intent_accuracy": 0.95,  # measured 0.961, bar 0.97
-    "entity:title": 0.915,  # measured 0.931, bar 0.95
-    "entity:recurrence": 0.83,  # 0.861 (31 of 36)
-    "entity:priority": 0.78,  # 0.818 (27 of 33)
-    "entity:tags": 0.90,  # 0.924
-    # 0.0109 (7 of 641) once the 3 training lines that were also test messages were removed
-    # (82edeff): the 0.78% measured before had leaned on them.
-    "fallback_rate": 0.012,
+    "entity:recurrence": 0.92,  # measured 0.944 (34 of 36), bar 0.95
+    "entity:priority": 0.82,  # measured 0.848 (28 of 33), bar 0.95
 }
 
 
