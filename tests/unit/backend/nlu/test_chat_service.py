@@ -198,7 +198,7 @@ EVERYDAY_TASKS = (
 FALSE_ACTION_FLOOR = 0.012
 
 
-async def test_the_development_sets_non_commands_stay_under_the_false_action_floor(chat: Chat) -> None:
+async def test_development_non_commands_stay_under_the_false_action_floor(chat: Chat) -> None:
     """Through the whole chat path, on a user with everyday tasks: any change is a false action."""
     for title in EVERYDAY_TASKS:
         await chat.create(title)
