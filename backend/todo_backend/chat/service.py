@@ -418,6 +418,7 @@ class ChatService:
             q=entities.search_text,
             due_before=entities.due_before,
             due_after=entities.due_after,
+            has_reminder=entities.with_reminder,
             sort="due_at",
             limit=replies.MAX_LISTED,
         )

@@ -40,6 +40,13 @@ _STATUS_PATTERNS: list[tuple[StatusFilter, re.Pattern[str]]] = [
         ),
     ),
 ]
+# "what reminders do I have" lists the tasks that will remind; "tasks without reminders" the rest.
+_WITHOUT_REMINDER = re.compile(
+    r"\b(?:without|with\s+no|no|(?:don'?t|do\s+not|doesn'?t|does\s+not)\s+have)\s+(?:a\s+|any\s+)?"
+    r"(?:reminders?|alarms?)\b",
+    _I,
+)
+_REMINDER = re.compile(r"\b(?:reminders?|alarms?)\b", _I)
 _OVERDUE = re.compile(r"\b(?:overdue|past\s+due|late|missed|behind\s+on)\b", _I)
 _SEARCH_PATTERNS = [
     re.compile(
@@ -101,8 +108,9 @@ def _search_text(utterance: Utterance) -> str | None:
 
 # "everything I haven't done yet" is pending, however "everything" reads alone.
 _NOT_DONE = re.compile(
-    r"\b(?:(?:have\s+not|haven't|havent|did\s+not|didn't|not)\s+(?:yet\s+)?(?:done|finished|completed"
-    r"|checked\s+off|gotten\s+to)|still\s+(?:open|pending|to\s+do|undone))(?:\s+yet)?\b",
+    r"\b(?:(?:have\s+not|haven't|havent|did\s+not|didn't|not)\s+(?:i\s+|we\s+)?(?:yet\s+)?"
+    r"(?:done|finished|completed|checked\s+off|gotten\s+to|got\s+(?:round|around)\s+to)"
+    r"|still\s+(?:open|pending|to\s+do|undone))(?:\s+yet)?\b",
     _I,
 )
 
@@ -121,8 +129,15 @@ def _status_filter(utterance: Utterance) -> StatusFilter | None:
     return None
 
 
+def _with_reminder(masked: str) -> bool | None:
+    if _WITHOUT_REMINDER.search(masked):
+        return False
+    return True if _REMINDER.search(masked) else None
+
+
 def list_filters(utterance: Utterance, *, now: datetime) -> Entities:
     overdue = _OVERDUE.search(utterance.masked)
+    with_reminder = _with_reminder(utterance.masked)
     tags = extract_tags(utterance)
     priority = extract_priority(utterance)
     matches = find_temporal(utterance, now=now)
@@ -146,4 +161,5 @@ def list_filters(utterance: Utterance, *, now: datetime) -> Entities:
         search_text=search_text,
         due_after=due_after,
         due_before=due_before,
+        with_reminder=with_reminder,
     )

@@ -65,6 +65,7 @@ class Entities:
     search_text: str | None = None
     due_before: datetime | None = None
     due_after: datetime | None = None
+    with_reminder: bool | None = None  # a listing of tasks with (True) or without a reminder
 
     def as_json(self) -> dict[str, object]:
         """JSON-ready dict (ISO 8601 datetimes, seconds for `remind_before`), empty fields kept."""

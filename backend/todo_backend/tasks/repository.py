@@ -74,6 +74,9 @@ def _filtered(statement: Select[Any], *, owner_id: str, query: TaskQuery) -> Sel
         statement = statement.where(col(Task.due_at) < query.due_before)
     if query.due_after:
         statement = statement.where(col(Task.due_at) >= query.due_after)
+    if query.has_reminder is not None:
+        reminded = col(Task.remind_at).is_not(None)
+        statement = statement.where(reminded if query.has_reminder else ~reminded)
     return statement
 
 

@@ -166,6 +166,7 @@ class TaskQuery(BaseModel):
     q: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
     due_before: UtcDatetime | None = None
     due_after: UtcDatetime | None = None
+    has_reminder: bool | None = None
     sort: SortField = SortField.CREATED_AT
     order: SortOrder = SortOrder.ASC
     limit: int = Field(50, ge=1, le=200)
