@@ -139,7 +139,7 @@ def test_chips_choices_and_undo_from_a_chat_response(page: Page) -> None:
     assert result["chips"] == [
         "title=pay rent",
         "reminder=30 min before",
-        "recurrence=every month on day 1",
+        "recurrence=on the 1st of every month",
         "priority=high",
         "tag=#home",
         "tag=#money",

@@ -120,6 +120,10 @@ def _monthly(parts: dict[str, str], interval: int) -> str | None:
     if byday:
         position = parts.pop("BYSETPOS", None)
         values = byday.split(",")
+        if position and values == _WEEK[:5]:
+            # BYDAY=MO,TU,WE,TH,FR;BYSETPOS=-1: the last working day of the month
+            number = int(position) if position.lstrip("+-").isdigit() else 0
+            return f"on the {_NTH[number]} weekday of {period}" if number in _NTH else None
         if position:  # BYDAY=SA;BYSETPOS=1 is BYDAY=1SA
             if len(values) != 1 or values[0] not in _DAYS:
                 return None

@@ -92,6 +92,7 @@ _POD_ALIASES = {"eod": "end of day", "end of the day": "end of day", "cob": "clo
                 "this arvo": "afternoon", "lunch time": "lunchtime"}  # fmt: skip
 # Without a preposition these name a time only next to a date ("friday night"), else they are
 # part of the title ("game night", "morning run").
+_AFTER_LUNCH = time(13, 0)
 _BARE_PARTS = frozenset({"morning", "afternoon", "evening", "night"})
 
 _HOUR_NAMES = {
@@ -132,7 +133,7 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
         r"|\b(?:in|within)\s+(?P<quarters>a|one|three)\s+quarters?\s+of\s+an\s+(?P<qunit>hour)\b"
         r"|\b(?:in|within)\s+the\s+(?:next\s+)?(?P<thehour>hour)\b"
-        rf"|\b(?P<n2>{NUMBER})\s+(?P<unit2>minute|min|hour|hr|day|week|month"
+        rf"|\b(?P<n2>{NUMBER}|half\s+an?)\s+(?P<unit2>minute|min|hour|hr|day|week|month"
         rf"|year)s?\s+from\s+(?:now|today)\b",
         re.I,
     ),
@@ -175,9 +176,19 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     # "at half seven" (British: 7:30)
     "half_hour": re.compile(
-        rf"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s)|(?<=\buntil\s))half\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})\b"
+        r"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s)|(?<=\buntil\s)"
+        # "wednesday half 4", "half 7 tomorrow": without a preposition, a date or the end next
+        rf"|(?<![\w-])(?=half\s+(?:\d{{1,2}}|{_HOUR_WORDS})(?:-?ish)?(?:\s*$|\s*[,.!?;]"
+        r"|\s+(?:tomorrow|tmrw|tonight|today|on|this|next|in\s+the|am|pm|monday|tuesday|wednesday"
+        r"|thursday|friday|saturday|sunday)\b)))"
+        rf"half\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:-?ish)?\b"
         r"(?!\s+(?:an?|past|hours?|minutes?)\b)",
         re.I,
+    ),
+    # "at 5.30", "by 10.15": a dotted clock after a preposition
+    "clock_dot": re.compile(
+        r"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s)|(?<=@\s)|(?<=@))"
+        r"(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)(?:-?ish)?(?![\w.])"
     ),
     "bare_hour": re.compile(
         rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
@@ -191,7 +202,7 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "part_of_day": re.compile(
         r"\b(?P<pre>(?:in|during|on)\s+the\s+|this\s+|at\s+|by\s+|around\s+|in\s+)?"
-        r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)\b"
+        r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)(?:s|-?ish)?\b"
         r"|\b(?P<pre2>at|by|around|before|after)\s+(?P<pod2>lunch)\b"
         r"|\b(?P<pod4>end\s+of\s+(?:the\s+)?(?:business\s+|work\s+)?day|eod|cob|close\s+of\s+business"
         r"|end\s+of\s+business|after\s+work|before\s+work|this\s+(?:aft|arvo))\b"
@@ -528,11 +539,15 @@ def _clock_past(match: re.Match[str]) -> time | None:
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "part_of_day":
         pod = match["pod"] or match["pod2"] or match["pod3"] or match["pod4"]
+        if match["pod2"] and match["pre2"].lower() == "after":
+            return _AFTER_LUNCH
         return _PARTS_OF_DAY[_POD_ALIASES.get(pod.lower(), pod.lower())]
     if kind == "clock_past":
         return _clock_past(match)
     if kind == "military":
         return time(int(match["h"]), int(match["m"]))
+    if kind == "clock_dot":
+        kind = "clock24"  # "at 5.30" reads as "at 5:30"
     groups = match.groupdict()
     raw_hour = next(groups[g] for g in ("h", "h2", "h3") if groups.get(g)).lower()
     hour = int(raw_hour) if raw_hour.isdigit() else _HOUR_NAMES[raw_hour]
@@ -564,7 +579,11 @@ def _guessed(kind: str, match: re.Match[str]) -> bool:
     if kind == "clock_past":
         return not match["ampm"]
     # "3:15" (not "03:15" or "15:30")
-    return kind == "clock24" and not match["h"].startswith("0") and int(match["h"]) <= 12
+    return (
+        kind in ("clock24", "clock_dot")
+        and not match["h"].startswith("0")
+        and int(match["h"]) <= 12
+    )
 
 
 def _is_vague(kind: str, match: re.Match[str]) -> bool:

@@ -3,14 +3,18 @@
 The rule is an RFC 5545 RRULE body without DTSTART, checked with `dateutil.rrule`. The first
 occurrence (the task's `due_at`) is the first instance after `now` of the rule anchored today
 (or on a start date the message names) at the phrase's time of day, else the default time.
+An end ("until christmas", "till the end of june") becomes the COUNT of occurrences from the
+first one through that local day (`Recurrence.bounded`): an UNTIL would have to be UTC, and the
+reminders service carries a COUNT forward.
 """
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
 
+from todo_backend.nlu.dates import END_OF_DAY, find_temporal
 from todo_backend.nlu.text import NUMBER, Utterance, to_number
 
 _BYDAY = {
@@ -108,7 +112,28 @@ _PART_OF_DAY_TIMES = {
 _NTH = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
         "last": -1}  # fmt: skip
 
+_NTH_WORD = r"(?:first|1st|second|2nd|third|3rd|fourth|4th|last)"
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        # "the last working day of the month", "first business day of every month"
+        "nth_workday",
+        re.compile(
+            r"\b(?:on\s+)?(?:(?:every|each|the)\s+)?(?P<nth>first|1st|last)\s+(?:working|work"
+            r"|business|week)\s?day\s+(?:of\s+|in\s+)?(?:every|each|the|a)\s+month\b",
+            re.I,
+        ),
+    ),
+    (
+        # "every 2nd and 4th wednesday", "the first and third monday of the month": a list of
+        # positions is always a month's
+        "nth_weekdays",
+        re.compile(
+            rf"\b(?:(?:on\s+)?(?:every|each|the)\s+)?(?P<nths>{_NTH_WORD}(?:\s*(?:,\s*and|,|and|&)"
+            rf"\s*(?:the\s+)?{_NTH_WORD})+)\s+(?P<wd>{_WD})s?\b"
+            rf"(?:\s+(?:of\s+|in\s+)?(?:every|each|the|a)\s+month\b)?",
+            re.I,
+        ),
+    ),
     (
         "nth_weekday",
         re.compile(
@@ -180,14 +205,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "weekends",
-        re.compile(r"\b(?:(?:every|each|on)\s+)?weekends\b|\b(?:every|each)\s+weekend\b", re.I),
+        re.compile(
+            r"\b(?:(?:every|each|on)\s+)?weekends\b|\b(?:every|each)\s+(?P<other>(?:other|alternate)\s+)?"
+            r"weekend\b|\bon\s+(?P<other2>alternate)\s+weekends\b",
+            re.I,
+        ),
     ),
     (
         "interval",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|couple(?:\s+of)?|few)\s+"
-            rf"(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
-            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|alternate|couple(?:\s+of)?"
+            rf"|few)\s+(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
+            rf"(?:\s+on\s+(?P<days>{_WD_LIST})"
+            # "every 3 months on the 1st"
+            rf"|\s+on\s+the\s+(?P<mday>\d{{1,2}}(?:st|nd|rd|th)|last\s+day)(?!\s+of\b))?",
             re.I,
         ),
     ),
@@ -199,11 +230,23 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "on alternate tuesdays": every other one
+        "every_weekday",
+        re.compile(rf"\b(?:on\s+)?(?P<other>alternate)\s+(?P<days>{_WD_LIST})\b", re.I),
+    ),
+    (
         # "gym mon wed fri": three or more days named together are a week's schedule
         "day_list",
         re.compile(
             rf"\b(?:on\s+)?(?P<days>{_WD}(?:(?:\s*(?:,\s*and|,|and|&|\+|/)\s*|\s+n\s+|\s+){_WD}\b){{2,}})",
             re.I,
+        ),
+    ),
+    (
+        # "on thursday evenings", "sunday mornings": the plural makes the day a habit
+        "weekday_parts",
+        re.compile(
+            rf"\b(?:on\s+)?(?P<days>{_WD_LIST})\s+(?P<pod>morning|afternoon|evening|night)s\b", re.I
         ),
     ),
     (
@@ -316,15 +359,65 @@ class Recurrence:
     rule: str
     # Time of day the phrase itself implies ("every morning" -> 09:00).
     implied_time: time | None = None
+    # The last local day of the series ("until christmas"), not yet in `rule`.
+    until: date | None = None
+
+    def bounded(self, first: datetime | None) -> str:
+        """`rule` with the COUNT of occurrences from `first` through the `until` day."""
+        if self.until is None or first is None or "COUNT=" in self.rule:
+            return self.rule
+        start = first.replace(tzinfo=None)
+        last = datetime.combine(self.until, END_OF_DAY)
+        count = len(rrulestr(self.rule, dtstart=start).between(start, last, inc=True))
+        return f"{self.rule};COUNT={count}" if count >= 1 else self.rule
 
     def first_occurrence(self, *, now: datetime, at: time, start: date | None = None) -> datetime:
         anchor = datetime.combine(start or now.date(), at)
         after = now.replace(tzinfo=None)
+        if _INTERVAL.search(self.rule) and _BY_PART.search(self.rule):
+            # "every other tuesday" said on a wednesday, "every 3 months on the 1st": the series
+            # starts on the next such day, not two weeks (three months) after this one
+            anchor = rrulestr(_INTERVAL.sub("", self.rule), dtstart=anchor).after(after) or anchor
         rule = rrulestr(self.rule, dtstart=anchor)
         occurrence = rule.after(after)
         if occurrence is None:
             occurrence = anchor
         return occurrence.replace(tzinfo=now.tzinfo)
+
+
+# "until christmas", "till dec 18", "through the end of june": when the series ends
+_UNTIL_CUE = re.compile(
+    r"\s*,?\s*(?:until|till|til|thru|through|up\s+to|ending(?:\s+on)?)\s+", re.I
+)
+_UNTIL_MONTH = re.compile(
+    rf"(?:the\s+)?(?:end\s+of\s+)?(?P<month>{_MONTH})\b(?!\s*\d|\s+the\s+\d)", re.I
+)
+
+
+def _until(masked: str, at: int, now: datetime) -> tuple[date, int] | None:
+    """The last day a series ending at `masked[at:]` runs and where its phrase ends."""
+    cue = _UNTIL_CUE.match(masked, at)
+    if cue is None:
+        return None
+    month = _UNTIL_MONTH.match(masked, cue.end())
+    if month is not None:  # "until june", "till the end of june": its last day
+        number = _MONTHS[month["month"].lower()[:3]]
+        year = now.year if number >= now.month else now.year + 1
+        following = date(year + number // 12, number % 12 + 1, 1)
+        return following - timedelta(days=1), month.end()
+    probe = Utterance(" " * at + masked[at:])
+    for found in find_temporal(probe, now=now):
+        if found.start > cue.end():
+            break
+        if found.date_part is not None and found.date_part.instant is None:
+            return found.date_part.day, found.end
+    return None
+
+
+_INTERVAL = re.compile(r";INTERVAL=\d+")
+_BY_PART = re.compile(r";BY(?:DAY|MONTHDAY|MONTH|SETPOS)=")
+# "a monthly reminder to pay the card on the 20th": the day comes later in the message
+_LATER_MONTHDAY = re.compile(r"\bon\s+the\s+(?P<md>\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)", re.I)
 
 
 def _days(raw: str | None) -> list[str]:
@@ -380,6 +473,18 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
     groups = match.groupdict()
     if kind == "monthday":
         return Recurrence(_monthday(match))
+    if kind == "nth_workday":
+        position = _NTH[groups["nth"].lower()]
+        return Recurrence(_rule("MONTHLY", byday=_WEEKDAY_ORDER[:5], extra=f"BYSETPOS={position}"))
+    if kind == "nth_weekdays":
+        weekday = _BYDAY[groups["wd"].lower()]
+        positions = sorted(
+            {_NTH[nth.lower()] for nth in re.findall(_NTH_WORD, groups["nths"], re.I)},
+            key=lambda n: (n < 0, n),
+        )
+        return Recurrence(
+            _rule("MONTHLY", extra="BYDAY=" + ",".join(f"{n}{weekday}" for n in positions))
+        )
     if kind == "nth_weekday":
         weekday = _BYDAY[groups["wd"].lower()]
         return Recurrence(_rule("MONTHLY", extra=f"BYDAY={_NTH[groups['nth'].lower()]}{weekday}"))
@@ -391,11 +496,16 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
     if kind == "weekdays":
         return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[:5]))
     if kind == "weekends":
-        return Recurrence(_rule("WEEKLY", byday=["SA", "SU"]))
+        interval = 2 if groups["other"] or groups["other2"] else 1
+        return Recurrence(_rule("WEEKLY", interval=interval, byday=["SA", "SU"]))
     if kind == "interval":
-        unit = groups["unit"].lower()
+        freq = _FREQ[groups["unit"].lower()]
+        mday = groups["mday"]
+        if mday and freq != "MONTHLY":
+            return None
+        extra = f"BYMONTHDAY={_day_of_month(mday)}" if mday else ""
         return Recurrence(
-            _rule(_FREQ[unit], interval=_interval(groups["n"]), byday=_days(groups["days"]))
+            _rule(freq, interval=_interval(groups["n"]), byday=_days(groups["days"]), extra=extra)
         )
     if kind == "day_range":
         first = _WEEKDAY_ORDER.index(_BYDAY[groups["first"].lower()])
@@ -403,7 +513,7 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         if last <= first:
             return None  # "every friday to monday" wraps the week: no one reading is safe
         return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[first : last + 1]))
-    if kind in ("every_weekday", "plural_weekday", "times_a_week", "day_list"):
+    if kind in ("every_weekday", "plural_weekday", "times_a_week", "day_list", "weekday_parts"):
         interval = 2 if groups.get("other") else 1
         return Recurrence(_rule("WEEKLY", interval=interval, byday=_days(groups["days"])))
     if kind == "unit":
@@ -432,8 +542,9 @@ def is_valid_rule(rule: str) -> bool:
     return True
 
 
-def find_recurrence(utterance: Utterance) -> Recurrence | None:
-    """The first recurrence phrase in the message (consumed), or None."""
+def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurrence | None:
+    """The first recurrence phrase in the message (consumed), or None; with `now`, also the
+    day it runs until ("every friday until christmas")."""
     masked = utterance.masked
     best: tuple[int, int, str, re.Match[str]] | None = None
     for kind, pattern in _PATTERNS:
@@ -444,9 +555,12 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
         return None
     start, end, kind, match = best
     recurrence = _from_match(kind, match)
+    kept: tuple[int, int] | None = None
     if kind == "unit" and match["unit"].lower() in _PART_OF_DAY_TIMES and not match["days"]:
         # "every night at 8": "night" stays for the time of day, so the 8 is the evening's
-        end = match.start("unit")
+        kept = match.span("unit")
+    elif kind == "weekday_parts":
+        kept = match.span("pod")  # the part of the day is the time: "evenings" 18:00
     if recurrence is None or not is_valid_rule(recurrence.rule):
         return None
     if re.fullmatch(r"FREQ=WEEKLY(?:;INTERVAL=\d+)?", recurrence.rule):
@@ -455,6 +569,11 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
         if days is not None:
             recurrence = Recurrence(f"{recurrence.rule};BYDAY={','.join(_days(days['days']))}")
             utterance.consume(days.start(), days.end())
+    if re.fullmatch(r"FREQ=MONTHLY(?:;INTERVAL=\d+)?", recurrence.rule):
+        day = _LATER_MONTHDAY.search(masked, end)
+        if day is not None and 1 <= int(day["md"]) <= 31:
+            recurrence = Recurrence(f"{recurrence.rule};BYMONTHDAY={int(day['md'])}")
+            utterance.consume(day.start(), day.end())
     # "on a weekly basis", "repeat every monday: …", "a recurring task to …": schedule words
     basis = _BASIS.match(masked, end)
     if basis is not None:
@@ -472,5 +591,12 @@ def find_recurrence(utterance: Utterance) -> Recurrence | None:
     if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
         recurrence = Recurrence(rule, recurrence.implied_time)
         end = counted.end()
-    utterance.consume(start, end)
+    elif now is not None and (until := _until(masked, end, now)) is not None:
+        recurrence = Recurrence(recurrence.rule, recurrence.implied_time, until=until[0])
+        end = until[1]
+    if kept is None:
+        utterance.consume(start, end)
+    else:
+        utterance.consume(start, kept[0])
+        utterance.consume(kept[1], end)
     return recurrence

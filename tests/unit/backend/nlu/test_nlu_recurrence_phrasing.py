@@ -1,0 +1,81 @@
+"""Recurrences said in other words: working days, lists of positions, alternate weeks, a day
+of the month after an interval, exceptions to "every night". NOW is Monday 2026-11-23 10:00
+in Berlin."""
+
+from datetime import datetime
+
+import pytest
+
+from todo_backend.chat.rrule_text import recurrence_text
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import Entities, Intent
+from todo_backend.nlu.text import Message
+
+from .conftest import BERLIN, NOW
+
+WEEKDAYS = "MO,TU,WE,TH,FR"
+
+
+def _parse(text: str, intent: Intent = Intent.ADD_TASK, now: datetime = NOW) -> Entities:
+    return extract_entities(Message(text), intent, now=now)
+
+
+def _local(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("text", "rule", "due"),
+    [
+        (
+            "add send invoices on the first business day of each month",
+            f"FREQ=MONTHLY;BYDAY={WEEKDAYS};BYSETPOS=1",
+            "2026-12-01 23:59",
+        ),
+        (
+            "add close the books the last workday of every month",
+            f"FREQ=MONTHLY;BYDAY={WEEKDAYS};BYSETPOS=-1",
+            "2026-11-30 23:59",
+        ),
+        (
+            "add choir on the first and third monday of the month",
+            "FREQ=MONTHLY;BYDAY=1MO,3MO",
+            "2026-12-07 23:59",
+        ),
+        ("add paper collection every 1st & 3rd friday", "FREQ=MONTHLY;BYDAY=1FR,3FR", None),
+        ("add chess club on alternate fridays", "FREQ=WEEKLY;INTERVAL=2;BYDAY=FR", None),
+        ("add visit dad every alternate weekend", "FREQ=WEEKLY;INTERVAL=2;BYDAY=SA,SU", None),
+        (
+            "add pay the insurance every 2 months on the 15th",
+            "FREQ=MONTHLY;INTERVAL=2;BYMONTHDAY=15",
+            "2026-12-15 23:59",
+        ),
+        (
+            "add water the palms every night except saturdays",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR,SU",
+            "2026-11-23 20:00",
+        ),
+        ("add run club on thursday evenings", "FREQ=WEEKLY;BYDAY=TH", "2026-11-26 18:00"),
+    ],
+)
+def test_a_schedule_in_other_words_is_its_rule(text: str, rule: str, due: str | None) -> None:
+    entities = _parse(text)
+    assert entities.recurrence == rule
+    if due is not None:
+        assert _local(entities.due_at) == due
+    assert recurrence_text(rule, BERLIN, NOW) != "on a custom schedule"
+
+
+def test_every_other_day_of_the_week_starts_on_the_next_one() -> None:
+    wednesday = datetime(2026, 11, 25, 10, 0, tzinfo=BERLIN)
+    entities = _parse("add bins every other tuesday", now=wednesday)
+    assert entities.recurrence == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU"
+    assert _local(entities.due_at) == "2026-12-01 23:59"  # not two weeks after last tuesday
+
+
+def test_a_later_day_of_the_month_joins_a_monthly_rule() -> None:
+    entities = _parse(
+        "set up a monthly reminder to renew the parking permit on the 3rd", Intent.SET_REMINDER
+    )
+    assert entities.recurrence == "FREQ=MONTHLY;BYMONTHDAY=3"
+    assert _local(entities.remind_at) == "2026-12-03 09:00"

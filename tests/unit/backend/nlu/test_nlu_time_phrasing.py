@@ -1,0 +1,56 @@
+"""Clock times as people say them: "half 4" without "at", "noonish", "after lunch", dotted
+clocks after a preposition, "half an hour from now". NOW is Monday 2026-11-23 10:00 Berlin."""
+
+from datetime import datetime
+
+import pytest
+
+from todo_backend.nlu.entities import extract_entities
+from todo_backend.nlu.intents import Entities, Intent
+from todo_backend.nlu.text import Message
+
+from .conftest import BERLIN, NOW
+
+
+def _parse(text: str, intent: Intent = Intent.ADD_TASK) -> Entities:
+    return extract_entities(Message(text), intent, now=NOW)
+
+
+def _local(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "due"),
+    [
+        ("add collect the suits friday half 5", "collect the suits", "2026-11-27 17:30"),
+        ("add ring the garage half 9 tomorrow", "ring the garage", "2026-11-24 09:30"),
+        ("add team photo thursday noonish", "team photo", "2026-11-26 12:00"),
+        ("add fix the printer after lunch tomorrow", "fix the printer", "2026-11-24 13:00"),
+        ("add meet the courier at 4.45", "meet the courier", "2026-11-23 16:45"),
+        ("add book a taxi by 8.15 tomorrow", "book a taxi", "2026-11-24 08:15"),
+    ],
+)
+def test_a_spoken_clock_time_is_the_due_time(text: str, title: str, due: str) -> None:
+    entities = _parse(text)
+    assert entities.title == title
+    assert _local(entities.due_at) == due
+
+
+def test_half_an_hour_from_now_is_an_offset() -> None:
+    entities = _parse("remind me half an hour from now to check the rice", Intent.SET_REMINDER)
+    assert entities.title == "check the rice"
+    assert _local(entities.remind_at) == "2026-11-23 10:30"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "add fold the map in half 3 times",
+        "add pay 5.30 for the parking",
+        "add split the 12.50 bill with sam",
+    ],
+)
+def test_halves_and_amounts_are_no_clock_time(text: str) -> None:
+    entities = _parse(text)
+    assert entities.due_at is None
