@@ -55,6 +55,14 @@ _REMINDER_CUE = re.compile(
 # Rules that name the to-do as such ("add …", "remind me to …", "… on my list"): the nearest
 # out-of-scope example does not overrule them.
 _EXPLICIT_TO_DO = frozenset({"add_command", "reminder_command", "ends_on_a_list", "call_later"})
+# The model alone may read "undo" into any short remark ("i already reset it twice"); an undo
+# it finds must still be asked for in words.
+_ASKS_TO_UNDO = re.compile(
+    r"\b(?:und\w*|revert\w*|reverse|roll\s*back|rollback|scratch\s+that|restore\w*|go\s+back"
+    r"|(?:take|put|bring|change|set|turn)\s+(?:it|that|this|them|everything)\s+back"
+    r"|didn'?t\s+mean|mistake|wrong)\b",
+    re.I,
+)
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
 
 
@@ -259,7 +267,10 @@ class NluPipeline:
             # "add order pizza for the party": said to be a to-do, however near "order a pizza"
             return decision
         if decision.intent is Intent.UNDO:
-            return decision
+            asked = rule is not None and rule.intent is Intent.UNDO
+            if asked or _ASKS_TO_UNDO.search(message.text):
+                return decision
+            return IntentDecision(Intent.OUT_OF_SCOPE, decision.confidence, False, "model")
         nearest, lead = self._classifier.out_of_scope_margin(message.text, decision.intent)
         if nearest >= OUT_OF_SCOPE_SIMILARITY and lead >= OUT_OF_SCOPE_LEAD:
             return IntentDecision(Intent.OUT_OF_SCOPE, nearest, False, "model")
