@@ -681,6 +681,9 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:(?:lower|raise|increase|decrease|reduce|boost|bump(?:\s+up)?|up|drop)(?:\s+the)?\s+priority"
             r"|deprioriti[sz]e|prioriti[sz]e)\b"
+            # "drop paint the spare room to low priority": a change of priority, not a delete
+            r"|^(?:drop|knock|bring|move|push|bump|turn|switch)\b.*\bto\s+(?:a\s+)?(?:low|lower|high"
+            r"|higher|medium|normal|top)\s+priority\b"
             r"|^(?:mark|set|make|change|update|flag)\b(?:(?!\b(?:as\s+)?(?:done|complete|completed"
             r"|finished)\b).)*\b(?:priority|urgent|important)\b",
             _I,
