@@ -88,6 +88,11 @@ _AGENT_ACTION = re.compile(
     r"|please|understand\s+(?:this|you|how))\b)\w",
     _I,
 )
+_SAYS_DONE = re.compile(
+    r"\b(?:is|are|'s|was|were)\s+(?:all\s+|now\s+)?(?:done|finished|complete|completed|sorted"
+    r"|handled|taken\s+care\s+of)\b|\b(?:done|finished|completed)[\s!.]*$",
+    _I,
+)
 _CALL_LATER = re.compile(
     r"^(?:call|ring|phone|text|e-?mail|message|facetime|skype|whatsapp)\s+(?!(?:me|us|it|that|this)\b)\S"
     rf"(?=.*(?:{_DATED.pattern}|\b(?:later|sometime|this\s+(?:week|weekend|morning|afternoon|evening"
@@ -610,7 +615,8 @@ _RULES: list[Rule] = [
         name="agent_action",
         # "call mom", "email my boss that i'll be late", "set the lights to 50 percent": a call
         # or message nobody said when to make ("call mom tomorrow" is a to-do), or a device.
-        applies=lambda text: _TODO_FRAMING.search(text) is None,
+        # "call the vet is done" reports a task, it does not ask for a call.
+        applies=lambda text: _TODO_FRAMING.search(text) is None and _SAYS_DONE.search(text) is None,
         pattern=_AGENT_ACTION,
     ),
     Rule(

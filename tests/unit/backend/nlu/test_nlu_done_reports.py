@@ -1,0 +1,31 @@
+"""A task reported done is a completion, even when its title starts like a request to the bot
+("call the vet is done" is not a request to call anyone)."""
+
+import pytest
+
+from tests.unit.backend.nlu.conftest import BERLIN, NOW
+from todo_backend.nlu.intents import Intent
+from todo_backend.nlu.pipeline import NluPipeline
+
+
+@pytest.mark.parametrize(
+    ("message", "reference"),
+    [
+        ("call the vet is done", "call the vet"),
+        ("email the landlord is done", "email the landlord"),
+        ("call the plumber, done", "call the plumber"),
+    ],
+)
+def test_a_call_or_message_reported_done_completes_that_task(
+    pipeline: NluPipeline, message: str, reference: str
+) -> None:
+    result = pipeline.parse(message, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.COMPLETE_TASK
+    assert result.entities.reference == reference
+
+
+@pytest.mark.parametrize("message", ["call mom", "text sam", "ring the bank"])
+def test_a_call_nobody_said_when_to_make_is_still_out_of_scope(
+    pipeline: NluPipeline, message: str
+) -> None:
+    assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
