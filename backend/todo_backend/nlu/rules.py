@@ -725,6 +725,8 @@ _RULES: list[Rule] = [
             r"|i(?:'m|\s+am)\s+(?:all\s+)?(?:done|finished)\s+with|done\s+with|finished\s+with"
             r"|(?:just\s+)?finished|completed)\b"
             r"|^(?:done|finished|completed|all\s+done)[\s!.]*$"
+            # "done: update the project plan", "DONE - call the vet": a report written as a note
+            r"|^(?:done|finished|completed)\s*(?::|-+|\u2013|\u2014)\s*\S"
             r"|^(?:tick|check|cross)\s+(?:off\s+)?(?:the\s+)?(?:number\s+|no\.?\s*|#)?[1-9](?:\s+off)?[\s!.]*$"
             r"|\b(?:is|are|as|has\s+been|have\s+been)\s+(?:done|completed|finished)[\s!.]*$",
             _I,

@@ -29,3 +29,18 @@ def test_a_call_nobody_said_when_to_make_is_still_out_of_scope(
     pipeline: NluPipeline, message: str
 ) -> None:
     assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    ("message", "reference"),
+    [
+        ("done: update the project plan", "update the project plan"),
+        ("DONE - call the vet", "call the vet"),
+    ],
+)
+def test_a_done_note_completes_the_task_it_names(
+    pipeline: NluPipeline, message: str, reference: str
+) -> None:
+    result = pipeline.parse(message, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.COMPLETE_TASK
+    assert result.entities.reference == reference
