@@ -570,9 +570,10 @@ _SPARED = re.compile(
     _I,
 )
 _REPORTED = re.compile(
-    r"\s+(?:(?:got|has\s+been|have\s+been|was|were|is|are)\s+)?(?:now\s+)?(?:moved|pushed|changed"
-    r"|rescheduled|postponed|delayed|shifted|brought\s+forward|coming|happening|due)"
-    r"(?:\s+(?:back|forward|up|out))?(?:\s+now)?\s*$",
+    r"\s+(?:(?:got|has\s+been|have\s+been|was|were|is|are|should\s+(?:now\s+)?be|will\s+be)\s+)?"
+    r"(?:now\s+|actually\s+)?(?:moved|pushed|changed|rescheduled|postponed|delayed|shifted"
+    r"|brought\s+forward|coming|happening|due)(?:\s+(?:back|forward|up|out))?(?:\s+now)?\s*$"
+    r"|\s+(?:is|are|should\s+be|will\s+be)\s+(?:now|actually|really)\s*$",
     _I,
 )
 _ORPHAN_FIELD = re.compile(r"^(?:(?:the|its|my|a|an)\s+)?(?:for|of|on|from|about|in)\s+", _I)

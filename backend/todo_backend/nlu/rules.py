@@ -748,6 +748,12 @@ _RULES: list[Rule] = [
             r"|^(?:set|give)\b.*\b(?:due\s+date|deadline)\b"
             r"|^(?:make|set|have)\s+.+\s+(?:repeat|recur|recurring|repeating)\b"
             r"|^.+\s+is\s+now\s+(?:a\s+)?(?:high|low|medium|top|urgent|due|recurring)\b"
+            # "the dentist is actually on friday", "pay the water bill should be due 2027-01-15"
+            r"|^(?!.*(?:\?|\b(?:how|what|why|where|who|which|can\s+i|do\s+i|should\s+i)\b))"
+            r".+\s+(?:should\s+(?:now\s+)?be|is\s+(?:actually|now)|(?:has\s+been|got|was)\s+"
+            r"(?:moved|pushed|rescheduled|postponed|changed))\s+(?:due\s+)?(?:on|at|for|to|by|until"
+            r"|till)?\s*(?:\d|noon|midnight|tonight|tomorrow|today|next|this|mon|tue|wed|thu|fri|sat"
+            r"|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
             r"|^(?:call|name|title)\s+(?:it|that|this)\s+\S"
             r"|^set\s+(?!(?:a|an|up|me|my)\b)\S.*\s+(?:for|to)\s+(?:\d|noon|midnight|tonight|tomorrow"
             r"|today|next|this|mon|tue|wed|thu|fri|sat|sun)",
