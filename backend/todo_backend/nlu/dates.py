@@ -131,7 +131,7 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
         rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)(?:s\b|s'|\b)(?:\s+time\b)?"
         # "in an hour and a half", "in 1 hour 30 minutes", "in an hour and 15 mins"
         rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
-        r"|\b(?:in|within)\s+(?P<quarters>a|one|three)\s+quarters?\s+of\s+an\s+(?P<qunit>hour)\b"
+        r"|\b(?:in|within)\s+(?:(?P<quarters>a|one|three)\s+)?(?P<qword>quarters?)\s+of\s+an\s+(?P<qunit>hour)\b"
         r"|\b(?:in|within)\s+the\s+(?:next\s+)?(?P<thehour>hour)\b"
         rf"|\b(?P<n2>{NUMBER}|half\s+an?)\s+(?P<unit2>minute|min|hour|hr|day|week|month"
         rf"|year)s?\s+from\s+(?:now|today)\b",
@@ -188,12 +188,14 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     # "at 5.30", "by 10.15": a dotted clock after a preposition
     "clock_dot": re.compile(
         r"(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s)|(?<=@\s)|(?<=@))"
-        r"(?P<h>[01]?\d|2[0-3])\.(?P<m>[0-5]\d)(?:-?ish)?(?![\w.])"
+        # "at 9 30" (spoken): the minutes after a space, unless a unit follows
+        r"(?P<h>[01]?\d|2[0-3])(?:\.|\s(?=[0-5]\d(?!\s*(?:%|percent|minutes?|mins?|hours?|hrs?|days?"
+        r"|weeks?|people|items?|times|euros?|dollars?|pounds?|bucks)\b)))(?P<m>[0-5]\d)(?:-?ish)?(?![\w.])"
     ),
     "bare_hour": re.compile(
-        rf"\b(?:at|@|around|by)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
+        rf"\b(?:at|@|around|by|before|after|until|till)\s+(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s+(?P<mw>{_MINUTE_WORDS})|\s*o'?clock)?"
         r"(?:-?ish)?"
-        r"(?![\w:.%/])"
+        r"(?![\w:.%/]|\s[0-5]\d\b)"
         r"(?!\s*(?:a\.?m|p\.?m|%|percent|minutes?|mins?|hours?|days?|weeks?|months?|years?|people"
         r"|items?|things?|of|times)\b)"
         rf"|\b(?P<h2>\d{{1,2}}|{_HOUR_WORDS})\s*o'?clock\b"
@@ -416,8 +418,8 @@ _MINUTES_PER = {"minute": 1, "hour": 60}
 
 
 def _offset(match: re.Match[str], now: datetime) -> DatePart | None:
-    if match["quarters"]:
-        raw_n, unit = ("45" if match["quarters"].lower() == "three" else "15"), "minute"
+    if match["qword"]:
+        raw_n, unit = ("45" if (match["quarters"] or "").lower() == "three" else "15"), "minute"
     elif match["thehour"]:
         raw_n, unit = "1", "hour"
     else:

@@ -146,7 +146,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # "every first monday" (not "every second friday": that is every other friday)
         "nth_weekday",
         re.compile(
-            rf"\b(?:every|each)\s+(?P<nth>first|1st|third|3rd|fourth|4th|last)\s+(?P<wd>{_WD})\b",
+            rf"\b(?:every|each)\s+(?P<nth>first|1st|third|3rd|fourth|4th|last)\s+(?P<wd>{_WD})\b"
+            # "monthly on the last thursday", "every month on the 2nd tuesday"
+            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?(?P<nth2>{_NTH_WORD})\s+(?P<wd2>{_WD})\b",
             re.I,
         ),
     ),
@@ -158,7 +160,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\s+(?:of\s+)?(?:every|each|the|a)\s+month\b"
             rf"|\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
-            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?{_ordinal('md2')}\b"
+            rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?{_ordinal('md2')}\b(?!\s+{_WD}\b)"
             rf"|\b(?:on\s+)?the\s+{_ordinal('md3')}\s+(?:monthly|(?:every|each)\s+month)\b"
             rf"|\b(?:at\s+|on\s+)?the\s+(?P<eom>end)\s+of\s+(?:every|each)\s+month\b",
             re.I,
@@ -304,11 +306,13 @@ _RECURRING_WORD = re.compile(
 )
 _PLURAL_DAYS = next(pattern for kind, pattern in _PATTERNS if kind == "plural_weekday")
 # "every day except sundays", "daily but not on weekends": the days left out
-_EXCEPT = re.compile(
-    rf"\s*,?\s*(?:except|but\s+not|other\s+than|excluding|apart\s+from|besides)\s+(?:on\s+)?"
-    rf"(?:(?P<weekends>the\s+weekends?|weekends?)|(?P<weekdays>week\s?days)|(?P<days>{_WD_LIST}))\b",
-    re.I,
+_EXCEPTED_DAYS = (
+    r"(?:except|but(?:\s+not)?|other\s+than|excluding|apart\s+from|besides)\s+(?:on\s+)?"
+    rf"(?:(?P<weekends>the\s+weekends?|weekends?)|(?P<weekdays>week\s?days)|(?P<days>{_WD_LIST}))\b"
 )
+_EXCEPT = re.compile(r"\s*,?\s*" + _EXCEPTED_DAYS, re.I)
+# "every morning at 6 except weekends": the days left out after the time
+_EXCEPT_LATER = re.compile(r"(?<=\s)" + _EXCEPTED_DAYS, re.I)
 
 
 def _without(rule: str, match: re.Match[str]) -> str | None:
@@ -486,8 +490,9 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
             _rule("MONTHLY", extra="BYDAY=" + ",".join(f"{n}{weekday}" for n in positions))
         )
     if kind == "nth_weekday":
-        weekday = _BYDAY[groups["wd"].lower()]
-        return Recurrence(_rule("MONTHLY", extra=f"BYDAY={_NTH[groups['nth'].lower()]}{weekday}"))
+        weekday = _BYDAY[(groups["wd"] or groups["wd2"]).lower()]
+        position = _NTH[(groups["nth"] or groups["nth2"]).lower()]
+        return Recurrence(_rule("MONTHLY", extra=f"BYDAY={position}{weekday}"))
     if kind == "yearday":
         month_name = next(groups[k] for k in ("m1", "m2", "m3", "m4", "m5", "m6") if groups[k])
         day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4", "d5", "d6") if groups[k]))
@@ -587,6 +592,11 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
     if excepted is not None and (rule := _without(recurrence.rule, excepted)) is not None:
         recurrence = Recurrence(rule, recurrence.implied_time)
         end = excepted.end()
+    elif (later := _EXCEPT_LATER.search(masked, end)) is not None and (
+        rule := _without(recurrence.rule, later)
+    ) is not None:
+        recurrence = Recurrence(rule, recurrence.implied_time)
+        utterance.consume(later.start(), later.end())
     counted = _FOR_COUNT.match(masked, end)
     if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
         recurrence = Recurrence(rule, recurrence.implied_time)

@@ -56,6 +56,17 @@ def _local(moment: datetime | None) -> str | None:
             "2026-11-23 20:00",
         ),
         ("add run club on thursday evenings", "FREQ=WEEKLY;BYDAY=TH", "2026-11-26 18:00"),
+        ("add yoga every day but friday", "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,SA,SU", None),
+        (
+            "add swim every morning at 7 except the weekend",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
+            "2026-11-24 07:00",
+        ),
+        (
+            "add quiz night monthly on the second wednesday",
+            "FREQ=MONTHLY;BYDAY=2WE",
+            "2026-12-09 23:59",
+        ),
     ],
 )
 def test_a_schedule_in_other_words_is_its_rule(text: str, rule: str, due: str | None) -> None:

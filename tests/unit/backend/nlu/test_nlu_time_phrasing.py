@@ -29,6 +29,9 @@ def _local(moment: datetime | None) -> str | None:
         ("add fix the printer after lunch tomorrow", "fix the printer", "2026-11-24 13:00"),
         ("add meet the courier at 4.45", "meet the courier", "2026-11-23 16:45"),
         ("add book a taxi by 8.15 tomorrow", "book a taxi", "2026-11-24 08:15"),
+        ("add stand-up call at 9 45 tomorrow", "stand-up call", "2026-11-24 09:45"),
+        ("add post the parcel before 11 tomorrow", "post the parcel", "2026-11-24 11:00"),
+        ("add turn the roast in quarter of an hour", "turn the roast", "2026-11-23 10:15"),
     ],
 )
 def test_a_spoken_clock_time_is_the_due_time(text: str, title: str, due: str) -> None:
@@ -49,6 +52,7 @@ def test_half_an_hour_from_now_is_an_offset() -> None:
         "add fold the map in half 3 times",
         "add pay 5.30 for the parking",
         "add split the 12.50 bill with sam",
+        "add book a table at 8 20 people",
     ],
 )
 def test_halves_and_amounts_are_no_clock_time(text: str) -> None:
