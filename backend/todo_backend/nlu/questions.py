@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from todo_backend.nlu.intents import ACTION_INTENTS, Intent, IntentDecision
-from todo_backend.nlu.rules import Rule, strip_fillers
+from todo_backend.nlu.rules import DAY_AS_SUBJECT, SEE_REQUEST, Rule, strip_fillers
 from todo_backend.nlu.text import Message
 
 _I = re.I
@@ -149,6 +149,35 @@ _NEWS_LEAD = re.compile(
 )
 
 
+# Somebody's words quoted: "my friend texted me 'remind me to never go there'", "the note says
+# 'pay gas'". The command is in the quote; outside it a statement or a question.
+_QUOTED = re.compile(r"(?<![\w'])(['\"])(?=\S)(.+?)(?<=\S)\1(?![\w'])")
+_TOLD_OUTSIDE_THE_QUOTE = re.compile(
+    r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|to\s+do|(?:my|the|our|a|to-?do|to\s+do|shopping"
+    r"|grocery)\s+(?:[\w'-]+\s+)?list|don'?t\s+forget|deadline|due|priority)\b",
+    _I,
+)
+# ... and what is outside tells or asks: someone's words, a sign, a title, a question
+_TELLS_OF_THE_QUOTE = re.compile(
+    r"\b(?:said|says|say|saying|texted|wrote|writes|written|reads|called|titled|named|subject"
+    r"|sign|note|means?|spell|song|quote)\b"
+    r"|^(?:my|the|our|his|her|their|there'?s|there\s+is|it|this|that|she|he|they|someone"
+    r"|somebody)\b",
+    _I,
+)
+
+
+def only_quotes_command(text: str) -> bool:
+    """The command words are inside quotes; outside them someone's words are told or asked
+    about, and nothing asks for a task."""
+    if _QUOTED.search(text) is None:
+        return False
+    outside = strip_fillers(_QUOTED.sub(" ", text)).strip(" ,.!?:;-")
+    if not outside or _IMPERATIVE.match(outside) or _TOLD_OUTSIDE_THE_QUOTE.search(outside):
+        return False
+    return bool(_TELLS_OF_THE_QUOTE.search(outside) or _ASKS.match(outside))
+
+
 def is_a_sum(text: str) -> bool:
     """ "add 5 and 7", "add up 12 34 and 56", "remove 3 from 10": numbers and nothing else."""
     match = _SUM_VERB.match(text.strip().rstrip("?!."))
@@ -163,13 +192,19 @@ def is_not_a_to_do(message: Message, intent: Intent) -> bool:
     """An instruction that reads like a command but is no to-do for the user: a sum, a recipe
     step, a text to complete, or work asked of the bot now ("… for me", "… now")."""
     text = strip_fillers(message.text)
-    if is_a_sum(text) or _COMPLETE_THE_TEXT.match(text):
+    if is_a_sum(text) or _COMPLETE_THE_TEXT.match(text) or only_quotes_command(text):
         return True
+    if intent in (Intent.ADD_TASK, Intent.SET_REMINDER) and SEE_REQUEST.match(text):
+        return True  # "show me the weather for tomorrow", "list three recipes with rice"
     if intent is Intent.COMPLETE_TASK and _NOT_DONE.match(text):
         return True
     if (
         intent in (Intent.ADD_TASK, Intent.SET_REMINDER)  # a reminder without a cue is a task
-        and (_OPINION.search(text) or _TELLS.match(_NEWS_LEAD.sub("", text, count=1)))
+        and (
+            _OPINION.search(text)
+            or _TELLS.match(_NEWS_LEAD.sub("", text, count=1))
+            or DAY_AS_SUBJECT.match(text)
+        )
         and _NOTED.search(text) is None
     ):
         return True
@@ -236,6 +271,7 @@ _ELSEWHERE = re.compile(
     r"|outlook|gmail|google|excel|word|docs|sheets|notion|trello|asana|evernote|todoist|jira"
     r"|spotify|netflix|amazon|ebay|etsy|airbnb|iphone|ipad|android|windows|mac|macbook|linux|git"
     r"|github|alexa|siri|chrome|safari|firefox|phone|laptop|computer|pc|router|printer|tv|car|bank"
+    r"|(?:apple|smart)\s*watch|my\s+watch|fitbit|garmin|kindle|echo|google\s+home|tablet|galaxy|pixel"
     r"|library|wishlist|cart|browser|post|playlist|calendar|email|inbox|account|website|app\s+store"
     r"|life|work\s+life|kids?|exam|essay|homework|taxes|marathon|job|career|relationship)\b",
     re.I,
@@ -302,7 +338,12 @@ _NOT_MY_TASKS = re.compile(
     r"|\b(?:are|were|did|do|will)\s+(?:you|u)\b(?!\s+(?:show|list|tell|read|give|see|know|have\s+on))"
     r"|\bshould\s+(?:i|we)\s+(?!(?:do|work|tackle|start|focus|finish|prioriti[sz]e|get|handle|knock"
     r"|begin|look|be\s+doing|pick|deal)\b)\w|^(?:who|whom|whose|why)\b|\bdifference\s+between\b"
-    r"|\bthe\s+best\s+(?:[\w'-]+\s+){0,3}?(?:apps?|way|tool|method|system)\b",
+    r"|\bthe\s+best\s+(?:[\w'-]+\s+){0,3}?(?:apps?|way|tool|method|system)\b"
+    # a job's duties, or anyone's: "the main tasks of a project manager", "what's due when you
+    # rent a car"
+    r"|\b(?:tasks?|duties|responsibilities|chores)\s+(?:of|for)\s+(?:a|an)\s"
+    r"|\b(?:when|if)\s+(?:you|u|one)\s+(?!(?:can|could|have\s+time|get\s+a\s+(?:chance|sec|moment"
+    r"|minute))\b)\w",
     re.I,
 )
 # What the user did ("what did i do yesterday") is a list request only when it asks what was

@@ -33,7 +33,8 @@ _REQUEST = re.compile(
     r"|possibly|maybe)\s+|(?:i\s+would|i'd)\s+(?:like|love"
     r"|appreciate\s+it\s+if)\s+(?:you\s+)?(?:to|could)\s+|if\s+you\s+could\s+|"
     r"(?:would|could)\s+you\s+(?:be\s+able\s+to|be\s+so\s+kind\s+as\s+to)\s+"
-    r"|(?:do\s+you\s+think|i\s+was\s+wondering\s+if|i\s+wonder\s+if|(?:is\s+there\s+)?any\s+chance)"
+    r"|(?:do\s+you\s+think|i\s+was\s+wondering\s+(?:if|whether)|i\s+wonder\s+(?:if|whether)"
+    r"|(?:if|whether)|(?:is\s+there\s+)?any\s+chance)"
     r"\s+(?:you|u)\s+(?:could|can|would)\s+|(?:can|could)\s+we\s+|how\s+about\s+|what\s+about\s+"
     r"|maybe\s+|perhaps\s+|why\s+don't\s+you\s+|"
     r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
@@ -68,18 +69,43 @@ _DEVICES = (
     r"|(?:oven|kitchen|egg)\s+timer|tv|television|radio|music|songs?|speakers?|vacuum|roomba|blinds"
     r"|curtains|sprinklers?|alarm\s+system|garage(?:\s+door)?|front\s+door|back\s+door|heat"
 )
+# Work in the world only someone else could do: "could you hire a cleaner", "can u find a plumber"
+_WORLD_VERBS = (
+    r"hire|rent|arrange|organi[sz]e|sort\s+out|fetch|grab|deliver|fax|print|translate|research"
+    r"|look\s+up|fix|repair|find(?=\s+(?:a|an|some|me|us|out|someone|somewhere)\b)"
+)
 _ASKED_OF_THE_BOT = re.compile(
-    rf"^(?:(?:please\s+)?(?:can|could|would|will)\s+(?:you|u|ya)|i\s+(?:need|want)\s+(?:you|u)\s+to"
-    rf"|go\s+ahead\s+and)\s+(?:please\s+|pls\s+|just\s+|quickly\s+)*(?:{_AGENT_VERBS})\b",
+    r"^(?:(?:hey|hi|ok|okay|so|um|oh|well|please|pls|plz)[\s,!.]+)*"
+    r"(?:(?:please\s+)?(?:can|could|would|will)\s+(?:you|u|ya)(?:\s+(?:be\s+able\s+to|mind))?"
+    r"|i\s+(?:need|want|would\s+like|'d\s+like)\s+(?:you|u)\s+to|go\s+ahead\s+and"
+    r"|is\s+it\s+possible\s+for\s+(?:you|u)\s+to|(?:is\s+there\s+)?any\s+chance\s+(?:you|u)\s+(?:could|can)"
+    r"|(?:(?:i\s+was\s+)?(?:wondering|hoping)|i\s+wonder|i\s+hope|do\s+you\s+think)\s+(?:if\s+|whether\s+|that\s+)?(?:you|u)"
+    r"\s+(?:could|can|would)(?:\s+be\s+able\s+to)?)"
+    rf"\s+(?:please\s+|pls\s+|just\s+|quickly\s+|possibly\s+|maybe\s+)*(?:(?:{_AGENT_VERBS})(?:ing)?"
+    rf"|{_WORLD_VERBS})\b",
     _I,
 )
+# What a message says ("text mom that dinner is at 8"): its date is not when to send it
+_UNTIL_THE_CONTENT = (
+    r"(?:(?!\b(?:that|saying|to\s+say|and\s+(?:say|tell|ask)|telling|asking|letting)\b).)*?"
+)
 _AGENT_ACTION = re.compile(
-    r"^(?:call|ring|phone|text|sms|e-?mail|message|msg|facetime|skype|whatsapp|dial)\s+"
-    rf"(?!(?:it|that|this|them)\b)(?!.*(?:{_DATED.pattern}|\b(?:later|soon|asap|urgent|sometime"
-    r"|this\s+(?:week|weekend|morning|afternoon|evening|month)|back|before|after|when)\b))\S"
+    r"^(?:call|ring|phone|text|sms|e-?mail|message|msg|facetime|skype|whatsapp|dial|fax|dm"
+    r"|send\s+(?:(?:a|an|the|my)\s+)?(?:quick\s+)?(?:e-?mail|text|message|msg|whatsapp|sms|dm"
+    r"|note|reply|fax|voice\s+(?:note|message))\s+to)\s+"
+    rf"(?!(?:it|that|this|them)\b)(?!{_UNTIL_THE_CONTENT}(?:{_DATED.pattern}|\b(?:later|soon|asap"
+    r"|urgent|sometime|this\s+(?:week|weekend|morning|afternoon|evening|month)|back|before|after"
+    r"|when)\b))\S"
     r"|^(?:turn|switch|set|dim|brighten|raise|lower|start|stop|pause|resume|lock|unlock|open|close"
-    r"|shut|mute|unmute)\s+(?:on\s+|off\s+|up\s+|down\s+)?(?:the\s+|my\s+|all\s+(?:the\s+)?)?"
-    rf"(?:[\w'-]+\s+){{0,2}}?(?:{_DEVICES})\b"
+    r"|shut|mute|unmute|preheat|arm|disarm)\s+(?:on\s+|off\s+|up\s+|down\s+)?(?:the\s+|my\s+"
+    rf"|all\s+(?:the\s+)?)?(?:[\w'-]+\s+){{0,2}}?(?:{_DEVICES})\b"
+    # the phone's or the tracker's own job: "snooze my alarm", "count my steps today"
+    r"|^(?:snooze|dismiss|silence)\s+(?:my|the|this|that)\s+(?:[\w'-]+\s+)?(?:alarm|timer|phone"
+    r"|notifications?|ringer)\b"
+    r"|^(?:count|track|log|record|measure|monitor)\s+(?:my|how\s+(?:long|much|many|far|well)\s+i)\s+"
+    r"(?:[\w'-]+\s+)?(?:steps|sleep|slept|sleeping|heart\s*rate|pulse|calories|water|weight|runs?"
+    r"|walk|workouts?|blood\s+pressure|mood|cycle|period|package|parcel|delivery|location|screen"
+    r"\s+time|drink|ran|walked|weigh)\b"
     # another service's booking or card: "cancel my hotel booking", "delete my old bank card"
     r"|^(?:cancel|delete|remove|close)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,3}?(?:booking|reservation"
     r"|subscription|membership|order|card|account|flight|ticket)s?\b"
@@ -108,7 +134,12 @@ _TODO_FRAMING = re.compile(
 
 _OUT_THERE = re.compile(
     r"\b(?:near\s+(?:me|here|by)|nearby|around\s+here|nearest|closest|train\s+times|times\s+(?:to|for)"
-    r"|directions|online|on\s+the\s+(?:web|internet|map)|restaurants?|hotels?|flights?\s+to|weather)\b",
+    r"|directions|online|on\s+the\s+(?:web|internet|map)|restaurants?|hotels?|flights?\s+to|weather"
+    r"|opening\s+hours|hours\s+of|recipes?|definition|meaning|synonyms?|lyrics|reviews?|prices?"
+    r"|how\s+to|wikipedia)\b"
+    # an indefinite thing is out in the world: "find a recipe", "look up a word"
+    r"|^(?:search\s+for|look\s+up|lookup|find|look\s+for)\s+(?:a|an|some|any)\s+"
+    r"(?!(?:task|todo|to-do|reminder|item)s?\b)",
     _I,
 )
 _WORLD_LIST = re.compile(
@@ -284,9 +315,11 @@ _RULES: list[Rule] = [
         name="help_request",
         pattern=re.compile(
             r"^(?:help(?:\s+(?:me|please|pls))?(?:\s+out(?:\s+here)?)?[\s!.?]*$|/help|/start|\?+$"
-            # "what can i do about a noisy neighbour" is not about the chat
-            r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)(?!\s+(?:about|if|when|against)\b"
-            r"|\s+(?:to|for|with)\s+(?!(?:you|u|me|this|it)\b))|what\s+(?:do|can)\s+you\s+(?:do|help)"
+            # "what can i do about a noisy neighbour", "… in amsterdam" are not about the chat
+            r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)(?:\s+(?:here|exactly|then|now"
+            r"|again|(?:to|for|with)\s+(?:you|u|me|this|it|my\s+(?:tasks|list|reminders))"
+            r"|in\s+(?:this|the|here)\s*(?:app|chat|bot)?))*[\s!.?]*$"
+            r"|what\s+(?:do|can)\s+you\s+(?:do|help)"
             # "how does the engine work", "instructions for the desk": not about this chat
             r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+(?:app|bot|chat|assistant|list|reminders?|tags?"
             r"|priority|undo)|tagging|reminding|prioriti[sz]ing|reminders|tags|recurring\s+tasks)"
@@ -359,7 +392,8 @@ _RULES: list[Rule] = [
             r"|theme|dark\s+mode|light\s+mode|subject|channel|password|passcode|pin|user\s*name"
             r"|display\s+name|profile(?:\s+picture)?|avatar|email\s+address|phone\s+number|files?"
             r"|folders?|wi-?fi|heating|thermostat|temperature|brightness|screen|money|savings|settings?"
-            r"|ringtone|wallpaper|keyboard|time\s*zone|software|app|browser)"
+            r"|ringtone|wallpaper|keyboard|time\s*zone|software|app|browser|status|bio|headline"
+            r"|nickname|signature|ringer|out\s+of\s+office|auto-?reply)"
             r"(?=\s*[.!]*$|\s+(?:to|into|from|in|on|for|back|up|down|a\s+bit|please)\b)"
             r"|^(?:make|turn)\s+(?:it|this|that|the\s+\w+)\s+(?:a\s+(?:bit|little)\s+)?(?:louder|quieter"
             r"|brighter|darker|bigger|smaller|warmer|cooler|colder|hotter|faster|slower)\b"
@@ -470,6 +504,12 @@ _RULES: list[Rule] = [
             r"(?:cart|basket|playlist|watchlist|watch\s+list|contacts|address\s+book|account|wallet"
             r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album)"
             r"\s*[.!?]*$"
+            # "add a filter to this selfie", "add 15 percent tip to the bill"
+            r"|^add\s+.+\s+(?:to|into|onto)\s+(?:this|that)\s+(?!(?:list|task|todo|to-do|reminder|one"
+            r"|week|weekend|month|year|morning|afternoon|evening)\b)[a-z]+\s*[.!?]*$"
+            r"|^add\s+.+\s+(?:to|into|onto)\s+(?:the|my|your)\s+(?:[\w'-]+\s+)?(?:bill|tab|total|soup"
+            r"|sauce|stew|dough|batter|salad|smoothie|coffee|tea|drink|photo|picture|pic|selfie|video"
+            r"|song|track|story|post)\s*[.!?]*$"
             r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b|^add\s+(?:a\s+)?(?:new\s+)?contact\b"
             r"|^(?:schedule|book|order|call|get|request)\s+(?:an?\s+|my\s+)?(?:uber|lyft|taxi|cab)\b"
             # "delete the photos from my phone", "clear my notifications": the device's, not a task
@@ -477,8 +517,13 @@ _RULES: list[Rule] = [
             r"(?:my|the|those|these)\s+(?:[\w'-]+\s+){0,2}?(?:notifications?|photos|pictures|apps?"
             r"|contacts?|emails|inbox|browser|history|cache|cookies|password|wallpaper|ringtone|phone"
             r"|laptop|computer|speaker|wi-?fi|bluetooth|files|folder|downloads|voicemails?|texts"
-            r"|messages|trash|recycle\s+bin)(?:\s+(?:from|on|in|off)\s+(?:my|the)\s+[\w'-]+)?"
-            r"\s*[.!?]*$",
+            r"|messages|trash|recycle\s+bin)(?:\s+(?:from|on|in|off)\s+(?:my|the)\s+[\w'-]+"
+            r"|\s+(?:from|for|of)\s+(?:the\s+)?(?:last|past)\s+(?:\d+\s+|few\s+)?\w+)?\s*[.!?]*$"
+            # an edit of a photo, a text or a recipe: "remove the red eye from this photo"
+            r"|^(?:delete|remove|erase|wipe|cut|crop|clear|take)\s+.+\s+(?:from|off|out\s+of|in)\s+"
+            r"(?:this|that|my|the|these)\s+(?:[\w'-]+\s+)?(?:photo|picture|pic|selfie|image|video|clip"
+            r"|document|doc|file|email|message|recipe|sentence|paragraph|text|essay|song|track"
+            r"|spreadsheet|slide|presentation|post|story|contract|cv|resume|letter|draft|page)s?\b",
             _I,
         ),
     ),
@@ -595,10 +640,14 @@ _RULES: list[Rule] = [
         # do the thing itself, which it cannot; "remind me", "show me" stay commands.
         pattern=re.compile(
             r"^(?:book|order|get|find|buy|call|send|play|bring|fetch|reserve|make|grab|pay|write|sing"
-            r"|draw|cook|draft|translate|sing)\s+(?:me|us)\s+(?!(?:a\s+|an\s+)?(?:reminder|task|to-?do"
-            r"|list|note)\b)\w"
+            r"|draw|cook|draft|translate|rent|hire|schedule|arrange|organi[sz]e|sort|print|fax"
+            r"|pour|fix)\s+(?:me|us)\s+(?!(?:a\s+|an\s+)?(?:reminder|task|to-?do|list|note)\b)\w"
             r"|^(?:book|order|buy|pay|write|finish|do|make|send|get|call|play|read|reserve|draft|fix"
-            r"|translate|solve|answer)\b(?!.*\b(?:remind|reminder|task|list)\b).*\bfor\s+me\s*[.!?]*$",
+            r"|translate|solve|answer|spell|explain|summari[sz]e|proofread|rewrite|edit|check|look\s+up"
+            r"|calculate|convert|rent|hire|arrange|organi[sz]e|sort\s+out|print|fax)\b"
+            r"(?!.*\b(?:remind|reminder|task|list)\b).*\bfor\s+(?:me|us)"
+            r"(?:\s+(?:please|pls|plz|now|asap|today|tonight|quickly|thanks|thank\s+you|ok|okay"
+            r"|right\s+now|if\s+you\s+can))*\s*[.!?]*$",
             _I,
         ),
     ),
@@ -801,6 +850,14 @@ _RULES: list[Rule] = [
         ),
     ),
     Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
+        name="world_search",
+        # "look up the opening hours of the post office": a search of the web, not of the tasks
+        applies=lambda text: _OUT_THERE.search(text) is not None,
+        pattern=re.compile(r"^(?:search|look\s+up|lookup|google)\b", _I),
+    ),
+    Rule(
         Intent.LIST_TASKS,
         strong=True,
         name="task_list_question",
@@ -811,6 +868,7 @@ _RULES: list[Rule] = [
             r"|it\s+all|my\s+(?:tasks|list|to-?dos?))\b"
             r"|^(?:what(?:'s|\s+is|\s+are|\s+do|\s+else|\s+must|\s+should)?|which|whats)\b.*\b(?:tasks?"
             r"|todos?|to-dos?|due|overdue|pending|on\s+my\s+(?:plate|agenda)|left\s+to\s+do"
+            r"|reminders?\s+(?:do|did|have)\s+(?:i|we)|(?:my|the)\s+reminders(?!\s+(?:work|feature))"
             rf"|(?:on|in)\s+{_A_LIST}"
             r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b",
             _I,
@@ -898,7 +956,9 @@ _RULES: list[Rule] = [
             r"|don'?t\s+(?:let\s+me\s+)?forget\s+(?:to|about)|remember\s+to"
             r"|i(?:'ve|\s+have)\s+got\s+to)\s*"
             # "I need to delete the gym task" manages a task rather than being one.
-            r"(?!\s*(?:change|update|edit|rename|delete|remove|cancel|mark|move|reschedule|postpone|see"
+            r"(?!\s*(?:change|update|edit|rename|delete|remove|mark|move|reschedule|postpone|see"
+            r"|cancel(?!\s+(?:my|the|our|a)\s+(?:[\w'-]+\s+){0,3}?(?:membership|subscription|booking"
+            r"|reservation|order|flight|ticket|account|card|contract|plan|policy|insurance|lease)s?\b)"
             r"|check\s+(?:my|the)\s+(?:list|tasks)|know|view|list|find|add|create|set\s+a\s+reminder)\b)",
             _I,
         ),
@@ -966,6 +1026,12 @@ _CORRECTION_WORDS = re.compile(
     r"|make\s+(?:it|that)|change\s+(?:it|that)\s+to)\b[\s,.!-]*)+|\s*\b(?:instead|rather)\W*$",
     _I,
 )
+# The day itself is the subject: "tomorrow is my birthday", "monday was a nightmare"
+DAY_AS_SUBJECT = re.compile(
+    r"^(?:today|tonight|tomorrow|yesterday|this\s+\w+|next\s+\w+|(?:mon|tues|wednes|thurs|fri"
+    r"|satur|sun)day)(?:'s|\s+(?:is|was|will\s+be|feels|looks|seems|has\s+been))\b",
+    _I,
+)
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(
     r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
@@ -974,7 +1040,35 @@ _NARRATION = re.compile(
     r"|^(?!.*\b(?:add|remind|put|delete|remove|mark|set|schedule)\b)(?:i'm|i\s+am)\s+"
     r"(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|a\s+bit\s+|pretty\s+)*"
     r"(?:tired|exhausted|bored|sleepy|hungry|sick|ill|stressed|sad|happy|excited|nervous"
-    r"|worried|annoyed|cold|freezing|knackered|shattered)\b",
+    r"|worried|annoyed|cold|freezing|knackered|shattered)\b"
+    rf"|{DAY_AS_SUBJECT.pattern}"
+    # what already happened to someone or something: "the meeting ran over again today"
+    r"|^(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){1,2}?(?:ran|came|took|broke|fell|got|left"
+    r"|made|went|did|had|was|were|kept|began|stopped|overran)\b",
+    _I,
+)
+# "ugh monday again", "friday already?!": a day and nothing to do on it
+_NOTHING_TO_DO = frozenset(
+    {"again", "already", "finally", "yet", "still", "another", "ugh", "argh", "yay", "omg", "sigh",
+     "lol", "haha", "hooray", "woohoo", "wow", "oh", "no", "yes", "nooo", "blues", "vibes",
+     "mood", "is", "here", "over", "soon", "almost", "nearly", "happy", "thank", "god", "it's",
+     "its", "i", "love", "hate", "fridays", "mondays", "weekends"}
+)  # fmt: skip
+
+
+def _a_day_and_nothing_to_do(text: str) -> bool:
+    utterance = Utterance(text)
+    if not find_temporal(utterance, now=datetime.now(ZoneInfo("UTC")), resolve=False):
+        return False
+    words = re.findall(r"[\w']+", utterance.leftover().lower())
+    return all(word in _NOTHING_TO_DO for word in words)
+
+
+# "show me the weather for tomorrow", "list three recipes for tonight": asked to see, no to-do
+SEE_REQUEST = re.compile(
+    r"^(?:(?:show|tell|give|read)\s+(?:me|us)\b(?!\s+(?:a\s+)?(?:reminder|call|ring|shout|hand)\b)"
+    r"|(?:display|view)\b|list\s+(?:some|the|\d+|two|three|four|five|ten|a\s+few|all\s+the|good"
+    r"|best|top)\b(?!.*\bon\s+(?:ebay|vinted|craigslist|gumtree|etsy|amazon)\b))",
     _I,
 )
 DATED_STATEMENT = Rule(
@@ -983,7 +1077,11 @@ DATED_STATEMENT = Rule(
     name="dated_statement",
     pattern=_DATED,
     applies=lambda text: (
-        not is_question(text) and not _NARRATION.search(text) and not _WORLD_NEWS.search(text)
+        not is_question(text)
+        and not _NARRATION.search(text)
+        and not _WORLD_NEWS.search(text)
+        and not SEE_REQUEST.match(text)
+        and not _a_day_and_nothing_to_do(text)
     ),
 )
 
