@@ -35,12 +35,28 @@ EDGE_CONNECTORS = re.compile(
     _I,
 )
 
+# "take the washing in", "hand my essay in": the verb's particle, not a dangling "in (2 days)".
+_PARTICLE_IN = re.compile(
+    r"^(?:\S+\s+){0,4}?(?:take|bring|hand|turn|send|fill|plug|let|log|check|sign|pop|clock|tuck"
+    r"|pack|cash|trade|wheel|fetch|carry)\b\s+\S.*\s+in$",
+    _I,
+)
+
+
+def trim_connectors(text: str) -> str:
+    """`text` without connectors dangling at its edges ("and", "to", a trailing "in")."""
+    text = text.strip(" ,;")
+    particle = " in" if _PARTICLE_IN.search(text) else ""
+    body = text[: -len(particle)] if particle else text
+    # padded so that a lone connector ("and" between two consumed spans) goes too
+    trimmed = EDGE_CONNECTORS.sub("", f" {body}").strip(" ,;")
+    return f"{trimmed}{particle}" if trimmed else ""
+
 
 def fragments(leftover: str) -> str:
     parts = []
     for piece in leftover.split(GAP):
-        # padded so that a lone connector ("and" between two consumed spans) goes too
-        piece = EDGE_CONNECTORS.sub("", f" {piece.strip(' ,;')}").strip(" ,;")
+        piece = trim_connectors(piece)
         if piece:
             parts.append(piece)
     return " ".join(parts)
