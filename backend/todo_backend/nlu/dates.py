@@ -128,7 +128,7 @@ _DATE_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "offset": re.compile(
         rf"\b(?:in|within)\s+(?P<n>\d+\.\d+|{NUMBER}|half\s+an?)(?P<half>\s+and\s+a\s+half)?"
-        rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)(?:s\b|s'|\b)(?:\s+time\b)?"
+        rf"\s+(?P<unit>minute|min|hour|hr|day|week|month|year)(?:s\b|s'|\b)(?:\s+time\b|\s+or\s+so\b)?"
         # "in an hour and a half", "in 1 hour 30 minutes", "in an hour and 15 mins"
         rf"(?:(?P<half2>\s+and\s+a\s+half)|\s+(?:and\s+)?(?P<n3>\d+|{NUMBER})\s+(?:minute|min)s?\b)?"
         r"|\b(?:in|within)\s+(?:(?P<quarters>a|one|three)\s+)?(?P<qword>quarters?)\s+of\s+an\s+(?P<qunit>hour)\b"
@@ -173,6 +173,8 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     # "at 1700", "by 0930"
     "military": re.compile(
         r"(?:(?<=\bat\s)|(?<=\bby\s))(?P<h>[01]\d|2[0-3])(?P<m>[0-5]\d)(?:\s*h(?:rs?|ours)?)?\b"
+        # "at 15h", "by 9h30" (the European way)
+        r"|(?:(?<=\bat\s)|(?<=\bby\s)|(?<=\baround\s))(?P<h2>[01]?\d|2[0-3])h(?P<m2>[0-5]\d)?\b"
     ),
     # "at half seven" (British: 7:30)
     "half_hour": re.compile(
@@ -547,6 +549,8 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
     if kind == "clock_past":
         return _clock_past(match)
     if kind == "military":
+        if match["h2"]:
+            return time(int(match["h2"]), int(match["m2"] or 0))
         return time(int(match["h"]), int(match["m"]))
     if kind == "clock_dot":
         kind = "clock24"  # "at 5.30" reads as "at 5:30"
@@ -693,7 +697,7 @@ def combine(matches: list[TemporalMatch]) -> When | None:
     assert clock.time_part is not None
     time_part = clock.time_part
     part = vague or implied
-    if part is not None and part.hour >= 17 and time_part.hour < 12:
+    if part is not None and part.hour >= 17 and time_part.hour < 12 and clock.guessed:
         # "tonight at 9", "half past 8 tonight", "friday evening at 7": the evening's hour
         time_part = time_part.replace(hour=time_part.hour + 12)
     elif vague is not None and vague.hour < 12 and clock.guessed and 13 <= time_part.hour <= 18:

@@ -61,7 +61,7 @@ _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
-_EVERY = r"(?:every|each|once\s+a|once\s+every)(?:\s+single)?"
+_EVERY = r"(?:every|each(?:\s+and\s+every)?|once\s+a|once\s+every)(?:\s+single)?"
 
 
 _WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
@@ -260,8 +260,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight|morning|afternoon"
-            r"|evening|night)s?\b"
+            rf"\b{_EVERY}\s+(?:(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight"
+            r"|morning|afternoon|evening|night)s?\b"
+            # "every other morning": every second day at that time
+            r"|(?:other|second|alternate)\s+(?P<unit2>morning|afternoon|evening|night)\b)"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
             re.I,
         ),
@@ -378,9 +380,10 @@ class Recurrence:
     def first_occurrence(self, *, now: datetime, at: time, start: date | None = None) -> datetime:
         anchor = datetime.combine(start or now.date(), at)
         after = now.replace(tzinfo=None)
-        if _INTERVAL.search(self.rule) and _BY_PART.search(self.rule):
-            # "every other tuesday" said on a wednesday, "every 3 months on the 1st": the series
-            # starts on the next such day, not two weeks (three months) after this one
+        if _INTERVAL.search(self.rule):
+            # "every other tuesday" said on a wednesday, "every 3 months on the 1st", "every
+            # other morning" after 9: the series starts on the next such day, not two weeks
+            # (three months, two days) after this one
             anchor = rrulestr(_INTERVAL.sub("", self.rule), dtstart=anchor).after(after) or anchor
         rule = rrulestr(self.rule, dtstart=anchor)
         occurrence = rule.after(after)
@@ -419,7 +422,7 @@ def _until(masked: str, at: int, now: datetime) -> tuple[date, int] | None:
 
 
 _INTERVAL = re.compile(r";INTERVAL=\d+")
-_BY_PART = re.compile(r";BY(?:DAY|MONTHDAY|MONTH|SETPOS)=")
+_FORTNIGHTLY = re.compile(r"\b(?:fortnightly|bi-?weekly)\b", re.I)
 # "a monthly reminder to pay the card on the 20th": the day comes later in the message
 _LATER_MONTHDAY = re.compile(r"\bon\s+the\s+(?P<md>\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)", re.I)
 
@@ -521,6 +524,9 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
     if kind in ("every_weekday", "plural_weekday", "times_a_week", "day_list", "weekday_parts"):
         interval = 2 if groups.get("other") else 1
         return Recurrence(_rule("WEEKLY", interval=interval, byday=_days(groups["days"])))
+    if kind == "unit" and groups["unit2"]:
+        part = groups["unit2"].lower()
+        return Recurrence(_rule("DAILY", interval=2), implied_time=_PART_OF_DAY_TIMES[part])
     if kind == "unit":
         unit = groups["unit"].lower()
         if unit in _PART_OF_DAY_TIMES:
@@ -561,9 +567,10 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
     start, end, kind, match = best
     recurrence = _from_match(kind, match)
     kept: tuple[int, int] | None = None
-    if kind == "unit" and match["unit"].lower() in _PART_OF_DAY_TIMES and not match["days"]:
+    part = match["unit"] or match["unit2"] if kind == "unit" else None
+    if part is not None and part.lower() in _PART_OF_DAY_TIMES and not match["days"]:
         # "every night at 8": "night" stays for the time of day, so the 8 is the evening's
-        kept = match.span("unit")
+        kept = match.span("unit" if match["unit"] else "unit2")
     elif kind == "weekday_parts":
         kept = match.span("pod")  # the part of the day is the time: "evenings" 18:00
     if recurrence is None or not is_valid_rule(recurrence.rule):
@@ -574,6 +581,12 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
         if days is not None:
             recurrence = Recurrence(f"{recurrence.rule};BYDAY={','.join(_days(days['days']))}")
             utterance.consume(days.start(), days.end())
+    if re.fullmatch(r"FREQ=WEEKLY;BYDAY=[A-Z,]+", recurrence.rule) and _FORTNIGHTLY.search(masked):
+        # "fortnightly team lunch on thursdays": the adverb stays in the title, its interval
+        # joins the days
+        recurrence = Recurrence(
+            recurrence.rule.replace(";BYDAY", ";INTERVAL=2;BYDAY"), recurrence.implied_time
+        )
     if re.fullmatch(r"FREQ=MONTHLY(?:;INTERVAL=\d+)?", recurrence.rule):
         day = _LATER_MONTHDAY.search(masked, end)
         if day is not None and 1 <= int(day["md"]) <= 31:

@@ -62,6 +62,11 @@ def _local(moment: datetime | None) -> str | None:
             "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR",
             "2026-11-24 07:00",
         ),
+        ("add go running every other morning", "FREQ=DAILY;INTERVAL=2", "2026-11-24 09:00"),
+        ("add backups every night at 2am", "FREQ=DAILY", "2026-11-24 02:00"),
+        ("add floss each and every day", "FREQ=DAILY", "2026-11-23 23:59"),
+        # 09:00 today is gone: the series starts next monday, not in two weeks
+        ("add sync every 2 weeks at 9am", "FREQ=WEEKLY;INTERVAL=2", "2026-11-30 09:00"),
         (
             "add quiz night monthly on the second wednesday",
             "FREQ=MONTHLY;BYDAY=2WE",
@@ -90,3 +95,9 @@ def test_a_later_day_of_the_month_joins_a_monthly_rule() -> None:
     )
     assert entities.recurrence == "FREQ=MONTHLY;BYMONTHDAY=3"
     assert _local(entities.remind_at) == "2026-12-03 09:00"
+
+
+def test_a_fortnightly_title_word_sets_the_interval_of_its_days() -> None:
+    entities = _parse("add fortnightly team lunch on thursdays")
+    assert entities.title == "fortnightly team lunch"
+    assert entities.recurrence == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"

@@ -32,6 +32,9 @@ def _local(moment: datetime | None) -> str | None:
         ("add stand-up call at 9 45 tomorrow", "stand-up call", "2026-11-24 09:45"),
         ("add post the parcel before 11 tomorrow", "post the parcel", "2026-11-24 11:00"),
         ("add turn the roast in quarter of an hour", "turn the roast", "2026-11-23 10:15"),
+        ("add call the supplier at 15h", "call the supplier", "2026-11-23 15:00"),
+        ("add visio call at 9h30 tomorrow", "visio call", "2026-11-24 09:30"),
+        ("add check on the bread in an hour or so", "check on the bread", "2026-11-23 11:00"),
     ],
 )
 def test_a_spoken_clock_time_is_the_due_time(text: str, title: str, due: str) -> None:
