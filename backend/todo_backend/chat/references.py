@@ -3,8 +3,9 @@
 A reference *names* a task when it equals its title, when its content words (stemmed:
 "booked the flights" ~ "book flights"; failing that, allowing a slip in long words:
 "groceris" ~ "groceries") and the title's are one within the other, covering at least half
-of it, or when it is a near-exact spelling of one whole title (`fuzz.ratio` >= `NAMED_SCORE`,
-clear margin).
+of it, or are all in that title and in no other ("the dentist thing" in "book a dentist
+appointment"), or when it is a near-exact spelling of one whole title (`fuzz.ratio` >=
+`NAMED_SCORE`, clear margin).
 Anything weaker is a set of candidates to choose from, never an action.
 """
 
@@ -32,9 +33,15 @@ _STOP_WORDS = frozenset(
      "please",
      # when it was done is no part of what ("called mum today", "finally did the taxes")
      "today", "yesterday", "tonight", "morning", "evening", "afternoon", "finally", "already",
-     "just", "now", "earlier"}
+     "just", "now", "earlier",
+     # nor is how it is said: "the laundry is done", "no need to call the plumber after all",
+     # "sorted the car insurance", "the dentist thing"
+     "is", "are", "was", "were", "be", "been", "no", "not", "need", "needs", "anymore",
+     "longer", "after", "all", "too", "also", "thing", "stuff", "one", "done", "finished",
+     "sorted", "handled", "completed"}
 )  # fmt: skip
-_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
+# "renewal", "payment" name what "renew", "pay" do
+_SUFFIXES = ("ing", "ied", "ies", "ment", "ed", "es", "al", "s")
 _IRREGULAR = {
     "bought": "buy", "paid": "pay", "went": "go", "sent": "send", "did": "do", "made": "make",
     "took": "take", "got": "get", "wrote": "write", "ran": "run", "gave": "give", "met": "meet",
@@ -94,15 +101,20 @@ def _within(small: frozenset[str], large: frozenset[str], *, typos: bool) -> boo
 
 def _names(reference: frozenset[str], title: frozenset[str], *, typos: bool = False) -> bool:
     """One side's words all in the other, covering at least half of it: "gym" names "go to the
-    gym", but "coffee" does not name "buy coffee beans" (that one is only a candidate)."""
+    gym"; "coffee" is too little of "buy coffee beans" (it names it only when no other title
+    has the word, see `resolve_reference`)."""
     if not reference or not title:
         return False
     small, large = sorted((reference, title), key=len)
     return _within(small, large, typos=typos) and len(small) * 2 >= len(large)
 
 
-def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
-    """One task when the reference clearly names it; otherwise the plausible candidates."""
+def resolve_reference(
+    reference: str, tasks: list[TaskPublic], *, possessed: bool = False
+) -> Resolution:
+    """One task when the reference clearly names it; otherwise the plausible candidates.
+    `possessed`: the message said it as something of the user's ("i finished my coffee"), which
+    is rarely a task named by one of its words ("buy coffee beans")."""
     wanted = _normalise(reference)
     exact = [task for task in tasks if _normalise(task.title) == wanted]
     if len(exact) == 1:
@@ -116,11 +128,11 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
         named = [task for task, title in titles if _names(words, title, typos=True)]
     # Every word of the reference in a title: "the email" is in "email the landlord" and in
     # "email sarah the photos" (which one?); "the recycling" only in "take out the recycling",
-    # and it is what that task is about (its head noun; "coffee" is not "buy coffee beans").
+    # "the dentist thing" only in "book a dentist appointment": that one.
     containing = [task for task, title in titles if words and words <= title]
     if len(containing) > 1 and {t.id for t in named} <= {t.id for t in containing}:
         named = containing
-    elif not named and len(containing) == 1 and _head(containing[0].title) in words:
+    elif not named and len(containing) == 1 and _keyword_of(wanted, containing[0], possessed):
         return Resolution(containing[0], [])
     if len(named) == 1:
         return Resolution(named[0], [])
@@ -149,21 +161,44 @@ def resolve_reference(reference: str, tasks: list[TaskPublic]) -> Resolution:
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
 
 
+def _keyword_of(reference: str, task: TaskPublic, possessed: bool) -> bool:
+    """Whether words found only in this task's title name it: "the dentist thing" names "book a
+    dentist appointment", "the vacuuming" (the doing of it) "vacuum the living room"; "my book"
+    is no "book flights" (the verb said as a noun), "my coffee" no "buy coffee beans"."""
+    words = re.findall(r"[\w']+", reference.casefold())
+    verb = _first_stem(task.title)
+    if any(_stem(w) != verb for w in words if w not in _STOP_WORDS):
+        return not possessed or _head(task.title) in content_words(reference)
+    return any(w.endswith("ing") for w in words)
+
+
 _PREPOSITIONS = frozenset(
     {"for", "to", "with", "about", "on", "at", "from", "in", "by", "before", "after", "of"}
 )
+_PARTICLES = frozenset({"out", "up", "off", "down", "away", "back", "over"})
 
 
 def _head(title: str) -> str | None:
     """The noun a task is about: the last word of its object ("take out the *recycling*",
-    "finish the *slides* for monday", "buy coffee *beans*"), never its verb."""
+    "take the *bins* out", "buy coffee *beans*"), never its verb."""
     words = re.findall(r"[\w']+", title.casefold())
     for at, word in enumerate(words[1:], 1):
         if word in _PREPOSITIONS:
             words = words[:at]
             break
-    content = [w for w in words[1:] if w not in _STOP_WORDS]
+    content = [w for w in words[1:] if w not in _STOP_WORDS and w not in _PARTICLES]
     return _stem(content[-1]) if content else None
+
+
+_POSSESSIVE = re.compile(r"\b(?:my|our)\s+(?P<word>[\w']+)", re.I)
+
+
+def possessed(reference: str, message: str) -> bool:
+    """ "i finished my coffee": the reference is said as the user's own thing."""
+    words = re.findall(r"[\w']+", reference.casefold())
+    return bool(words) and any(
+        m["word"].casefold() == words[0] for m in _POSSESSIVE.finditer(message)
+    )
 
 
 def search_terms(reference: str, *, most: int = 4) -> list[str]:

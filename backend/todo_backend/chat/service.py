@@ -32,6 +32,7 @@ from todo_backend.chat.references import (
     clock_in,
     pick_candidate,
     position,
+    possessed,
     report_in,
     reported_task,
     resolve_reference,
@@ -147,7 +148,7 @@ class ChatService:
                     done = await self._report(user_id, report, context)
                     if done is not None:
                         return done
-            return await self._dispatch(user_id, understood, context, now, tz)
+            return await self._dispatch(user_id, understood, context, now, tz, message)
         except (InvalidInputError, ValidationError) as error:
             # A message we understood but the task rules refuse: say so, change nothing.
             reason = _reason(error)
@@ -184,7 +185,7 @@ class ChatService:
 
     async def _dispatch(
         self, user_id: str, understood: NluResult, context: ConversationContext,
-        now: datetime, tz: ZoneInfo,
+        now: datetime, tz: ZoneInfo, message: str = "",
     ) -> Turn:  # fmt: skip
         intent, entities = understood.intent, understood.entities
         if intent is Intent.GREETING:
@@ -204,7 +205,7 @@ class ChatService:
         if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK) and entities.status_filter:
             return await self._bulk(user_id, intent, entities.status_filter, entities.list_tag)
 
-        target = await self._target(user_id, intent, entities, context, tz)
+        target = await self._target(user_id, intent, entities, context, tz, message)
         if isinstance(target, Turn):
             if intent is Intent.SET_REMINDER and entities.title and not target.pending:
                 return await self._add(user_id, entities, now, tz)  # "remind me about X": new X
@@ -244,7 +245,7 @@ class ChatService:
 
     async def _target(
         self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext,
-        tz: ZoneInfo,
+        tz: ZoneInfo, message: str = "",
     ) -> TaskPublic | Turn:  # fmt: skip
         status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
         action = ACTION_VERBS.get(intent, "use")
@@ -274,7 +275,7 @@ class ChatService:
                 if len(at_clock) == 1 and not clock[1]:
                     return at_clock[0]
                 tasks, named = at_clock, clock[1] or named
-            resolution = resolve_reference(named, tasks)
+            resolution = resolve_reference(named, tasks, possessed=possessed(named, message))
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
             if resolution.task:

@@ -1,0 +1,108 @@
+"""The conversation layer among distractors: a word only one title has names that task, the
+words of how a thing is said ("is finally done", "no need to ... after all") name nothing,
+and what is still too weak to act on asks. Real task service (SQLite), real model."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from tests.unit.backend.nlu.test_chat_service import Chat
+from todo_backend.chat.references import possessed, resolve_reference
+from todo_backend.db import create_engine
+from todo_backend.migrate import upgrade_to_head
+from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.tasks.service import TaskService
+
+ERRANDS = ("renew the car insurance", "book a dentist appointment", "buy milk", "go to the gym",
+           "do the laundry", "wash the dishes", "call the plumber", "take the bins out",
+           "vacuum the living room", "buy coffee beans", "book flights to rome")  # fmt: skip
+
+
+@pytest.fixture
+async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)
+    engine = create_engine(url)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        chat = Chat(TaskService(session), pipeline)
+        for title in ERRANDS:
+            await chat.create(title)
+        yield chat
+    await engine.dispose()
+
+
+async def _completed(chat: Chat) -> list[str]:
+    return sorted(title for title, task in (await chat.all()).items() if task.completed)
+
+
+@dataclass(frozen=True)
+class _Task:
+    id: str
+    title: str
+
+
+def _tasks(*titles: str) -> list[_Task]:
+    return [_Task(str(number), title) for number, title in enumerate(titles)]
+
+
+@pytest.mark.parametrize(
+    ("reference", "title"),
+    [("dentist thing", "book a dentist appointment"), ("the netflix one", "cancel netflix"),
+     ("bins", "take the bins out"), ("the vacuuming", "vacuum the living room"),
+     ("passport renewal", "renew passport")],
+)  # fmt: skip
+def test_words_only_one_title_has_name_that_task(reference: str, title: str) -> None:
+    tasks = _tasks("buy milk", "book a dentist appointment", "cancel netflix", "take the bins out",
+                   "vacuum the living room", "renew passport", "call the plumber")  # fmt: skip
+    found = resolve_reference(reference, tasks)  # type: ignore[arg-type]
+    assert found.task is not None and found.task.title == title
+
+
+@pytest.mark.parametrize(
+    ("message", "reference"), [("i finished my coffee", "coffee"), ("i finished my book", "book")]
+)
+def test_a_thing_of_ones_own_is_no_task_named_by_one_of_its_words(
+    message: str, reference: str
+) -> None:
+    tasks = _tasks("buy coffee beans", "book flights to rome", "call mum")
+    assert possessed(reference, message)
+    found = resolve_reference(reference, tasks, possessed=True)  # type: ignore[arg-type]
+    assert found.task is None
+
+
+def test_a_word_in_two_titles_still_asks() -> None:
+    tasks = _tasks("clean the fridge", "clean the windows", "buy milk")
+    found = resolve_reference("the cleaning", tasks)  # type: ignore[arg-type]
+    assert found.task is None
+    assert [t.title for t in found.candidates][:2] == ["clean the fridge", "clean the windows"]
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [("the dentist thing is done", "book a dentist appointment"),
+     ("ok so the laundry is finally done", "do the laundry"),
+     ("no need to call the plumber after all", "call the plumber"),
+     ("finally sorted the car insurance", "renew the car insurance"),
+     ("done wiht the bins", "take the bins out")],
+)  # fmt: skip
+async def test_a_completion_among_distractors_acts_on_the_task_it_names(
+    chat: Chat, message: str, title: str
+) -> None:
+    await chat.say(message)
+    assert await _completed(chat) == [title]
+
+
+async def test_an_update_by_a_word_only_one_title_has_changes_that_task(chat: Chat) -> None:
+    await chat.say("push the dentist to saturday")
+    tasks = await chat.all()
+    assert tasks["book a dentist appointment"].due_at is not None
+    assert all(task.due_at is None for title, task in tasks.items() if "dentist" not in title)
+
+
+async def test_my_coffee_finished_completes_no_coffee_task(chat: Chat) -> None:
+    await chat.say("i finished my coffee")
+    assert await _completed(chat) == []
