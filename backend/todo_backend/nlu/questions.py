@@ -32,7 +32,8 @@ _POLITE = re.compile(
     rf"|do\s+you\s+mind|(?:can|could|may)\s+(?:i|we)\s+(?:get|have|add|set|put|make|create)"
     rf"|(?:is|would|will)\s+it\s+be\s+possible\s+to|is\s+it\s+possible\s+(?:for\s+you\s+)?to"
     rf"|(?:is\s+there\s+)?any\s+chance\s+(?:you\s+)?(?:could|can)|(?:would|could)\s+you\s+be\s+able\s+to"
-    rf"|(?:do\s+you\s+think|i\s+was\s+wondering\s+if|i\s+wonder\s+if)\s+(?:you|u)\s+(?:could|can|would)"
+    rf"|(?:do\s+you\s+think|i\s+was\s+wondering|i\s+wonder)\s+(?:if|whether)\s+(?:you|u)"
+    rf"\s+(?:could|can|would)"
     rf"|(?:can|could|shall)\s+we|(?:could|can|may)\s+i\s+(?:get|have))"
     rf"\s+(?:please\s+|pls\s+|plz\s+|kindly\s+|just\s+|quickly\s+|maybe\s+|also\s+)*"
     rf"(?:(?:{COMMAND_VERBS})\w*|me\s+a\s+reminder|a\s+reminder|an?\s+(?:task|todo|item))\b",
@@ -266,16 +267,24 @@ _THE_CHAT = re.compile(
 )
 # Another product, device or place the question is about ("tag someone in a facebook post",
 # "the due date on my library books", "a to do list in notion").
-_ELSEWHERE = re.compile(
-    r"\b(?:facebook|instagram|insta|twitter|tiktok|whatsapp|snapchat|linkedin|slack|zoom|teams"
+_OTHER_PRODUCTS = (
+    r"facebook|instagram|insta|twitter|tiktok|whatsapp|snapchat|linkedin|slack|zoom|teams"
     r"|outlook|gmail|google|excel|word|docs|sheets|notion|trello|asana|evernote|todoist|jira"
-    r"|spotify|netflix|amazon|ebay|etsy|airbnb|iphone|ipad|android|windows|mac|macbook|linux|git"
-    r"|github|alexa|siri|chrome|safari|firefox|phone|laptop|computer|pc|router|printer|tv|car|bank"
-    r"|(?:apple|smart)\s*watch|my\s+watch|fitbit|garmin|kindle|echo|google\s+home|tablet|galaxy|pixel"
-    r"|library|wishlist|cart|browser|post|playlist|calendar|email|inbox|account|website|app\s+store"
-    r"|life|work\s+life|kids?|exam|essay|homework|taxes|marathon|job|career|relationship)\b",
+    r"|scrum|agile|kanban|spotify|netflix|amazon|ebay|etsy|airbnb|iphone|ipad|android|windows|mac"
+    r"|macbook|linux|git|github|alexa|siri|chrome|safari|firefox|(?:apple|smart)\s*watch|fitbit"
+    r"|garmin|kindle|google\s+home|playlists?|(?:reminders?|to-?do|task|calendar)\s+apps?"
+)
+_ELSEWHERE = re.compile(
+    rf"\b(?:{_OTHER_PRODUCTS}"
+    r"|phone|laptop|computer|pc|router|printer|tv|car|bank|my\s+watch|echo|tablet|galaxy|pixel"
+    r"|library|wishlist|cart|browser|post|calendar|email|inbox|account|website|app\s+store"
+    r"|life|work\s+life|kids?|exam|essay|homework|taxes|marathon|job|career|relationship"
+    # words and advice, not using the chat: "how do you spell reminder", "… at work"
+    r"|spell|spelling|pronounce|synonyms?|translate|mean|meaning|define|definition|at\s+work"
+    r"|when\s+(?:my|the)\s+(?!(?:task|reminder|todo|to-do|item|list|due)s?\b)\w+)\b",
     re.I,
 )
+_IN_ANOTHER_PRODUCT = re.compile(rf"\b(?:{_OTHER_PRODUCTS})\b", re.I)
 # A question about the chat may name the chat as the place: "… on my phone with this app".
 _HERE = re.compile(
     r"\b(?:(?:this|the|your)\s+(?:app|bot|chat|assistant)|with\s+(?:you|u)|here|in\s+this)\b", re.I
@@ -309,7 +318,7 @@ def help_is_about_the_chat(message: Message) -> bool:
 _STATEMENT = re.compile(
     r"^(?:i|we|he|she|they|it|everything|nothing|everyone|work|life|today|tomorrow|this\s+week"
     r"|(?:my|our|his|her|the)\s+(?:[\w'-]+\s+){0,3}?)"
-    r"\s*(?P<verb>am|'m|is|are|was|were|have|has|had|'ve|'s|got|get|do|did|don't|didn't|can't|always"
+    r"\s*(?:(?:already|just|finally|totally|actually)\s+)?(?P<verb>am|'m|is|are|was|were|have|has|had|'ve|'s|got|get|do|did|don't|didn't|can't|always"
     r"|never|just|really|so|feel|felt|think|love|hate|want|wants|need|needs|keep|keeps|make|makes"
     r"|say|says|said|told|asked|went|wish|hope|forgot|finished|thinks|seems|looks|\w+ed)\b",
     re.I,
@@ -331,17 +340,23 @@ _NOT_MY_TASKS = re.compile(
     r"|\bdue\s+(?:on|at|for|in)\s+(?:a|an|my|the)\s+(?!(?:list|to-?do|agenda|plate|weekend|week|month|day"
     r"|year|next|coming|first|last|\d|end\s+of\s+(?:the\s+)?(?:week|month|day|year)\b))"
     r"|\b(?:the|a|an)\s+(?:[\w'-]+\s+)?(?:agenda|list|checklist|schedule|plan|to\s+do\s+list)\s+(?:for|of)"
-    r"\s+(?!(?:today|tonight|tomorrow|this|next|the\s+(?:week|weekend|day|month)|monday|tuesday"
+    r"\s+(?!(?:(?:today|tonight|tomorrow)(?!'s)|this|next\s+(?:week|weekend|month|few|couple|\w+day)"
+    r"|the\s+(?:week|weekend|day|month)|monday|tuesday"
     r"|wednesday|thursday|friday|saturday|sunday|me|my|everything|all|what|tasks|things|stuff|todos"
     r"|to-dos|reminders|pending|overdue|completed|open|unfinished)\b)"
     r"|^(?:what|whats|what's)\s+(?:is|'s)?\s*(?:an?|the\s+meaning\s+of)\s+\w"
     r"|\b(?:are|were|did|do|will)\s+(?:you|u)\b(?!\s+(?:show|list|tell|read|give|see|know|have\s+on))"
-    r"|\bshould\s+(?:i|we)\s+(?!(?:do|work|tackle|start|focus|finish|prioriti[sz]e|get|handle|knock"
+    r"|\bshould\s+(?:i|we)\s+(?!(?:do|work|tackle|start|focus|finish|prioriti[sz]e"
+    r"|get(?!\s+(?:my|him|her|them|me|us|a|an|some)\b)|handle|knock"
     r"|begin|look|be\s+doing|pick|deal)\b)\w|^(?:who|whom|whose|why)\b|\bdifference\s+between\b"
     r"|\bthe\s+best\s+(?:[\w'-]+\s+){0,3}?(?:apps?|way|tool|method|system)\b"
     # a job's duties, or anyone's: "the main tasks of a project manager", "what's due when you
     # rent a car"
     r"|\b(?:tasks?|duties|responsibilities|chores)\s+(?:of|for)\s+(?:a|an)\s"
+    # advice on what any list holds, and words: "what goes on a wedding registry list", "what
+    # does due diligence mean"
+    r"|\b(?:goes|go|belongs?|be|put)\s+(?:on|in)\s+an?\s+(?:[\w'-]+\s+){0,3}?(?:list|checklist)\b"
+    r"|\bwhat\s+does\s+.+\s+mean\b|\bmeaning\s+of\b|\bdefin(?:e|ition)\b"
     r"|\b(?:when|if)\s+(?:you|u|one)\s+(?!(?:can|could|have\s+time|get\s+a\s+(?:chance|sec|moment"
     r"|minute))\b)\w",
     re.I,
@@ -358,7 +373,9 @@ _FINISHED_WORDS = re.compile(
 _THE_WORLD = re.compile(
     r"\b(?:tv|radio|netflix|news|cinema|movies?|menu|weather|forecast|sales?|restaurants?|bars?"
     r"|hotels?|flights?|trains?|bus|package|parcel|order|delivery|shipment|bank|account|insurance"
-    r"|prescription|summit|election|stock|market|game|match|gym|concert|amazon|ebay)\b"
+    r"|prescription|summit|election|stock|market|game|match|gym|concert|amazon|ebay|payments?"
+    r"|transactions|purchases|subscriptions|photos|pictures|emails|messages|texts|contacts|files"
+    r"|phone|keys|wallet|glasses|steps|calories)\b"
     r"|\bthe\s+date\b|\btime\s+is\s+it\b|\bwhat\s+day\s+is\b",
     re.I,
 )
@@ -387,7 +404,9 @@ def list_is_about_my_tasks(message: Message) -> bool:
         return False
     if _ON_MY_LIST.search(text):  # "what do i need to get from the pharmacy list"
         return True
-    if _NOT_MY_TASKS.search(text):
+    if _NOT_MY_TASKS.search(text) or (
+        _IN_ANOTHER_PRODUCT.search(text) and not _HERE.search(text)
+    ):  # "list my spotify playlists", "what does high priority mean in jira"
         return False
     if _PAST.search(text) and not _FINISHED_WORDS.search(text):
         return False

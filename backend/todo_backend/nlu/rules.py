@@ -68,6 +68,7 @@ _DEVICES = (
     r"lights?|lamps?|thermostat|heat(?:ing|er)?|ac|a/c|air\s+con\w*|fan|temperature|volume|oven"
     r"|(?:oven|kitchen|egg)\s+timer|tv|television|radio|music|songs?|speakers?|vacuum|roomba|blinds"
     r"|curtains|sprinklers?|alarm\s+system|garage(?:\s+door)?|front\s+door|back\s+door|heat"
+    r"|dishwasher|washing\s+machine|washer|dryer|tumble\s+dryer|kettle|coffee\s+machine"
 )
 # Work in the world only someone else could do: "could you hire a cleaner", "can u find a plumber"
 _WORLD_VERBS = (
@@ -97,7 +98,7 @@ _AGENT_ACTION = re.compile(
     r"|urgent|sometime|this\s+(?:week|weekend|morning|afternoon|evening|month)|back|before|after"
     r"|when)\b))\S"
     r"|^(?:turn|switch|set|dim|brighten|raise|lower|start|stop|pause|resume|lock|unlock|open|close"
-    r"|shut|mute|unmute|preheat|arm|disarm)\s+(?:on\s+|off\s+|up\s+|down\s+)?(?:the\s+|my\s+"
+    r"|shut|mute|unmute|preheat|arm|disarm|run)\s+(?:on\s+|off\s+|up\s+|down\s+)?(?:the\s+|my\s+"
     rf"|all\s+(?:the\s+)?)?(?:[\w'-]+\s+){{0,2}}?(?:{_DEVICES})\b"
     # the phone's or the tracker's own job: "snooze my alarm", "count my steps today"
     r"|^(?:snooze|dismiss|silence)\s+(?:my|the|this|that)\s+(?:[\w'-]+\s+)?(?:alarm|timer|phone"
@@ -520,7 +521,7 @@ _RULES: list[Rule] = [
             r"|messages|trash|recycle\s+bin)(?:\s+(?:from|on|in|off)\s+(?:my|the)\s+[\w'-]+"
             r"|\s+(?:from|for|of)\s+(?:the\s+)?(?:last|past)\s+(?:\d+\s+|few\s+)?\w+)?\s*[.!?]*$"
             # an edit of a photo, a text or a recipe: "remove the red eye from this photo"
-            r"|^(?:delete|remove|erase|wipe|cut|crop|clear|take)\s+.+\s+(?:from|off|out\s+of|in)\s+"
+            r"|^(?:delete|remove|erase|wipe|cut|crop|clear|take)\s+.+\s+(?:from|off|out\s+of|in|of)\s+"
             r"(?:this|that|my|the|these)\s+(?:[\w'-]+\s+)?(?:photo|picture|pic|selfie|image|video|clip"
             r"|document|doc|file|email|message|recipe|sentence|paragraph|text|essay|song|track"
             r"|spreadsheet|slide|presentation|post|story|contract|cv|resume|letter|draft|page)s?\b",
@@ -1029,7 +1030,8 @@ _CORRECTION_WORDS = re.compile(
 # The day itself is the subject: "tomorrow is my birthday", "monday was a nightmare"
 DAY_AS_SUBJECT = re.compile(
     r"^(?:today|tonight|tomorrow|yesterday|this\s+\w+|next\s+\w+|(?:mon|tues|wednes|thurs|fri"
-    r"|satur|sun)day)(?:'s|\s+(?:is|was|will\s+be|feels|looks|seems|has\s+been))\b",
+    r"|satur|sun)day)(?:'s|\s+(?:is|was|will\s+be|feels|looks|seems|has\s+been|(?:is\s+)?(?:going\s+to"
+    r"|gonna)\s+be))\b",
     _I,
 )
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
