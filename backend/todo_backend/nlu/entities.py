@@ -90,10 +90,11 @@ _LIST_SUFFIX = re.compile(
 # "please you add eggs", "please to add bread", "alexa, add garlic": words before the verb
 _STRAY_LEAD = re.compile(
     r"^(?:(?:\.{2,}|…)\s*(?=\w)"
-    r"|(?:(?:you|u)\s+(?:can|could|should|may)|i\s+(?:want|wanna|would\s+like)|please\s+to|you|u|to)"
+    r"|(?:(?:you|u)\s+(?:can|could|should|may)|i\s+(?:want|wanna|would\s+like)|please\s+to|you|u|to|just)"
     r"\s+(?=(?:add|put|insert|include|write|jot|delete|remove|mark|cancel|check|tick"
     r"|cross|complete|change|move)\b)|(?:adding|putting)\s+(?=\w)"
-    r"|like\s+(?=(?:\d|a|an|some|two|three|four|five|six|ten|a\s+few|maybe)\b)"
+    r"|like\s+(?=(?:\d|a|an|some|two|three|four|five|six|ten|a\s+few|maybe)\b)|like\s*,\s*(?=\w)"
+    r"|(?:basically|honestly|literally|seriously)\s+(?=\w)"
     r"|(?:hey\s+|ok\s+|okay\s+)?(?:alexa|siri|google|cortana|bixby|olly|bot|chatbot|assistant)"
     r"[\s,!.:-]+(?=(?:add|put|insert|include|write|jot|remove|delete|take|cross|mark|check|tick"
     r"|remind|set|create|make|new)\b))",
@@ -166,7 +167,7 @@ _ADD_VERB = re.compile(r"(?:add|put|stick|throw|pop|include|jot|write\s+down|new
 # A remark before the command: "we're out of salt, add salt …", "ugh, i keep forgetting, add …"
 _REMARK = re.compile(
     r"(?:i|we|i'm|we're|im|i've|we've|it's|its|there's|so|ok|okay|oh|ugh|hmm|just|btw|also|also,"
-    r"|argh|damn|dang|shoot|oops|looks\s+like|seems)\b",
+    r"|argh|damn|dang|shoot|oops|looks\s+like|seems|my|our|the|this|that|he|she|they)\b",
     _I,
 )
 _CLAUSE_BREAK = re.compile(
@@ -188,7 +189,7 @@ _UPDATE_LEAD = re.compile(
     r"|lower|raise|increase|decrease|reduce|boost|drop"
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
     r"|moving|pushing|rescheduling|postponing|shifting|changing|moved|pushed|changed|rescheduled"
-    r"|postponed|shifted|flag|mv"
+    r"|postponed|shifted|flag|mv|downgrade|upgrade|escalate|demote|promote|re-?prioriti[sz]e"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
@@ -375,7 +376,7 @@ Mode = Literal["add", "reminder"]
 
 def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entities:
     """The details a new or changed task can carry (all but its title and reference)."""
-    recurrence = find_recurrence(utterance)
+    recurrence = find_recurrence(utterance, now=now)
     remind_before = extract_remind_before(utterance)
     cue = take_reminder_cue(utterance) if mode == "add" else None
     matches = find_temporal(utterance, now=now)
@@ -390,9 +391,13 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
         details = replace(details, time_only=True)
     if mode == "reminder":
         remind_at = _resolve(when, recurrence, now=now, default_time=REMINDER_DEFAULT_TIME)
+        if recurrence is not None:  # "until christmas": the COUNT from the first occurrence
+            details = replace(details, recurrence=recurrence.bounded(remind_at))
         return replace(details, remind_at=remind_at)
     due_when, remind_when = _split_reminder(matches, cue)
     due_at = _resolve(due_when, recurrence, now=now, default_time=DUE_DEFAULT_TIME)
+    if recurrence is not None:
+        details = replace(details, recurrence=recurrence.bounded(due_at))
     remind_at = None
     if remind_when is not None:
         if remind_when.date_part is None and due_at is not None and remind_when.time_part:
@@ -714,6 +719,9 @@ def _consume_lead(utterance: Utterance, *patterns: re.Pattern[str]) -> None:
     utterance.consume(0, len(masked) - len(stripped))
 
 
+_NEEDS_TO = re.compile(r"\b(?:needs?|has|have|ought|wants?|got|going|is|are)$", _I)
+
+
 def _rename(text: str) -> tuple[str, str] | None:
     """(the words naming the task, its new title) of "rename X to Y", "call it Y", …"""
     should = _SHOULD_SAY.match(text)
@@ -726,7 +734,7 @@ def _rename(text: str) -> tuple[str, str] | None:
         ref = _TITLE_FIX.sub("", strip_lead(pre)) if pre else "it"
         return ref, re.sub(r",?\s+(?:not|instead\s+of)\s+.+$", "", should["new"], flags=_I)
     rename = _CALL_IT.match(text) or _RENAME.match(text)
-    if rename is None:
+    if rename is None or _NEEDS_TO.search(rename["ref"]):  # "call the bank needs to be urgent"
         return None
     return rename["ref"], rename["new"]
 

@@ -11,32 +11,47 @@ _I = re.I
 # --- priority -------------------------------------------------------------------------------
 # "…, make it high priority", "…, this is urgent": the whole clause says the priority.
 _CLAUSE = (
-    r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set)\s+it\s+|\b(?:this|that|it)(?:\s+one)?(?:\s+is|'s|s)\s+"
-    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|very|super|not)\s+)?))?"
+    r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set|flag|label)\s+(?:it|this|that)\s+"
+    r"|\bflag\s+(?=as\b)|\b(?:this|that|it)(?:\s+one)?(?:\s+is|'s|s)\s+(?:(?:getting|becoming)\s+)?"
+    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|very|v|super|not|a\s+bit|a\s+little"
+    r"|somewhat|slightly)\s+)?))?"
+)
+
+# "not a big deal if it slips", "not urgent tho", "kind of urgent now": the rest of the message
+# still says how much it matters
+_CONDITION = r"(?:\s+if\s+(?:it|this|that|i|we|you)\b[^,.;!?]*(?=[\s.!]*$))"
+_AFTERTHOUGHT = (
+    r"(?:\s*,?\s*\b(?:tho|though|tbh|honestly|lol|haha|i\s+guess|i\s+think|imo|now|for\s+now)"
+    r"(?=[\s.!]*$))"
 )
 
 _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "low",
         re.compile(
-            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+the)?"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+(?:the|its|their|this|that))?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
-            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|no\s+urgency|not\s+urgent\s+at\s+all"
-            r"|importance\s*(?::|=|is)?\s*low"
+            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|not\s+urgent\s+at\s+all"
+            r"|importance\s*(?::|=|is)?\s*low|low\s+urgency|less\s+of\s+a\s+priority"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
+            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:can|could|should|may|might)\s+be\s+low(?=[\s.!]*$)|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
             r"|particularly\s+|terribly\s+|all\s+that\s+)?"
             r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more|at\s+all))?|less\s+(?:urgent|important)"
-            r"|no\s+(?:hurry|rush)\s+(?:at\s+all|whatsoever)|not\s+(?:a\s+)?(?:big|huge|top|major|real)\s+priority"
-            r"|not\s+(?:much\s+of\s+)?a\s+priority|no\s+hurry|(?:it\s+)?can\s+wait|low\s+importance|some\s*day|low\s+prio(?:rity)?"
-            r"|no\s+rush|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
+            r"|(?:no|zero)\s+(?:(?:real|huge|big|great|massive|major|particular)\s+)?(?:hurry|rush|urgency)"
+            r"(?:\s+(?:at\s+all|whatsoever)|\s+(?:on|for|with)(?=\s+(?!now\b)\w))?"
+            r"|not\s+(?:a\s+)?(?:big|huge|top|major|real)\s+priority"
+            r"|not\s+(?:much\s+of\s+)?a\s+priority|(?:(?:it|this|that)(?:\s+one)?\s+)?can\s+(?:(?:definitely"
+            r"|totally|easily|probably|def|surely|certainly|safely|always|prob)\s+)?wait|low\s+importance"
+            r"|some\s*day|low\s+prio(?:rity)?|some\s*time(?=[\s,.!]*$)|nbd|whenevs"
+            r"|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
             r"|nothing\s+(?:urgent|important|pressing|serious)|no\s+(?:big\s+deal|biggie|pressure)"
             r"|not\s+(?:a\s+)?(?:big\s+deal|pressing|time[\s-]+sensitive|high\s+priority)"
-            r"|low[\s-]?key|(?:it\s+)?can\s+be\s+done\s+later|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
+            r"|low[\s-]?key(?:\s+prio(?:rity)?)?|(?:it\s+)?can\s+be\s+done\s+(?:later|whenever|any\s*time|some\s*time)|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
             r"|when(?:ever)?\s+(?:i|you|u)\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|moment|minute|sec"
             r"|second|time)"
             r"|whenever(?:\s+(?:i|you|u)\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
-            r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?",
+            r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?"
+            rf"{_CONDITION}?{_AFTERTHOUGHT}?",
             _I,
         ),
     ),
@@ -52,20 +67,26 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         "high",
         re.compile(
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely|quite"
-            r"|pretty|fairly|rather|so|kinda|incredibly|highly)\s+)*"
-            r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+the)?\s+priority"
+            r"|pretty|fairly|rather|so|kinda|incredibly|highly|v|bit|little|somewhat|slightly|duper|mega"
+            r"|totally|absolutely|seriously|more)\s+)*"
+            r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+(?:the|its|their|this"
+            r"|that))?\s+priority"
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
             r"|priority\s*(?::|=|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important(?:\s+to\s+(?:me|us))?|critical"
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
+            r"|(?:of\s+)?(?:the\s+)?(?:utmost|great|huge|critical|top)\s+importance|high\s+urgency"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
             r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))high(?=\s*\)?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
-            r"|needs?\s+(?:to\s+be\s+)?(?:doing|done|handling|handled)\s+(?:asap|urgently|immediately"
+            r"|(?:needs?|has\s+to|have\s+to)\s+(?:to\s+)?(?:be\s+|get\s+)?(?:doing|done|handling|handled|happen"
+            r"|sorted|sorting|seen\s+to)\s+(?:asap|urgently|immediately"
             r"|right\s+away)|right\s+now(?=\s*[.!]*\s*$)|importance\s*(?::|=|is)?\s*high"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
             r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:number|no\.?)\s*(?:one|1)\s+priority"
-            r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$))\b"
-            r"|!{2,}|#\s*1\s+priority\b",
+            r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$)"
+            r"|(?:(?:this|that|it)(?:\s+one)?\s+)?(?:really\s+)?matters\s+(?:a\s+lot|so\s+much|a\s+great\s+deal"
+            r"|big\s+time)|(?:this|that|it)(?:\s+one)?\s+(?:really\s+)?matters(?=[\s.!]*$))\b"
+            rf"{_AFTERTHOUGHT}?|!{{2,}}|#\s*1\s+priority\b",
             _I,
         ),
     ),
@@ -123,6 +144,14 @@ _BUMP_UP = re.compile(
 )
 
 
+# "bump the gym down", "move it down the list", "knock X down a notch": lower
+_BUMP_DOWN = re.compile(
+    r"^\s*(?P<kw>bump|move|knock|push|drop)\s+\S.*?(?P<down>\s+down(?:\s+(?:a\s+(?:notch|peg|bit)"
+    r"|(?:the|my)\s+(?:to[\s-]?do\s+|priority\s+)?list))?)\s*[.!]*\s*$",
+    _I,
+)
+
+
 # "put X at the top of my list", "X, top of the list": where on the to-do list is a priority
 _LIST_RANK = re.compile(
     r"(?:\s*,\s*|\s+)(?:(?:and\s+)?(?:put|move|place|stick)\s+(?:it|this|that)\s+)?(?:(?:at|to|on)\s+)?"
@@ -140,6 +169,63 @@ def take_list_rank(utterance: Utterance) -> Priority | None:
     return "low" if match["end"].lower() == "bottom" else "high"
 
 
+# "from low to high": the level it is changed to, whichever the patterns would find first
+_FROM_TO = re.compile(
+    r"\bfrom\s+(?:low|medium|normal|mid|high|top|urgent)(?:\s+prio(?:rity)?)?\s+to\s+"
+    r"(?P<level>low|medium|normal|mid|high|top|urgent)(?:\s+prio(?:rity)?)?\b",
+    _I,
+)
+_LEVELS: dict[str, Priority] = {
+    "low": "low", "medium": "medium", "normal": "medium", "mid": "medium", "high": "high",
+    "top": "high", "urgent": "high",
+}  # fmt: skip
+# "book an urgent care appointment", "sort the important papers": a word of the task's name
+_ATTRIBUTIVE = re.compile(
+    r"(?P<det>(?:a|an)\s+)?(?:urgent|important|critical|crucial|vital|pressing|emergency"
+    r"|(?:high|top|low)[\s-]+priority)",
+    _I,
+)
+# "book urgent care", "update my emergency contact": names of things without an article
+_SERVICE_AFTER = re.compile(r"\s+(?:care|room|services?|contacts?|exits?|kit)\b", _I)
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:a|an|the|my|your|our|his|her|their|some|any|these|those)\s+$", _I
+)
+_NOUN_AFTER = re.compile(
+    r"\s+(?!(?:tasks?|todos?|to-dos?|items?|reminders?|things?|ones?|stuff|jobs?|errands?|matters?"
+    r"|priority|and|or|but|to|for|so|now|too|please|pls)\b)[a-z]",
+    _I,
+)
+_COMMAND_BEFORE = re.compile(
+    r"(?:^|\b(?:add|create|new|insert|enter|schedule|put|note|save|record|todo|please|pls|plz)"
+    r"|[:\-])\s*$",
+    _I,
+)
+# "turn the oven to low": a dial's setting, not the task's priority
+_DIAL = re.compile(r"\bturn(?:ed|ing|s)?\b", _I)
+
+
+def _names_a_thing(masked: str, match: re.Match[str]) -> bool:
+    """Whether the priority word is part of a name ("an urgent care appointment", "to low")."""
+    said = match.group().strip()
+    attributive = _ATTRIBUTIVE.fullmatch(said)
+    if attributive is not None:
+        if _SERVICE_AFTER.match(masked, match.end()):
+            return True
+        if attributive["det"]:
+            before = masked[: match.start()]
+        else:
+            determiner = _DETERMINER_BEFORE.search(masked[: match.start()])
+            if determiner is None:
+                return False
+            before = masked[: determiner.start()]
+        # "sort the important papers" names them; "(add) an important call" is the task itself
+        return bool(_NOUN_AFTER.match(masked, match.end())) and not _COMMAND_BEFORE.search(before)
+    words = said.lower().split()
+    if len(words) <= 2 and words[-1] in ("low", "high"):
+        return bool(_DIAL.search(masked[: match.start()]))
+    return False
+
+
 def extract_priority(utterance: Utterance) -> Priority | None:
     masked = utterance.masked
     bump = _BUMP_UP.match(masked)
@@ -147,17 +233,31 @@ def extract_priority(utterance: Utterance) -> Priority | None:
         utterance.consume(bump.start("kw"), bump.end("kw"))
         utterance.consume(bump.start("up"), bump.end())
         return "high"
+    lowered = _BUMP_DOWN.match(masked)
+    if lowered is not None:
+        utterance.consume(lowered.start("kw"), lowered.end("kw"))
+        utterance.consume(lowered.start("down"), lowered.end())
+        return "low"
+    changed = _FROM_TO.search(masked)
+    if changed is not None:
+        utterance.consume(changed.start(), changed.end())
+        return _LEVELS[changed["level"].lower()]
     for priority, pattern in _PRIORITY_PATTERNS:
-        match = pattern.search(masked)
+        match = _said(pattern, masked)
         if match is not None:
             utterance.consume(match.start(), match.end())
             # "at some point, no hurry": a second phrase saying the same goes too
             while (
-                again := pattern.search(utterance.masked)
+                again := _said(pattern, utterance.masked)
             ) is not None and again.end() > again.start():
                 utterance.consume(again.start(), again.end())
             return priority
     return None
+
+
+def _said(pattern: re.Pattern[str], masked: str) -> re.Match[str] | None:
+    """The first match of `pattern` that says a priority rather than naming a thing."""
+    return next((m for m in pattern.finditer(masked) if not _names_a_thing(masked, m)), None)
 
 
 def _split_tags(raw: str) -> list[str]:

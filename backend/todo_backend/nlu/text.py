@@ -1,9 +1,11 @@
 """Text helpers shared by the extractors: normalisation and span bookkeeping."""
 
+import functools
 import re
 import unicodedata
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_QUOTES.update({0x2013: "-", 0x2014: "-"})  # en and em dashes, as in "urgent - call the plumber"
 _SPACES = re.compile(r"\s+")
 # Stands for a consumed span in `Utterance.leftover`; a control character users cannot type.
 GAP = "\x1f"
@@ -70,16 +72,22 @@ class Utterance:
     def __init__(self, text: str) -> None:
         self.text = text
         self._taken = [False] * len(text)
+        # Read far more often than consumed (every date and time pattern reads it): rebuilt
+        # only after a `consume`.
+        self._masked: str | None = text
 
     @property
     def masked(self) -> str:
-        return "".join(
-            " " if taken else ch for ch, taken in zip(self.text, self._taken, strict=True)
-        )
+        if self._masked is None:
+            self._masked = "".join(
+                " " if taken else ch for ch, taken in zip(self.text, self._taken, strict=True)
+            )
+        return self._masked
 
     def consume(self, start: int, end: int) -> None:
         for i in range(max(start, 0), min(end, len(self.text))):
             self._taken[i] = True
+        self._masked = None
 
     def is_free(self, start: int, end: int) -> bool:
         return not any(self._taken[start:end])
@@ -167,9 +175,14 @@ SHORT_FORMS = {
 
 
 def _closest(word: str, vocabulary: tuple[str, ...]) -> str | None:
+    return _closest_lowered(word.lower(), vocabulary)
+
+
+# Every word of 4+ letters of every message is looked up; most are everyday words met again.
+@functools.lru_cache(maxsize=4096)
+def _closest_lowered(lowered: str, vocabulary: tuple[str, ...]) -> str | None:
     from rapidfuzz.distance import OSA
 
-    lowered = word.lower()
     if (
         len(lowered) < 4
         or lowered in _NOT_TYPOS
@@ -188,7 +201,11 @@ def _closest(word: str, vocabulary: tuple[str, ...]) -> str | None:
 
 
 def _swapped(word: str, vocabulary: tuple[str, ...]) -> str | None:
-    lowered = word.lower()
+    return _swapped_lowered(word.lower(), vocabulary)
+
+
+@functools.lru_cache(maxsize=4096)
+def _swapped_lowered(lowered: str, vocabulary: tuple[str, ...]) -> str | None:
     for candidate in vocabulary:
         if len(candidate) == len(lowered) and lowered != candidate:
             diffs = [i for i, (a, b) in enumerate(zip(lowered, candidate, strict=True)) if a != b]
