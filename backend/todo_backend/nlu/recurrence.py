@@ -162,7 +162,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
             rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?{_ordinal('md2')}\b(?!\s+{_WD}\b)"
             rf"|\b(?:on\s+)?the\s+{_ordinal('md3')}\s+(?:monthly|(?:every|each)\s+month)\b"
-            rf"|\b(?:at\s+|on\s+)?the\s+(?P<eom>end)\s+of\s+(?:every|each)\s+month\b",
+            rf"|\b(?:at\s+|on\s+)?the\s+(?P<eom>end)\s+of\s+(?:every|each)\s+month\b"
+            # "rent due every 1st": a bare day of the month (not "every 2nd day/saturday")
+            rf"|\b(?:every|each)\s+(?:the\s+)?(?P<md4>\d{{1,2}}(?:st|nd|rd|th))\b"
+            rf"(?!\s+(?:{_WD}|day|week|wk|month|year|yr|hour|hr|minute|min|time|of|and|&)\w*)",
             re.I,
         ),
     ),
@@ -182,8 +185,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekdays",
         re.compile(
-            r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|weekday\s+mornings|work\s?days)\b"
-            r"|\b(?:every|each)\s+(?:week\s?day|work\s?day)\b"
+            r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|wkdays|weekday\s+mornings|work\s?days)\b"
+            r"|\b(?:every|each)\s+(?:week\s?day|wkday|work\s?day)\b"
             r"|\b(?:(?:every|each|on)\s+)?(?:monday|mon)\s*(?:to|through|thru|till|until|-)\s*(?:friday|fri)\b",
             re.I,
         ),
@@ -212,6 +215,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"weekend\b|\bon\s+(?P<other2>alternate)\s+weekends\b",
             re.I,
         ),
+    ),
+    (
+        "half_hour",
+        re.compile(rf"\b{_EVERY}\s+half(?:\s+an|-an)?[\s-]+hour\b", re.I),
     ),
     (
         "interval",
@@ -293,6 +300,8 @@ _FOR_COUNT = re.compile(
     re.I,
 )
 _DAYS_PER = {"day": 1, "week": 7}
+# "on tuesdays every week": the week said again
+_WEEK_AGAIN = re.compile(r"\s*,?\s*(?:(?:every|each)\s+(?:single\s+)?week|weekly)\b", re.I)
 _BASIS = re.compile(
     r"\s+basis\b|\s*,?\s+(?:from\s+now\s+on|from\s+here\s+on(?:\s+out)?|going\s+forward|onwards)\b",
     re.I,
@@ -501,6 +510,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4", "d5", "d6") if groups[k]))
         month = _MONTHS[month_name.lower()[:3]]
         return Recurrence(_rule("YEARLY", extra=f"BYMONTH={month};BYMONTHDAY={day}"))
+    if kind == "half_hour":
+        return Recurrence(_rule("MINUTELY", interval=30))
     if kind == "weekdays":
         return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[:5]))
     if kind == "weekends":
@@ -592,6 +603,9 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
         if day is not None and 1 <= int(day["md"]) <= 31:
             recurrence = Recurrence(f"{recurrence.rule};BYMONTHDAY={int(day['md'])}")
             utterance.consume(day.start(), day.end())
+    again = _WEEK_AGAIN.match(masked, end)
+    if again is not None and recurrence.rule.startswith("FREQ=WEEKLY;BYDAY="):
+        end = again.end()
     # "on a weekly basis", "repeat every monday: …", "a recurring task to …": schedule words
     basis = _BASIS.match(masked, end)
     if basis is not None:

@@ -65,6 +65,9 @@ def _local(moment: datetime | None) -> str | None:
         ("add go running every other morning", "FREQ=DAILY;INTERVAL=2", "2026-11-24 09:00"),
         ("add backups every night at 2am", "FREQ=DAILY", "2026-11-24 02:00"),
         ("add floss each and every day", "FREQ=DAILY", "2026-11-23 23:59"),
+        ("add gym every wkday at 6pm", f"FREQ=WEEKLY;BYDAY={WEEKDAYS}", "2026-11-23 18:00"),
+        ("add pay the loan every 5th", "FREQ=MONTHLY;BYMONTHDAY=5", "2026-12-05 23:59"),
+        ("add refresh the dashboard every half an hour", "FREQ=MINUTELY;INTERVAL=30", None),
         # 09:00 today is gone: the series starts next monday, not in two weeks
         ("add sync every 2 weeks at 9am", "FREQ=WEEKLY;INTERVAL=2", "2026-11-30 09:00"),
         (
@@ -101,3 +104,15 @@ def test_a_fortnightly_title_word_sets_the_interval_of_its_days() -> None:
     entities = _parse("add fortnightly team lunch on thursdays")
     assert entities.title == "fortnightly team lunch"
     assert entities.recurrence == "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH"
+
+
+def test_the_week_said_again_after_the_days_is_no_title() -> None:
+    entities = _parse("add choir on wednesdays every week")
+    assert entities.title == "choir"
+    assert entities.recurrence == "FREQ=WEEKLY;BYDAY=WE"
+
+
+@pytest.mark.parametrize("text", ["add visit every 2nd saturday", "add water every 2nd day"])
+def test_every_second_day_or_weekday_is_no_day_of_the_month(text: str) -> None:
+    rule = _parse(text).recurrence
+    assert rule is not None and "BYMONTHDAY" not in rule
