@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from todo_backend.nlu.dates import find_temporal
 from todo_backend.nlu.intents import Intent
+from todo_backend.nlu.recurrence import find_recurrence
 from todo_backend.nlu.text import Message, Utterance
 
 _I = re.I
@@ -1003,15 +1004,29 @@ def strip_fillers(text: str) -> str:
     return text
 
 
+_FOLLOW_UP_WORDS = re.compile(
+    r"\b(?:and|also|too|as\s+well|then|please|pls|plz|thanks|thx|instead|rather)\b", _I
+)
+
+
 def _only_when(text: str) -> bool:
-    """ "actually, friday at 3pm": nothing but a date or time (a follow-up changing a task)."""
+    """ "actually, friday at 3pm", "and every day please": nothing but when it is or how often
+    it repeats (a follow-up changing a task)."""
     utterance = Utterance(text)
+    repeats = find_recurrence(utterance)
     found = find_temporal(utterance, now=datetime.now(ZoneInfo("UTC")), resolve=False)
-    return bool(found) and not re.sub(r"[\W_]+", "", utterance.leftover())
+    leftover = _FOLLOW_UP_WORDS.sub("", utterance.leftover())
+    return bool(found or repeats) and not re.sub(r"[\W_]+", "", leftover)
 
 
+# "friday at 3pm", "every monday" alone: the model cannot know it follows a task, so the rule
+# decides; with no task in the conversation the chat asks which one and changes nothing.
 DATE_ONLY_FOLLOW_UP = Rule(
-    Intent.UPDATE_TASK, strong=False, name="date_only_follow_up", pattern=re.compile("")
+    Intent.UPDATE_TASK,
+    strong=True,
+    name="date_only_follow_up",
+    decisive=True,
+    pattern=re.compile(""),
 )
 # "actually, friday at 3pm", "no wait, saturday", "thursday instead": a correction, said so
 DATE_CORRECTION = Rule(

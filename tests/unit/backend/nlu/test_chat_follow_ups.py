@@ -1,0 +1,71 @@
+"""A follow-up that only says when or how often ("friday at 3pm", "and every day please")
+changes the task just added; with no task in the conversation it changes nothing. A real task
+service (SQLite) and the real model, as in `test_chat_service.py`."""
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy.ext.asyncio import async_sessionmaker
+
+from tests.unit.backend.nlu.test_chat_service import Chat
+from todo_backend.db import create_engine
+from todo_backend.migrate import upgrade_to_head
+from todo_backend.nlu.intents import Intent
+from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.nlu.rules import match_rules
+from todo_backend.tasks.service import TaskService
+
+
+@pytest.fixture
+async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
+    await asyncio.to_thread(upgrade_to_head, url)
+    engine = create_engine(url)
+    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
+        yield Chat(TaskService(session), pipeline)
+    await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "message", ["and every day please", "actually every two weeks", "weekly", "friday at 3pm"]
+)
+def test_only_when_or_how_often_is_a_follow_up(message: str) -> None:
+    rule = match_rules(message)
+    assert rule is not None
+    assert rule.intent is Intent.UPDATE_TASK
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "recurrence"),
+    [
+        ("and every day please", "FREQ=DAILY"),
+        ("actually every two weeks", "FREQ=WEEKLY;INTERVAL=2"),
+        ("every monday", "FREQ=WEEKLY;BYDAY=MO"),
+    ],
+)
+async def test_how_often_after_an_add_makes_that_task_repeat(
+    chat: Chat, follow_up: str, recurrence: str
+) -> None:
+    await chat.say("add water the ferns")
+    reply = await chat.say(follow_up)
+    assert reply.intent == "update_task"
+    assert (await chat.all())["water the ferns"].recurrence == recurrence
+
+
+async def test_a_time_after_an_add_moves_that_task(chat: Chat) -> None:
+    await chat.say("add water the ferns", timezone="Europe/Berlin")
+    await chat.say("friday at 3pm", timezone="Europe/Berlin")
+    due = (await chat.all())["water the ferns"].due_at
+    assert due is not None
+    local = due.astimezone(ZoneInfo("Europe/Berlin"))
+    assert (local.isoweekday(), local.hour, local.minute) == (5, 15, 0)
+
+
+async def test_a_follow_up_with_no_task_in_the_conversation_changes_nothing(chat: Chat) -> None:
+    await chat.create("call the bank")
+    before = await chat.all()
+    await chat.say("every day")
+    assert await chat.all() == before
