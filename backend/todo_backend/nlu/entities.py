@@ -414,18 +414,22 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
 
 _REMINDER_LEAD = re.compile(
     r"^(?:(?:please\s+)?(?:remind|alert|notify|ping|nudge|warn|tell)(?:\s+(?:me|us))?"
-    r"|(?:set|create|add|make|schedule|put\s+in|i\s+(?:want|need|would\s+like|'d\s+like)|give\s+me"
+    r"|(?:set|create|add|make|schedule|put\s+in|put|stick|attach|i\s+(?:want|need|would\s+like"
+    r"|'d\s+like)|give\s+me"
     r"|get\s+me|i\s+want|(?:can|could|may)\s+i\s+(?:get|have))\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an|the)?\s*(?:new\s+)?"
-    r"(?:reminder|alarm|alert|notification)(?:\s+for\s+(?:me|us)(?=\s+to\b))?"
+    r"(?:reminder|alarm|alert|notification)(?:\s+for\s+(?:me|us)(?=\s+to\b)|\s+in(?=\s+for\b))?"
     r"|(?:new\s+)?reminder\s*:?|(?:don'?t|do\s+not)\s+let\s+me\s+forget)\b\s*",
     _I,
 )
 _REMINDER_NEW = re.compile(
-    r"^(?:(?:(?:for\s+)?(?:me|us)\s+)?(?:to|2)|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
+    r"^(?:(?:(?:for\s+)?(?:me|us)\s+)?(?:to|2)(?!\s+(?:it|that|this|them)\b)"
+    r"|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
     r"|i\s+(?:need|have)\s+to)\s+",
     _I,
 )
-_REMINDER_EXISTING = re.compile(r"^(?:about|of|for|regarding|on|re:?)\s+", _I)
+_REMINDER_EXISTING = re.compile(
+    r"^(?:about|of|for|regarding|on|re:?|to(?=\s+(?:it|that|this|them)\b))\s+", _I
+)
 
 
 def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:

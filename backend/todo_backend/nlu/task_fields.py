@@ -31,6 +31,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         re.compile(
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+(?:the|its|their|this|that))?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
+            r"|(?:(?<=\bit\s)|(?<=\bthat\s)|(?<=\bthis\s))low(?=\s*$)"
             r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|not\s+urgent\s+at\s+all"
             r"|importance\s*(?::|=|is)?\s*low|low\s+urgency|less\s+of\s+a\s+priority"
             r"|(?:low|lowest|bottom|least)[\s-]+priority"
@@ -77,6 +78,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
             r"|(?:of\s+)?(?:the\s+)?(?:utmost|great|huge|critical|top)\s+importance|high\s+urgency"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
+            r"|(?:(?<=\bit\s)|(?<=\bthat\s)|(?<=\bthis\s))high(?=\s*$)"
             r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))high(?=\s*\)?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
             r"|(?:needs?|has\s+to|have\s+to)\s+(?:to\s+)?(?:be\s+|get\s+)?(?:doing|done|handling|handled|happen"
             r"|sorted|sorting|seen\s+to)\s+(?:asap|urgently|immediately"

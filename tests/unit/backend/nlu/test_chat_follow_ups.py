@@ -69,3 +69,22 @@ async def test_a_follow_up_with_no_task_in_the_conversation_changes_nothing(chat
     before = await chat.all()
     await chat.say("every day")
     assert await chat.all() == before
+
+
+async def test_a_reminder_put_on_it_goes_on_the_task_just_added(chat: Chat) -> None:
+    await chat.say("add water the ferns")
+    await chat.say("put a reminder on it for tomorrow 9am")
+    tasks = await chat.all()
+    assert list(tasks) == ["water the ferns"]
+    assert tasks["water the ferns"].remind_at is not None
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "priority"), [("actually make it low", "low"), ("make that high", "high")]
+)
+async def test_a_bare_priority_level_after_an_add_sets_it(
+    chat: Chat, follow_up: str, priority: str
+) -> None:
+    await chat.say("add water the ferns")
+    await chat.say(follow_up)
+    assert (await chat.all())["water the ferns"].priority == priority
