@@ -161,6 +161,61 @@ def resolve_reference(
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
 
 
+_CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s(?:and|&|\+|plus|as\s+well\s+as)\s)\s*", re.I)
+
+
+def each_named(
+    reference: str, tasks: list[TaskPublic], *, possessed: bool = False
+) -> list[TaskPublic]:
+    """ "laundry and dishes", "call the bank and call grandma": the tasks a compound reference
+    names, one per part, when every part names a different task and the whole is no title
+    ("buy salt and pepper" stays one task). Empty otherwise."""
+    parts = [part for part in _CONJUNCTION.split(reference) if part.strip()]
+    if len(parts) < 2 or any(_normalise(t.title) == _normalise(reference) for t in tasks):
+        return []
+    found = [resolve_reference(part, tasks, possessed=possessed).task for part in parts]
+    named = [task for task in found if task is not None]
+    if len(named) < len(parts) or len({task.id for task in named}) < len(named):
+        return []
+    return named
+
+
+# "drop the landlord email", "could you scratch the gym one": a removal said outright, whatever
+# the intent model made of it (never "drop off ...", "remove my ..." or "delete all ...")
+_REMOVAL = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|hey|hi|please|pls|plz|just|and|also|actually|oh|well|u|you\s+can"
+    r"|(?:can|could|would)\s+(?:you|u)(?:\s+please)?|i\s+was\s+wondering\s+if\s+(?:you|u)\s+could"
+    r"|(?:you|u)\s+can)[\s,]+)*"
+    r"(?P<verb>delete|remove|erase|drop|scratch|scrap|ditch|bin|trash|get\s+rid\s+of)\s+"
+    r"(?!(?:off|out|in|by|my|our|all|every|everything|it|that|this|them)\b)(?P<ref>[^,;?]+?)"
+    r"(?:\s+(?:off|from)\s+(?:my|the)\s+(?:list|to-?do\s+list|tasks?|todos?))?"
+    r"(?:[\s,]+(?:please|pls|plz|thanks|thx|ty))?[\s.!]*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Removal:
+    verb: str  # stemmed: "remov", "drop"
+    reference: str  # "the landlord email"
+
+
+def removal_in(message: str) -> Removal | None:
+    """What a message says outright to remove ("drop the landlord email"); None for anything
+    else."""
+    match = _REMOVAL.match(message.strip())
+    return Removal(_stem(match["verb"].split()[0].casefold()), match["ref"]) if match else None
+
+
+def removal_target(removal: Removal, tasks: list[TaskPublic]) -> TaskPublic | None:
+    """The task an outright removal names clearly; never one whose own verb is the removal's
+    ("remove the stain" is that chore, not the task "remove stain from the rug")."""
+    task = resolve_reference(removal.reference, tasks).task
+    if task is None or _first_stem(task.title) == removal.verb:
+        return None
+    return task
+
+
 def _keyword_of(reference: str, task: TaskPublic, possessed: bool) -> bool:
     """Whether words found only in this task's title name it: "the dentist thing" names "book a
     dentist appointment", "the vacuuming" (the doing of it) "vacuum the living room"; "my book"
@@ -367,6 +422,24 @@ def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
     words = content_words(report.reference)
     named = [t for t in same_verb if _names(words, content_words(t.title), typos=True)]
     return Resolution(named[0], []) if len(named) == 1 else Resolution(None, named)
+
+
+def each_reported(report: Report, tasks: list[TaskPublic]) -> list[TaskPublic]:
+    """ "walked the dog and mowed the lawn", "bought milk and stamps": the task each part
+    reports (a part without its own verb shares the first one's), when every part names a
+    different one. Empty otherwise."""
+    parts = [part for part in _CONJUNCTION.split(report.reference) if part.strip()]
+    if len(parts) < 2:
+        return []
+    found = []
+    for part in parts:
+        own = report_in(part)
+        said = own if own is not None and own.reference != "it" else Report(report.verb, part)
+        task = reported_task(said, tasks).task
+        if task is None or task in found:
+            return []
+        found.append(task)
+    return found
 
 
 def _first_stem(title: str) -> str | None:

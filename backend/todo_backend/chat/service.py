@@ -30,9 +30,13 @@ from todo_backend.chat.references import (
     PLURAL,
     Report,
     clock_in,
+    each_named,
+    each_reported,
     pick_candidate,
     position,
     possessed,
+    removal_in,
+    removal_target,
     report_in,
     reported_task,
     resolve_reference,
@@ -148,6 +152,10 @@ class ChatService:
                     done = await self._report(user_id, report, context)
                     if done is not None:
                         return done
+            if understood.intent is Intent.OUT_OF_SCOPE:
+                removed = await self._outright_removal(user_id, message)
+                if removed is not None:
+                    return removed
             return await self._dispatch(user_id, understood, context, now, tz, message)
         except (InvalidInputError, ValidationError) as error:
             # A message we understood but the task rules refuse: say so, change nothing.
@@ -212,6 +220,8 @@ class ChatService:
             if target.pending:
                 target.pending.entities = entities.as_json()
             return target
+        if isinstance(target, list):
+            return await self._apply_each(intent, target, entities, user_id, now, tz)
         return await self._apply(intent, target, entities, user_id, now, tz)
 
     async def _report(
@@ -229,6 +239,12 @@ class ChatService:
             status=StatusFilter.PENDING, limit=_RECENT, sort="created_at", order="desc"
         )
         tasks, _ = await self._tasks.list(user_id=user_id, query=page, count_total=False)
+        several = each_reported(report, tasks[::-1])
+        if several:
+            done = await self._apply_each(
+                intent, several, Entities(), user_id, datetime.now(UTC), ZoneInfo("UTC")
+            )
+            return replace(done, intent=intent)
         found = reported_task(report, tasks[::-1])
         if found.task is not None:
             return replace(await self._apply_done(user_id, found.task), intent=intent)
@@ -238,15 +254,30 @@ class ChatService:
         asked.intent = intent
         return asked
 
-    async def _apply_done(self, user_id: str, task: TaskPublic) -> Turn:
+    async def _outright_removal(self, user_id: str, message: str) -> Turn | None:
+        """ "drop the landlord email" deletes the task it clearly names, even when the intent
+        model read no command in it; anything less clear stays out of scope."""
+        removal = removal_in(message)
+        if removal is None:
+            return None
+        tasks = await self._candidates(user_id, removal.reference, StatusFilter.ALL, None)
+        task = removal_target(removal, tasks)
+        if task is None or possessed(removal.reference, message):
+            return None
+        intent = Intent.DELETE_TASK
+        return replace(await self._apply_done(user_id, task, intent), intent=intent)
+
+    async def _apply_done(
+        self, user_id: str, task: TaskPublic, intent: Intent = Intent.COMPLETE_TASK
+    ) -> Turn:
         return await self._apply(
-            Intent.COMPLETE_TASK, task, Entities(), user_id, datetime.now(UTC), ZoneInfo("UTC")
+            intent, task, Entities(), user_id, datetime.now(UTC), ZoneInfo("UTC")
         )
 
     async def _target(
         self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext,
         tz: ZoneInfo, message: str = "",
-    ) -> TaskPublic | Turn:  # fmt: skip
+    ) -> TaskPublic | list[TaskPublic] | Turn:  # fmt: skip
         status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
         action = ACTION_VERBS.get(intent, "use")
         shown = context.shown_task_ids or context.last_task_ids
@@ -275,7 +306,11 @@ class ChatService:
                 if len(at_clock) == 1 and not clock[1]:
                     return at_clock[0]
                 tasks, named = at_clock, clock[1] or named
-            resolution = resolve_reference(named, tasks, possessed=possessed(named, message))
+            owned = possessed(named, message)
+            several = each_named(named, tasks, possessed=owned) if entities.reference else []
+            if several:  # "done with laundry and dishes"
+                return several
+            resolution = resolve_reference(named, tasks, possessed=owned)
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
             if resolution.task:
@@ -356,6 +391,23 @@ class ChatService:
             return Turn(f'What should I change about "{task.title}"?', [task])
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
         return Turn(describe_update(task, updated, tz, now), [updated], change=_changed([task]))
+
+    async def _apply_each(
+        self, intent: Intent, tasks: list[TaskPublic], entities: Entities, user_id: str,
+        now: datetime, tz: ZoneInfo,
+    ) -> Turn:  # fmt: skip
+        """One request applied to each task it named; one undo puts them all back."""
+        turns = [await self._apply(intent, task, entities, user_id, now, tz) for task in tasks]
+        changes = [turn.change for turn in turns if turn.change is not None]
+        change = None
+        if changes:
+            kind = changes[0].kind
+            change = Change(kind=kind, tasks=[task for c in changes for task in c.tasks])
+        return Turn(
+            " ".join(turn.reply for turn in turns),
+            [task for turn in turns for task in turn.tasks],
+            change=change,
+        )
 
     async def _bulk(
         self, user_id: str, intent: Intent, status_filter: str, tag: str | None = None

@@ -106,3 +106,53 @@ async def test_an_update_by_a_word_only_one_title_has_changes_that_task(chat: Ch
 async def test_my_coffee_finished_completes_no_coffee_task(chat: Chat) -> None:
     await chat.say("i finished my coffee")
     assert await _completed(chat) == []
+
+
+@pytest.mark.parametrize(
+    ("message", "titles"),
+    [("done with laundry and dishes", ["do the laundry", "wash the dishes"]),
+     ("walked the dog and mowed the lawn", ["mow the lawn", "walk the dog"]),
+     ("bought milk and coffee beans", ["buy coffee beans", "buy milk"])],
+)  # fmt: skip
+async def test_a_compound_completion_completes_each_task_and_one_undo_reverts_all(
+    chat: Chat, message: str, titles: list[str]
+) -> None:
+    await chat.create("walk the dog")
+    await chat.create("mow the lawn")
+    await chat.say(message)
+    assert await _completed(chat) == titles
+    await chat.say("undo")
+    assert await _completed(chat) == []
+
+
+async def test_a_title_with_and_in_it_is_one_task(chat: Chat) -> None:
+    await chat.create("buy salt and pepper")
+    await chat.say("delete buy salt and pepper")
+    tasks = await chat.all()
+    assert "buy salt and pepper" not in tasks and len(tasks) == len(ERRANDS)
+
+
+@pytest.mark.parametrize(
+    ("message", "title"),
+    [("drop the dentist appointment", "book a dentist appointment"),
+     ("could you scratch the gym one", "go to the gym"),
+     ("get rid of the rome flights", "book flights to rome")],
+)  # fmt: skip
+async def test_a_removal_said_outright_deletes_the_task_it_names(
+    chat: Chat, message: str, title: str
+) -> None:
+    await chat.say(message)
+    tasks = await chat.all()
+    assert title not in tasks and len(tasks) == len(ERRANDS) - 1
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["drop off the milk at grandma's", "delete my gym account",
+     "remove the onions from the recipe", "delete all the photos on my phone"],
+)  # fmt: skip
+async def test_a_removal_of_something_else_deletes_nothing(chat: Chat, message: str) -> None:
+    await chat.create("remove stain from the rug")
+    before = await chat.all()
+    await chat.say(message)
+    assert await chat.all() == before
