@@ -13,7 +13,7 @@ _I = re.I
 _CLAUSE = (
     r"(?:(?:\band\s+|\bbut\s+)?(?:\b(?:make|mark|set|flag|label)\s+(?:it|this|that)\s+"
     r"|\bflag\s+(?=as\b)|\b(?:this|that|it)(?:\s+one)?(?:\s+is|'s|s)\s+(?:(?:getting|becoming)\s+)?"
-    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|very|v|super|not|a\s+bit|a\s+little"
+    r"(?:(?:pretty|quite|kinda|kind\s+of|fairly|rather|really|rly|very|v|super|not|a\s+bit|a\s+little"
     r"|somewhat|slightly)\s+)?))?"
 )
 
@@ -21,7 +21,8 @@ _CLAUSE = (
 # still says how much it matters
 _CONDITION = r"(?:\s+if\s+(?:it|this|that|i|we|you)\b[^,.;!?]*(?=[\s.!]*$))"
 _AFTERTHOUGHT = (
-    r"(?:\s*,?\s*\b(?:tho|though|tbh|honestly|lol|haha|i\s+guess|i\s+think|imo|now|for\s+now)"
+    r"(?:\s*,?\s*\b(?:tho|though|tbh|honestly|lol|haha|i\s+guess|i\s+think|imo|now|for\s+now|right\s+now"
+    r"|at\s+the\s+moment)"
     r"(?=[\s.!]*$))"
 )
 
@@ -29,13 +30,13 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
     (
         "low",
         re.compile(
-            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+(?:the|its|their|this|that))?"
+            rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it|very|super|really|rly|pretty|quite|fairly|rather|extremely)\s+)*\b(?:(?:lower|decrease|reduce|drop|downgrade)(?:\s+(?:the|its|their|this|that))?"
             r"\s+priority(?:\s+(?:of|on|for))?|deprioriti[sz]e|(?<=\bto\s)low(?=\s*$)"
             r"|(?:(?<=\bit\s)|(?<=\bthat\s)|(?<=\bthis\s))low(?=\s*$)"
-            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))low(?=\s*\)?[.!]*\s*$)|not\s+urgent\s+at\s+all"
+            r"|(?:(?<=[-:(\[,]\s)|(?<=[-:(\[,]))low(?=\s*[)\]]?[.!]*\s*$)|not\s+urgent\s+at\s+all"
             r"|importance\s*(?::|=|is)?\s*low|low\s+urgency|less\s+of\s+a\s+priority"
-            r"|(?:low|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?\s*(?:low|3|three)\b|p3|(?:can|could|should|may|might)\s+be\s+low(?=[\s.!]*$)|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
+            r"|(?:low|lo|lowest|bottom|least)[\s-]+priority"
+            r"|priority\s*(?::|=|-|is|to|of)?\s*(?:low|3|three)\b|p3|(?:can|could|should|may|might)\s+be\s+(?:a\s+)?low(?:er)?(?:\s+prio(?:rity)?)?(?=[\s.!]*$)|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
             r"|particularly\s+|terribly\s+|all\s+that\s+)?"
             r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more|at\s+all))?|less\s+(?:urgent|important)"
             r"|(?:no|zero)\s+(?:(?:real|huge|big|great|massive|major|particular)\s+)?(?:hurry|rush|urgency)"
@@ -45,7 +46,9 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|totally|easily|probably|def|surely|certainly|safely|always|prob)\s+)?wait|low\s+importance"
             r"|some\s*day|low\s+prio(?:rity)?|some\s*time(?=[\s,.!]*$)|nbd|whenevs"
             r"|low\s+prio|(?:at\s+)?some\s+point|eventually|low[\s-]+pri\b"
-            r"|nothing\s+(?:urgent|important|pressing|serious)|no\s+(?:big\s+deal|biggie|pressure)"
+            r"|nothing\s+(?:urgent|important|pressing|serious)|no\s+(?:big\s+deal|biggie|pressure|stress)"
+            r"|(?:at\s+)?some\s+stage|one\s+of\s+these\s+days|(?:not\s+(?:very\s+|that\s+|too\s+)?high|low)"
+            r"\s+on\s+(?:my|the)\s+(?:to[\s-]?do\s+)?list"
             r"|not\s+(?:a\s+)?(?:big\s+deal|pressing|time[\s-]+sensitive|high\s+priority)"
             r"|low[\s-]?key(?:\s+prio(?:rity)?)?|(?:it\s+)?can\s+be\s+done\s+(?:later|whenever|any\s*time|some\s*time)|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
             r"|when(?:ever)?\s+(?:i|you|u)\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|moment|minute|sec"
@@ -60,7 +63,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         "medium",
         re.compile(
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an)\s+)*\b(?:(?:medium|normal|mid|moderate|average)[\s-]+"
-            r"priority|priority\s*(?::|=|is|to|of)?\s*(?:medium|normal|2|two)\b|p2|medium)\b",
+            r"priority|priority\s*(?::|=|-|is|to|of)?\s*(?:medium|normal|2|two)\b|p2|medium)\b",
             _I,
         ),
     ),
@@ -68,24 +71,28 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
         "high",
         re.compile(
             rf"{_CLAUSE}(?:\b(?:to|as|with|at|of|a|an|it's|it\s+is|its|very|super|really|extremely|quite"
-            r"|pretty|fairly|rather|so|kinda|incredibly|highly|v|bit|little|somewhat|slightly|duper|mega"
+            r"|pretty|fairly|rather|so|kinda|incredibly|highly|v|rly|bit|little|somewhat|slightly|duper|mega"
             r"|totally|absolutely|seriously|more)\s+)*"
             r"\b(?:(?:raise|increase|boost|bump(?:\s+up)?|up|upgrade|escalate)(?:\s+(?:the|its|their|this"
             r"|that))?\s+priority"
             r"(?:\s+(?:of|on|for))?|prioriti[sz]e|(?:high|highest|top|max(?:imum)?|urgent)[\s-]+priority"
-            r"|priority\s*(?::|=|is|to|of)?"
+            r"|priority\s*(?::|=|-|is|to|of)?"
             r"\s*(?:high|top|1|one|urgent)\b|p1|urgent(?:ly)?|asap|a\.s\.a\.p\.?|important(?:\s+to\s+(?:me|us))?|critical"
             r"|high\s+prio|top\s+prio|prio\s+(?:high|1)|high\s+importance|immediately|right\s+away"
             r"|(?:of\s+)?(?:the\s+)?(?:utmost|great|huge|critical|top)\s+importance|high\s+urgency"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
             r"|(?:(?<=\bit\s)|(?<=\bthat\s)|(?<=\bthis\s))high(?=\s*$)"
-            r"|(?:(?<=[-:(,]\s)|(?<=[-:(,]))high(?=\s*\)?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
+            r"|(?:(?<=[-:(\[,]\s)|(?<=[-:(\[,]))high(?=\s*[)\]]?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
             r"|(?:needs?|has\s+to|have\s+to)\s+(?:to\s+)?(?:be\s+|get\s+)?(?:doing|done|handling|handled|happen"
             r"|sorted|sorting|seen\s+to)\s+(?:asap|urgently|immediately"
             r"|right\s+away)|right\s+now(?=\s*[.!]*\s*$)|importance\s*(?::|=|is)?\s*high"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
             r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:number|no\.?)\s*(?:one|1)\s+priority"
             r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$)"
+            r"|(?:need|want)\s+(?:this|it|that)\s+(?:done|sorted|handled|finished)\s+(?:asap|urgently|immediately"
+            r"|right\s+away|straight\s+away)|(?:high|top)\s+(?:up\s+)?on\s+(?:my|the)\s+(?:to[\s-]?do\s+)?list"
+            r"|must[\s-]do(?=[\s.!]*$)|time[\s-]+critical|straight\s+away|the\s+sooner\s+the\s+better"
+            r"|before\s+anything\s+else|(?:first|main|key|biggest)\s+priority|hight[\s-]+prio(?:rity)?"
             r"|(?:(?:this|that|it)(?:\s+one)?\s+)?(?:really\s+)?matters\s+(?:a\s+lot|so\s+much|a\s+great\s+deal"
             r"|big\s+time)|(?:this|that|it)(?:\s+one)?\s+(?:really\s+)?matters(?=[\s.!]*$))\b"
             rf"{_AFTERTHOUGHT}?|!{{2,}}|#\s*1\s+priority\b",
@@ -154,10 +161,13 @@ _BUMP_DOWN = re.compile(
 )
 
 
-# "put X at the top of my list", "X, top of the list": where on the to-do list is a priority
+# "put X at the top of my list", "X, top of the list", "it's high on my list": where on the
+# to-do list is a priority
 _LIST_RANK = re.compile(
     r"(?:\s*,\s*|\s+)(?:(?:and\s+)?(?:put|move|place|stick)\s+(?:it|this|that)\s+)?(?:(?:at|to|on)\s+)?"
-    r"(?:the\s+)?(?P<end>top|head|bottom)\s+of\s+(?:the|my|our)\s+(?:to[\s-]?do\s+)?list\b",
+    r"(?:the\s+)?(?P<end>top|head|bottom)\s+of\s+(?:the|my|our)\s+(?:to[\s-]?do\s+)?list\b"
+    r"|(?:\s*,\s*|\s+)(?:(?:it|this|that)(?:'s|\s+is)\s+|its\s+)?(?P<level>(?:not\s+(?:very\s+|that\s+"
+    r"|too\s+|super\s+)?)?(?:high|low))\s+(?:up\s+)?on\s+(?:the|my|our)\s+(?:to[\s-]?do\s+)?list\b",
     _I,
 )
 
@@ -168,7 +178,8 @@ def take_list_rank(utterance: Utterance) -> Priority | None:
     if match is None:
         return None
     utterance.consume(match.start(), match.end())
-    return "low" if match["end"].lower() == "bottom" else "high"
+    place = (match["end"] or match["level"]).lower()
+    return "low" if place in ("bottom", "low") or place.startswith("not") else "high"
 
 
 # "from low to high": the level it is changed to, whichever the patterns would find first

@@ -32,6 +32,17 @@ from todo_backend.nlu.pipeline import NluPipeline
         ("add renew the lease, has to happen asap", "renew the lease", "high"),
         ("add renew the lease and flag it urgent", "renew the lease", "high"),
         ("add renew the lease, it's getting urgent now", "renew the lease", "high"),
+        ("add renew the lease, its high on my list", "renew the lease", "high"),
+        ("add renew the lease, not high on my list", "renew the lease", "low"),
+        ("add renew the lease, no stress", "renew the lease", "low"),
+        ("add renew the lease one of these days", "renew the lease", "low"),
+        ("add renew the lease, not a big priority right now", "renew the lease", "low"),
+        ("add renew the lease priority - high", "renew the lease", "high"),
+        ("add renew the lease [high]", "renew the lease", "high"),
+        ("add renew the lease, need it done asap", "renew the lease", "high"),
+        ("add renew the lease, the sooner the better", "renew the lease", "high"),
+        ("add renew the lease hight priority", "renew the lease", "high"),
+        ("add renew the lease rly important", "renew the lease", "high"),
     ],
 )
 def test_a_priority_said_in_passing_is_read_and_leaves_the_title(
