@@ -43,6 +43,8 @@ from todo_backend.nlu.pipeline import NluPipeline
         ("add renew the lease, the sooner the better", "renew the lease", "high"),
         ("add renew the lease hight priority", "renew the lease", "high"),
         ("add renew the lease rly important", "renew the lease", "high"),
+        ("add super important that i renew the lease", "renew the lease", "high"),
+        ("it's urgent that we renew the lease", "renew the lease", "high"),
     ],
 )
 def test_a_priority_said_in_passing_is_read_and_leaves_the_title(
