@@ -85,6 +85,7 @@ _PARTS_OF_DAY = {
     "before work": time(8, 0),
 }
 _POD_ALIASES = {"eod": "end of day", "end of the day": "end of day", "cob": "close of business",
+                "close of play": "close of business",
                 "end of business": "close of business", "end of business day": "close of business",
                 "end of the business day": "close of business",
                 "end of work day": "close of business", "end of the work day": "close of business",
@@ -166,7 +167,15 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
     ),
     "clock_past": re.compile(
         rf"\b(?P<q>quarter|half|\d{{1,2}}|five|ten|twenty|twenty-five)\s+(?P<rel>past|after|to|before)\s+"
-        rf"(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?))?(?![\w:])",
+        rf"(?P<h>\d{{1,2}}|{_HOUR_WORDS})(?:\s*(?P<ampm>a\.?m\.?|p\.?m\.?"
+        # "quarter past seven in the evening"
+        r"|(?:in\s+the\s+)?(?:morning|afternoon|evening)|at\s+night|tonight))?(?![\w:])",
+        re.I,
+    ),
+    # "between 2 and 3", "between 10am and noon": the start of the window
+    "between": re.compile(
+        r"\bbetween\s+(?P<h>\d{1,2})(?::(?P<m>[0-5]\d))?\s*(?P<ampm>[ap]\.?m\.?)?\s*(?:and|&|-)\s*"
+        r"(?:\d{1,2}(?P<m2>:[0-5]\d)?\s*(?P<ampm2>[ap]\.?m\.?)?|(?P<noon>noon|midday))(?![\w:])",
         re.I,
     ),
     "clock24": re.compile(r"(?<![\w:.])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?:-?ish)?(?![\w:])"),
@@ -208,7 +217,7 @@ _TIME_PATTERNS: dict[str, re.Pattern[str]] = {
         r"\b(?P<pre>(?:in|during|on)\s+the\s+|this\s+|at\s+|by\s+|around\s+|in\s+)?"
         r"(?P<pod>morning|afternoon|evening|night|noon|midday|midnight|lunch\s?time)(?:s|-?ish)?\b"
         r"|\b(?P<pre2>at|by|around|before|after)\s+(?P<pod2>lunch)\b"
-        r"|\b(?P<pod4>end\s+of\s+(?:the\s+)?(?:business\s+|work\s+)?day|eod|cob|close\s+of\s+business"
+        r"|\b(?P<pod4>end\s+of\s+(?:the\s+)?(?:business\s+|work\s+)?day|eod|cob|close\s+of\s+(?:business|play)"
         r"|end\s+of\s+business|after\s+work|before\s+work|this\s+(?:aft|arvo))\b"
         r"|\b(?P<pod3>first\s+thing)(?:\s+in\s+the\s+morning)?\b"
         r"(?=\s+(?:in\s+the\s+morning|tomorrow|tmrw|today|on|next|this|monday|tuesday|wednesday"
@@ -534,10 +543,34 @@ def _clock_past(match: re.Match[str]) -> time | None:
     if match["rel"].lower() in ("to", "before"):
         hour, minutes = (hour - 1) or 12, 60 - minutes
     if match["ampm"]:
-        hour = hour % 12 + (12 if match["ampm"].lower().startswith("p") else 0)
+        marker = match["ampm"].lower()
+        pm = marker.startswith("p") or any(word in marker for word in _PM_WORDS[1:])
+        hour = hour % 12 + (12 if pm else 0)
     elif hour <= 6:
         hour += 12
     return time(hour, minutes)
+
+
+_WINDOW_DAY = re.compile(
+    rf"\s*,?\s*(?:tomorrow|tmrw|today|tonight|this|next|on|in\s+the|o'?clock|{_WEEKDAY}|sat|sun)\b",
+    re.I,
+)
+
+
+def _window_start(match: re.Match[str]) -> time | None:
+    """The start of "between 2 and 3": its own am/pm, else the end's, else a bare hour's.
+    Bare numbers are a time only before a day ("between 2 and 3 tomorrow"), not "between 1
+    and 5 chapters"."""
+    clock_like = match["ampm"] or match["ampm2"] or match["m"] or match["m2"] or match["noon"]
+    if not clock_like and not _WINDOW_DAY.match(match.string, match.end()):
+        return None
+    hour, minute = int(match["h"]), int(match["m"] or 0)
+    if not 1 <= hour <= 12:
+        return time(hour, minute) if hour <= 23 else None
+    marker = (match["ampm"] or match["ampm2"] or "").lower()
+    if marker:
+        return time(hour % 12 + (12 if marker.startswith("p") else 0), minute)
+    return time(hour + 12 if hour <= 6 else hour, minute)
 
 
 def _parse_time(kind: str, match: re.Match[str]) -> time | None:
@@ -548,6 +581,8 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
         return _PARTS_OF_DAY[_POD_ALIASES.get(pod.lower(), pod.lower())]
     if kind == "clock_past":
         return _clock_past(match)
+    if kind == "between":
+        return _window_start(match)
     if kind == "military":
         if match["h2"]:
             return time(int(match["h2"]), int(match["m2"] or 0))
@@ -582,8 +617,8 @@ def _guessed(kind: str, match: re.Match[str]) -> bool:
     """Whether the clock's am/pm is a guess a part of the day may overrule."""
     if kind in ("bare_hour", "half_hour"):
         return True
-    if kind == "clock_past":
-        return not match["ampm"]
+    if kind in ("clock_past", "between"):
+        return not (match["ampm"] or (kind == "between" and match["ampm2"]))
     # "3:15" (not "03:15" or "15:30")
     return (
         kind in ("clock24", "clock_dot")

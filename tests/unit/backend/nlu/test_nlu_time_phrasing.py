@@ -35,6 +35,14 @@ def _local(moment: datetime | None) -> str | None:
         ("add call the supplier at 15h", "call the supplier", "2026-11-23 15:00"),
         ("add visio call at 9h30 tomorrow", "visio call", "2026-11-24 09:30"),
         ("add check on the bread in an hour or so", "check on the bread", "2026-11-23 11:00"),
+        ("add ring nan at ten past six in the evening", "ring nan", "2026-11-23 18:10"),
+        ("add plumber visit between 2 and 4 tomorrow", "plumber visit", "2026-11-24 14:00"),
+        ("add parcel drop between 9am and noon friday", "parcel drop", "2026-11-27 09:00"),
+        (
+            "add hand in the essay by close of play thursday",
+            "hand in the essay",
+            "2026-11-26 17:00",
+        ),
     ],
 )
 def test_a_spoken_clock_time_is_the_due_time(text: str, title: str, due: str) -> None:
@@ -56,6 +64,7 @@ def test_half_an_hour_from_now_is_an_offset() -> None:
         "add pay 5.30 for the parking",
         "add split the 12.50 bill with sam",
         "add book a table at 8 20 people",
+        "add revise chapters between 3 and 6",
     ],
 )
 def test_halves_and_amounts_are_no_clock_time(text: str) -> None:
