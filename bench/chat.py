@@ -2,7 +2,8 @@
 
 Messages: the NLU development set (varied phrasing of every intent), with the backend's
 embedding cache off, so every turn pays for one encode. The floor is one ONNX encode of
-the same messages in a process of its own (bench/floors/encode.py).
+the same messages in a process of its own (bench/floors/encode.py); the same messages'
+parse alone (bench/parse.py, `chat.parse.one_user`) sits beside it.
 """
 
 import asyncio
@@ -25,6 +26,8 @@ from todo_common.auth import create_token
 
 TARGET_CPU_RATIO = 2.0
 SLO_P99_MS = 800
+P50_BAR_MS = 20.0
+BACKEND_RSS_BAR_MIB = 400.0
 
 
 def messages() -> list[str]:
@@ -36,11 +39,12 @@ def messages() -> list[str]:
     raise FileNotFoundError(f"no NLU data under {data}")
 
 
-def encode_floor(texts: list[str], tmp: Path) -> dict[str, Any]:
-    path = tmp / "floor-messages.json"
+def in_own_process(module: str, texts: list[str], tmp: Path) -> dict[str, Any]:
+    """`python -m module MESSAGES_JSON`'s JSON line: the messages alone in a fresh process."""
+    path = tmp / "chat-messages.json"
     path.write_text(json.dumps(texts))
     done = subprocess.run(
-        [sys.executable, "-m", "bench.floors.encode", str(path)],
+        [sys.executable, "-m", module, str(path)],
         cwd=REPO_ROOT,
         capture_output=True,
         text=True,
@@ -73,7 +77,8 @@ async def run(bench: Bench) -> list[Figure]:
                 started = time.perf_counter()
                 await turn(message)
                 alone.append(time.perf_counter() - started)
-        floor = encode_floor(sample, bench.tmp)
+        floor = in_own_process("bench.floors.encode", sample, bench.tmp)
+        parse = in_own_process("bench.parse", sample, bench.tmp)
         one_user = latency_figure(
             "chat.turn.one_user",
             summary_ms(alone),
@@ -91,8 +96,38 @@ async def run(bench: Bench) -> list[Figure]:
             TARGET_CPU_RATIO,
         )
         one_user.parameters["compared"] = "backend CPU ms per chat turn"
+        # Issue 12's bars for one user's turn, absolute: read them beside the floors' ratios.
+        backend_rss = one_user.rss_mib.get("backend")
+        one_user.parameters |= {
+            "p50_bar_ms": P50_BAR_MS,
+            "meets_p50_bar": one_user.p50 is not None and one_user.p50 <= P50_BAR_MS,
+            "p50_over_encode_floor_p50": (
+                round(one_user.p50 / floor["wall"]["p50_ms"], 2)
+                if one_user.p50 and floor["wall"]["p50_ms"]
+                else None
+            ),
+            "backend_rss_bar_mib": BACKEND_RSS_BAR_MIB,
+            "meets_backend_rss_bar": backend_rss is not None and backend_rss <= BACKEND_RSS_BAR_MIB,
+        }
+        parse_figure = latency_figure(
+            "chat.parse.one_user",
+            parse["wall"],
+            cpu_ms_per_op={"parse": parse["cpu_ms_per_parse"]},
+            rss_mib={"parse": parse["rss_mib"]},
+            parameters={
+                "parses": parse["parses"],
+                "encodes_per_parse": parse["encodes_per_parse"],
+                "encode_cache": 0,
+            },
+        )
+        parse_figure.against(
+            parse["cpu_ms_per_parse"],
+            Floor("floor.encode cpu_ms_per_encode", floor["cpu_ms_per_encode"]),
+        )
+        parse_figure.parameters["compared"] = "CPU ms per parse (NluPipeline.parse, own process)"
         figures += [
             one_user,
+            parse_figure,
             latency_figure(
                 "floor.encode",
                 floor["wall"],

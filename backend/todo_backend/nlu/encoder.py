@@ -114,13 +114,19 @@ def default_model_path() -> Path | None:
     return packaged
 
 
+# Embeddings kept however small the cache (0 included): the model's decision and the
+# out-of-scope gate read the same message's embedding, so with the cache off a message still
+# costs one encode, not two, while another message is encoded in between (two model workers).
+RECENT_EMBEDDINGS = 2
+
+
 class Encoder(ABC):
     """Thread-safe encoder with a small LRU cache of unit-length embeddings."""
 
     def __init__(self, *, fingerprint: str, cache_size: int = 1024) -> None:
         self.fingerprint = fingerprint
         self._cache: OrderedDict[str, Vector] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = max(cache_size, RECENT_EMBEDDINGS)
         # Hugging Face fast tokenizers raise "Already borrowed" when one instance is used from
         # two threads at once, and the chat layer calls us from a thread pool.
         self._lock = threading.Lock()

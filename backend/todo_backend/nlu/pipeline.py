@@ -4,6 +4,7 @@
 `await asyncio.to_thread(pipeline.parse, message, now=..., timezone=...)`.
 """
 
+import enum
 import os
 import re
 import threading
@@ -64,6 +65,16 @@ _ASKS_TO_UNDO = re.compile(
     re.I,
 )
 _NOT_COMMANDS = frozenset({Intent.GREETING, Intent.HELP, Intent.OUT_OF_SCOPE})
+
+
+class _NotMatched(enum.Enum):
+    """`classify` was given no rule match: the message's rules are yet to be read (a None
+    rule means they were, and none matches; reading them again costs a temporal scan)."""
+
+    TOKEN = enum.auto()
+
+
+NOT_MATCHED = _NotMatched.TOKEN
 
 
 # Model calls at once: one per core of the two the backend is sized for (ONNX Runtime runs
@@ -167,11 +178,14 @@ class NluPipeline:
     def encoder(self) -> Encoder | None:
         return self._classifier.encoder if self._classifier is not None else None
 
-    def classify(self, message: Message | str, rule: Rule | None = None) -> IntentDecision:
-        """The intent of `message`; `rule` is its rule match when the caller already has it."""
+    def classify(
+        self, message: Message | str, rule: Rule | _NotMatched | None = NOT_MATCHED
+    ) -> IntentDecision:
+        """The intent of `message`; `rule` is its rule match (None: no rule matches) when the
+        caller already has it."""
         if isinstance(message, str):
             message = Message(message)
-        if rule is None:
+        if isinstance(rule, _NotMatched):
             rule = match_rules(message)
         if not message.text:
             return self._fall_back(message, rule, reason="empty_message")
