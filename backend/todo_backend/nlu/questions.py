@@ -73,7 +73,7 @@ _LEAD = r"^(?:(?:please|pls|plz|ok|okay|now|just)\s+)*"
 _SUMS = frozenset(
     {"and", "to", "from", "by", "with", "plus", "minus", "times", "together", "up", "into", "+",
      "-", "x", "*", "/", "then", "divided", "multiplied", "of", "the", "numbers", "what", "is",
-     "equals"}
+     "equals", "for", "me", "us", "please", "pls"}
 )  # fmt: skip
 _SUM_VERB = re.compile(
     _LEAD + r"(?:add|sum|subtract|take|remove|deduct|multiply|divide|times|minus)\s+(?P<rest>.*)$",
@@ -110,7 +110,8 @@ _DO_IT_FOR_ME = re.compile(
     rf"|{_LEAD}(?:pay|book|order|buy|send|transfer|wire|reserve|play|call|ring|text|e-?mail)\b.*"
     r"\b(?:right\s+)?now(?:\s+(?:please|pls|plz))?[?!.\s]*$"
     # the phone's own alarm or timer: "set an alarm for 7 tomorrow on my phone"
-    r"|\b(?:alarm|timer)s?\b.*\bon\s+(?:my|the)\s+(?:phone|iphone|android|watch|alexa|echo|tablet|ipad)\b",
+    r"|\b(?:alarm|timer)s?\b.*\bon\s+(?:my|the)\s+(?:phone|iphone|android|watch|alexa|echo|tablet|ipad)\b"
+    r"|^(?:set|change|move|reset|snooze)\s+my\s+alarm\b",
     _I,
 )
 # Not a completion: "i missed my dentist appointment", "i skipped the gym"
@@ -131,7 +132,8 @@ _OPINION = re.compile(
 # News about the world or other people, not a to-do: "we land in rome at 7am tomorrow", "my
 # flight leaves at 6", "we have a meeting with the client tomorrow" ("we need to…" is one)
 _TELLS = re.compile(
-    r"^(?:we|they|he|she|it|(?:our|my|his|her|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:flight|train|bus"
+    r"^(?:we|they|he|she|it|flight|train|bus|plane|ferry|coach"
+    r"|(?:our|my|his|her|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:flight|train|bus"
     r"|plane|ferry|meeting|party|class|shop|store|trip|wedding|kids?|boss|team|parents|guests?|show"
     r"|game|concert|movie|appointment|landlord|mom|mum|dad|parents|sister|brother|wife|husband"
     r"|girlfriend|boyfriend|friends?|neighbou?rs?|in-laws|client|guests?|cousins?|family))"
@@ -139,7 +141,9 @@ _TELLS = re.compile(
     r"|had\s+to|must|should|gotta|got\s+to|want|wants|'ll\s+need|will\s+need|ought)\b)"
     r"(?:land|lands|landed|arrive|arrives|arrived|leave|leaves|left|depart|departs|departed|start"
     r"|starts|started|begin|begins|open|opens|opened|close|closes|closed|end|ends|have|has|had"
-    r"|launched|went|go|goes|are|is|were|was|'re|'s|will\s+be|'ll\s+be|\w+ed)\b",
+    r"|launched|went|go|goes|are|is|were|was|'re|'s|will\s+be|'ll\s+be|keeps|always|never|\w+ed)\b"
+    # the world's routine in the passive: "the bins get collected every tuesday here"
+    r"|^(?:the|our|my)\s+(?:[\w'-]+\s+){0,2}?(?:gets?|got)\s+\w+(?:ed|en)\b",
     _I,
 )
 # "change of plans, we're eating out tonight", "fyi: my flight lands at 6": news told as such

@@ -93,7 +93,8 @@ _UNTIL_THE_CONTENT = (
 )
 _AGENT_ACTION = re.compile(
     r"^(?:call|ring|phone|text|sms|e-?mail|message|msg|facetime|skype|whatsapp|dial|fax|dm"
-    r"|send\s+(?:(?:a|an|the|my)\s+)?(?:quick\s+)?(?:e-?mail|text|message|msg|whatsapp|sms|dm"
+    r"|send\s+(?:(?:a|an|the|my)\s+)?(?:(?:quick|short|slack|teams|whatsapp|signal|telegram"
+    r"|linkedin|facebook|instagram)\s+)?(?:e-?mail|text|message|msg|whatsapp|sms|dm"
     r"|note|reply|fax|voice\s+(?:note|message))\s+to)\s+"
     rf"(?!(?:it|that|this|them)\b)(?!{_UNTIL_THE_CONTENT}(?:{_DATED.pattern}|\b(?:later|soon|asap"
     r"|urgent|sometime|this\s+(?:week|weekend|morning|afternoon|evening|month)|back|before|after"
@@ -227,7 +228,8 @@ _ASKS = re.compile(
 )
 _NOT_A_TASK = (
     r"(?:i|you|he|she|we|they|everything|nothing|everyone|life|family|health|time|money|safety"
-    r"|education|love|sleep|what|why|how|when|where|who|which|is|are|do|does|can|should)"
+    r"|education|love|sleep|what|why|how|when|where|who|which|is|are|do|does|can|should|show|list"
+    r"|display)"
 )
 
 # "the gym is closed today", "my sister arrives on friday", "my boss called, the meeting is at
@@ -258,6 +260,11 @@ _ERRAND = (
     r"|replace|sort|update|review|back\s+up|visit|collect|drop\s+off|prepare|plan|organi[sz]e"
     r"|write|learn|practi[cs]e|study|iron|cook|bake|print|pack|defrost|descale|dust|polish)\s+"
     r"(?!(?:me|us|you|u|him|her|them|it|this|that)\b)"
+)
+# "set a high priority reminder", "make an urgent task": how much the new one matters
+_NEW_PRIORITY = (
+    r"(?:(?:(?:high|low|medium|normal|top)[\s-]+prio(?:rity)?|(?:very\s+|really\s+|super\s+)?"
+    r"(?:urgent|important))\s+)"
 )
 _ERRAND_PRIORITY = (
     r"asap|a\.s\.a\.p\.?|urgent(?:ly)?|(?:high|low|top|medium|normal)\s+prio(?:rity)?|important"
@@ -440,6 +447,7 @@ _RULES: list[Rule] = [
             r"(?:urgent|important|critical|(?:top|high|low)\s+prio(?:rity)?|a\s+(?:top\s+|high\s+)?priority)"
             r"(?:\s+(?:now|anymore|any\s+more|tbh|honestly|really|though|anyway|lol))*[\s!.]*$"
             rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+can\s+wait[\s!.]*$"
+            rf"|^(?!{_NOT_A_TASK}\b)\S.*\s+(?:can|could)\s+be\s+(?:a\s+)?low(?:er)?(?:\s+prio(?:rity)?)?[\s!.]*$"
             r"|^bump\s+up\b|^bump\s+\S.*\s+up(?:\s+(?:the|my)\s+list)?[\s!.]*$"
             # "make the gym task weekly", "make floss a daily habit", "X should repeat on mondays"
             r"|^make\s+(?:(?:it|that|this)\b.*|.*\b(?:task|todo|to-do|item|reminder|one))\s+"
@@ -504,15 +512,22 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:add|put|save|move)\s+.+\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:[\w'-]+\s+)?"
             r"(?:cart|basket|playlist|watchlist|watch\s+list|contacts|address\s+book|account|wallet"
-            r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album)"
+            r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album"
+            r"|(?:google|outlook|apple|icloud|work|shared)\s+calendar)"
             r"\s*[.!?]*$"
             # "add a filter to this selfie", "add 15 percent tip to the bill"
             r"|^add\s+.+\s+(?:to|into|onto)\s+(?:this|that)\s+(?!(?:list|task|todo|to-do|reminder|one"
             r"|week|weekend|month|year|morning|afternoon|evening)\b)[a-z]+\s*[.!?]*$"
-            r"|^add\s+.+\s+(?:to|into|onto)\s+(?:the|my|your)\s+(?:[\w'-]+\s+)?(?:bill|tab|total|soup"
+            r"|^add\s+.+\s+(?:to|into|onto)\s+(?:the|my|your|a|an)\s+(?:[\w'-]+\s+)?(?:bill|tab|total|soup"
             r"|sauce|stew|dough|batter|salad|smoothie|coffee|tea|drink|photo|picture|pic|selfie|video"
             r"|song|track|story|post)\s*[.!?]*$"
             r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b|^add\s+(?:a\s+)?(?:new\s+)?contact\b"
+            r"|^add\s+.+\s+as\s+(?:a|an|my)\s+(?:[\w'-]+\s+)?(?:contact|friend|driver|admin|member|user"
+            r"|collaborator|favou?rite)\b"
+            # another app's things: "schedule a tweet for 9am", "mark my calendar as busy"
+            r"|^schedule\s+(?:a|an|the|my)\s+(?:[\w'-]+\s+)?(?:tweet|post|email|e-mail|message|text|story"
+            r"|newsletter)\b|^mark\s+my\s+(?:calendar|status|inbox|emails?|messages?)\b"
+            r"|^(?:set|change|move|reset)\s+my\s+alarm\b"
             r"|^(?:schedule|book|order|call|get|request)\s+(?:an?\s+|my\s+)?(?:uber|lyft|taxi|cab)\b"
             # "delete the photos from my phone", "clear my notifications": the device's, not a task
             r"|^(?:delete|remove|clear|erase|wipe|rename|reset|uninstall|empty)\s+(?:all\s+)?(?:of\s+)?"
@@ -683,6 +698,18 @@ _RULES: list[Rule] = [
         pattern=_CALL_LATER,
     ),
     Rule(
+        Intent.ADD_TASK,
+        strong=True,
+        name="game_with_someone",
+        # "play tennis with mark on thursday": a plan with someone on a day, not music to play
+        applies=lambda text: _DATED.search(text) is not None and _TODO_FRAMING.search(text) is None,
+        pattern=re.compile(
+            r"^play\s+(?!(?:some|the|my|a|an|music|songs?|it|that|this|me|us|something)\b)[\w-]+"
+            r"(?:\s+[\w-]+)?\s+with\s+\w",
+            _I,
+        ),
+    ),
+    Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
         name="recall_request",
@@ -724,11 +751,11 @@ _RULES: list[Rule] = [
             r"^(?:remind\s+(?:me|us|to)\b|set\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an)\s+"
             # "set a weekly reminder", "set up a recurring alarm"
             r"(?:(?:daily|nightly|weekly|monthly|yearly|annual|recurring|repeating|quick)\s+)?"
-            r"(?:reminder|alarm|alert)"
+            rf"{_NEW_PRIORITY}?(?:reminder|alarm|alert)"
             r"|(?:i\s+(?:want|need|would\s+like|'d\s+like)|can\s+i\s+(?:get|have)|give\s+me|get\s+me)\s+"
             r"(?:a|an)\s+(?:reminder|alarm)\b|(?:create|add"
             r"|make|schedule|give\s+me)\s+(?:a|an)\s+(?:new\s+)?(?:(?:daily|nightly|weekly|monthly|yearly"
-            r"|recurring|repeating)\s+)?(?:reminder|alarm|alert)\b(?!\s+task)"
+            rf"|recurring|repeating)\s+)?{_NEW_PRIORITY}?(?:reminder|alarm|alert)\b(?!\s+task)"
             r"|new\s+reminder|reminder\s*(?::|to|for|about)|(?:alert|notify|ping|nudge|buzz|warn)\s+me"
             r"|don'?t\s+let\s+me\s+forget\s+to\s+.*\b(?:at|in|on|tomorrow|tonight)\b)",
             _I,
@@ -744,7 +771,9 @@ _RULES: list[Rule] = [
             # "drop paint the spare room to low priority": a change of priority, not a delete
             r"|^(?:drop|knock|bring|move|push|bump|turn|switch)\b.*\bto\s+(?:a\s+)?(?:low|lower|high"
             r"|higher|medium|normal|top)\s+priority\b"
-            r"|^(?:mark|set|make|change|update|flag)\b(?:(?!\b(?:as\s+)?(?:done|complete|completed"
+            r"|^(?:mark|set|make|change|update|flag)\b"
+            r"(?!\s+(?:up\s+)?(?:a|an|me\s+an?)\s+(?:new\s+)?(?:\S+[\s-]+){0,3}?(?:reminder|alarm|alert|task|todo"
+            r"|to-do)\b)(?:(?!\b(?:as\s+)?(?:done|complete|completed"
             r"|finished)\b).)*\b(?:priority|urgent|important)\b",
             _I,
         ),
@@ -818,7 +847,7 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:add|create|new\s+(?:task|todo|to-do|item)|jot\s+down|note\s+down|write\s+down"
             r"|note\s+to\s+self|put\b.+\b(?:on|in|to)\s+my\s+(?:list|tasks|todo)"
-            r"|make\s+a\s+(?:new\s+)?(?:task|todo|note))\b"
+            rf"|make\s+an?\s+(?:new\s+)?{_NEW_PRIORITY}?(?:task|todo|note))\b"
             r"|^(?:todo|to-do|task|reminder|note|(?:this\s+is\s+|it'?s\s+)?(?:super\s+|very\s+|really\s+)?"
             r"(?:urgent|important|critical)"
             r"|asap|p[123]|not\s+urgent|no\s+rush|(?:high|low|medium|top)[\s-]+prio(?:rity)?)"
@@ -988,7 +1017,7 @@ _RULES: list[Rule] = [
             # "pay the fine needs to be high priority", "X is urgent now": a change, not a new task
             rf"^(?!.*\b(?:is|are|isn'?t|aren'?t|needs?\s+to\s+be|should\s+be|must\s+be|has\s+to\s+be"
             rf"|now|anymore)\b)(?:(?:please|pls|ok|okay|so)[\s,]+)?(?:"
-            rf"(?:(?:high|top|low|medium)\s+priority|urgent|important)[\s:,-]+{_ERRAND}\S.*"
+            rf"(?:(?:high|top|low|medium)\s+priority|urgent|important|p[123])[\s:,-]+{_ERRAND}\S.*"
             rf"|{_ERRAND}\S.*?(?:\s*[,(-]\s*|\s+)(?:{_ERRAND_PRIORITY}|{_ERRAND_SCHEDULE})\)?[\s!.]*$)",
             _I,
         ),
@@ -1044,9 +1073,9 @@ _CORRECTION_WORDS = re.compile(
 )
 # The day itself is the subject: "tomorrow is my birthday", "monday was a nightmare"
 DAY_AS_SUBJECT = re.compile(
-    r"^(?:today|tonight|tomorrow|yesterday|this\s+\w+|next\s+\w+|(?:mon|tues|wednes|thurs|fri"
-    r"|satur|sun)day)(?:'s|\s+(?:is|was|will\s+be|feels|looks|seems|has\s+been|(?:is\s+)?(?:going\s+to"
-    r"|gonna)\s+be))\b",
+    r"^(?:(?:today|tonight|tomorrow|yesterday|this\s+\w+|next\s+\w+|(?:every\s+)?(?:mon|tues"
+    r"|wednes|thurs|fri|satur|sun)day)(?:'s|\s+(?:is|was|will\s+be|feels|looks|seems|has\s+been"
+    r"|(?:is\s+)?(?:going\s+to|gonna)\s+be))|(?:mon|tues|wednes|thurs|fri|satur|sun)days\s+are)\b",
     _I,
 )
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
@@ -1058,7 +1087,9 @@ _NARRATION = re.compile(
     r"(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|a\s+bit\s+|pretty\s+)*"
     r"(?:tired|exhausted|bored|sleepy|hungry|sick|ill|stressed|sad|happy|excited|nervous"
     r"|worried|annoyed|cold|freezing|knackered|shattered)\b"
-    rf"|{DAY_AS_SUBJECT.pattern}"
+    rf"|{DAY_AS_SUBJECT.pattern}|\b(?:wish\s+me\s+luck|fingers\s+crossed|can'?t\s+wait)\b"
+    # the world's routine, said in the passive: "the bins get collected every tuesday"
+    r"|^(?:the|our|my)\s+(?:[\w'-]+\s+){0,2}?(?:gets?|got)\s+\w+(?:ed|en)\b"
     # what already happened to someone or something: "the meeting ran over again today"
     r"|^(?:the|my|our|his|her|their)\s+(?:[\w'-]+\s+){1,2}?(?:ran|came|took|broke|fell|got|left"
     r"|made|went|did|had|was|were|kept|began|stopped|overran)\b",
@@ -1074,6 +1105,8 @@ _NOTHING_TO_DO = frozenset(
 
 
 def _a_day_and_nothing_to_do(text: str) -> bool:
+    if len(text.split()) > 6:  # a remark this short; spares the date parser on the rest
+        return False
     utterance = Utterance(text)
     if not find_temporal(utterance, now=datetime.now(ZoneInfo("UTC")), resolve=False):
         return False
