@@ -40,6 +40,9 @@ class ConversationContext(BaseModel):
     shown_task_ids: list[str] = Field(default_factory=list)
     pending: PendingClarification | None = None
     last_change: Change | None = None
+    # What the last change did to its task ("complete_task", "delete_task"), so that "and the
+    # first one too" can do it again to another.
+    last_action: str | None = None
 
 
 class ContextStore:

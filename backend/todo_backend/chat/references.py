@@ -194,6 +194,24 @@ _REMOVAL = re.compile(
 )
 
 
+# "and the first one too", "the dentist one as well", "same for the bins": the last action again
+_AGAIN = re.compile(
+    r"^(?:(?:oh|ok(?:ay)?|and|also|plus|then)[\s,]+)+(?P<a>.+?)\s+(?:too|as\s+well|also)[\s.!]*$"
+    r"|^(?P<b>.+?)\s+(?:too|as\s+well)[\s.!]*$"
+    r"|^(?:and\s+)?(?:same|ditto|likewise)\s+(?:for|with)\s+(?P<c>.+?)[\s.!]*$",
+    re.I,
+)
+
+
+def again_for(message: str) -> str | None:
+    """The words naming the task that a follow-up asks the same for ("and the first one
+    too": "the first one"); None for anything else."""
+    match = _AGAIN.match(message.strip())
+    if match is None:
+        return None
+    return match["a"] or match["b"] or match["c"]
+
+
 @dataclass(frozen=True)
 class Removal:
     verb: str  # stemmed: "remov", "drop"

@@ -29,6 +29,7 @@ from todo_backend.chat.references import (
     MAX_CANDIDATES,
     PLURAL,
     Report,
+    again_for,
     clock_in,
     each_named,
     each_reported,
@@ -45,6 +46,7 @@ from todo_backend.chat.references import (
 )
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.chat.updates import describe_update, task_changes
+from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
@@ -70,6 +72,7 @@ _YES = re.compile(
 # tasks found by the words of the reference, this many per word.
 _RECENT = 200
 _SEARCHED = 50
+_REPEATABLE = frozenset({Intent.COMPLETE_TASK.value, Intent.DELETE_TASK.value})
 _RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
 
 
@@ -126,6 +129,8 @@ class ChatService:
                 context.shown_task_ids = []  # "delete the last one" now means the new task
         if turn.change is not None or turn.undone:
             context.last_change = turn.change
+            repeatable = turn.change is not None and understood.intent.value in _REPEATABLE
+            context.last_action = understood.intent.value if repeatable else None
         await self._contexts.save(user_id, conversation_id, context)
         response = ChatResponse(
             conversation_id=conversation_id,
@@ -156,6 +161,10 @@ class ChatService:
                 removed = await self._outright_removal(user_id, message)
                 if removed is not None:
                     return removed
+            if understood.intent in (Intent.OUT_OF_SCOPE, Intent.ADD_TASK):
+                again = await self._again(user_id, message, context, now, tz)
+                if again is not None:
+                    return again
             return await self._dispatch(user_id, understood, context, now, tz, message)
         except (InvalidInputError, ValidationError) as error:
             # A message we understood but the task rules refuse: say so, change nothing.
@@ -253,6 +262,28 @@ class ChatService:
         asked = _ask(found.candidates, intent, ACTION_VERBS[intent])
         asked.intent = intent
         return asked
+
+    async def _again(
+        self, user_id: str, message: str, context: ConversationContext, now: datetime,
+        tz: ZoneInfo,
+    ) -> Turn | None:  # fmt: skip
+        """ "mark X done" then "and the first one too": the last completion or deletion, now
+        for the task the follow-up names (asking when it names none clearly)."""
+        words = again_for(message)
+        if words is None or context.last_action not in _REPEATABLE:
+            return None
+        intent = Intent(context.last_action)
+        entities = extract_entities(words, intent, now=now.astimezone(tz))
+        if not (entities.reference or entities.refers_to_context):
+            return None
+        target = await self._target(user_id, intent, entities, context, tz, message)
+        if isinstance(target, Turn):  # "which one?", else it was no follow-up ("you too")
+            return replace(target, intent=intent) if target.pending else None
+        if isinstance(target, list):
+            turn = await self._apply_each(intent, target, entities, user_id, now, tz)
+        else:
+            turn = await self._apply(intent, target, entities, user_id, now, tz)
+        return replace(turn, intent=intent)
 
     async def _outright_removal(self, user_id: str, message: str) -> Turn | None:
         """ "drop the landlord email" deletes the task it clearly names, even when the intent

@@ -81,7 +81,8 @@ _LIST_SUFFIX = re.compile(
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
     r"|(?:[\s,.!?'\"]+(?:please|pls|plz|(?:and\s+)?(?:thanks|thank\s+you)|thx|ty|cheers|for\s+me"
-    r"|i\s+guess|lol|we(?:'re|\s+are)\s+(?:all\s+)?out|i'm\s+out)"
+    r"|i\s+guess|lol|we(?:'re|\s+are)\s+(?:all\s+)?out|i'm\s+out|(?:would|will|could|can)\s+(?:you|ya|u)"
+    r"|if\s+(?:you|u)\s+(?:can|could|would|don't\s+mind))"
     r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?|[\s,]+(?:too|as\s+well|also))+[\s!.?]*$"
     r"|\s*[:;]-?[)(]+\s*$"  # "… :)"
     r"|\s*[\U0001F000-\U0001FAFF\u2600-\u27BF\uFE0F\u200D]+\s*$",
@@ -153,7 +154,8 @@ _BULK_STATUS = re.compile(
 )
 # "we're out of olive oil, add it to the list": the item is in the other clause
 _ADD_IT = re.compile(
-    r"^(?P<x>.+?)[\s,;.]+(?:(?:so|and|please|pls|can\s+you|could\s+you)\s+)*(?:add|put|stick|throw|pop)"
+    r"^(?P<x>.+?)[\s,;.]+(?:(?:so|and|please|pls|can\s+you|could\s+you|would\s+you|will\s+you)\s+)*"
+    r"(?:add|put|stick|throw|pop|note|save|jot\s+down)"
     r"\s+(?:it|that|them|those|these|one|some)(?:\s+(?:on|in)\s+there)?(?:\s+(?:too|please|pls))*\s*$",
     _I,
 )
@@ -267,7 +269,7 @@ def _add_clause(text: str) -> str:
 
 def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
     text = _add_clause(strip_lead(fragments(leftover), _STRAY_LEAD))
-    added = _ADD_IT.match(text) if on_a_list else None
+    added = _ADD_IT.match(text)
     if added is not None:  # "i need to get milk add it to my list"
         text = strip_lead(added["x"], _OUT_OF)
     # "put X on the list", "(my list) needs X": the verb is the command; "add get a haircut"
@@ -417,13 +419,14 @@ _REMINDER_LEAD = re.compile(
     r"|(?:set|create|add|make|schedule|put\s+in|put|stick|attach|i\s+(?:want|need|would\s+like"
     r"|'d\s+like)|give\s+me"
     r"|get\s+me|i\s+want|(?:can|could|may)\s+i\s+(?:get|have))\s+(?:up\s+)?(?:a|an|me\s+a|me\s+an|the)?\s*(?:new\s+)?"
-    r"(?:reminder|alarm|alert|notification)(?:\s+for\s+(?:me|us)(?=\s+to\b)|\s+in(?=\s+for\b))?"
+    r"(?:reminder|alarm|alert|notification)(?:\s+(?:for|4)\s+(?:me|us)(?=\s+to\b)|\s+in(?=\s+for\b))?"
     r"|(?:new\s+)?reminder\s*:?|(?:don'?t|do\s+not)\s+let\s+me\s+forget)\b\s*",
     _I,
 )
 _REMINDER_NEW = re.compile(
     r"^(?:(?:(?:for\s+)?(?:me|us)\s+)?(?:to|2)(?!\s+(?:it|that|this|them)\b)"
-    r"|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should|so\s+i"
+    r"|that\s+i\s+(?:need|have)\s+to|that\s+i\s+should"
+    r"|(?:so\s+(?:that\s+)?)?i\s+(?:remember\s+to|don'?t\s+forget\s+to|can)|so\s+i"
     r"|i\s+(?:need|have)\s+to)\s+",
     _I,
 )
@@ -740,7 +743,18 @@ def _rename(text: str) -> tuple[str, str] | None:
     rename = _CALL_IT.match(text) or _RENAME.match(text)
     if rename is None or _NEEDS_TO.search(rename["ref"]):  # "call the bank needs to be urgent"
         return None
-    return rename["ref"], rename["new"]
+    ref, new = rename["ref"], rename["new"]
+    further = re.match(r"(?P<rest>.+?)\s+(?:to|into|2)\s+(?P<new>.+)$", new, _I)
+    if ref.strip().casefold() in _VERBS_BEFORE_TO and further is not None:
+        # "change go to the gym to go swimming": "go" alone names no task, "go to the gym" does
+        return f"{ref} to {further['rest']}", further["new"]
+    return ref, new
+
+
+_VERBS_BEFORE_TO = frozenset(
+    {"go", "get", "talk", "speak", "write", "send", "reply", "respond", "return", "fly", "drive",
+     "walk", "move", "listen", "travel", "run", "take", "bring", "give", "post", "ship", "mail"}
+)  # fmt: skip
 
 
 def _update_entities(utterance: Utterance, *, now: datetime) -> Entities:

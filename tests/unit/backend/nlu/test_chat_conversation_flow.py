@@ -156,3 +156,34 @@ async def test_a_removal_of_something_else_deletes_nothing(chat: Chat, message: 
     before = await chat.all()
     await chat.say(message)
     assert await chat.all() == before
+
+
+async def test_and_the_first_one_too_repeats_the_last_completion_on_the_listed_task(
+    chat: Chat,
+) -> None:
+    listed = await chat.say("show my tasks")
+    first, second = listed.tasks[0].title, listed.tasks[1].title
+    await chat.say("mark the second one done")
+    reply = await chat.say("and the first one too")
+    assert await _completed(chat) == sorted([first, second])
+    assert reply.intent == "complete_task"
+
+
+async def test_a_named_task_as_well_repeats_the_last_deletion(chat: Chat) -> None:
+    await chat.say("delete buy milk")
+    await chat.say("the gym one as well")
+    tasks = await chat.all()
+    assert "buy milk" not in tasks and "go to the gym" not in tasks
+
+
+async def test_you_too_after_a_completion_changes_nothing_more(chat: Chat) -> None:
+    await chat.say("mark buy milk as done")
+    reply = await chat.say("thanks, you too")
+    assert await _completed(chat) == ["buy milk"]
+    assert reply.intent != "complete_task"
+
+
+async def test_a_rename_whose_title_has_to_in_it_keeps_that_title_whole(chat: Chat) -> None:
+    await chat.say("change go to the gym to go swimming")
+    tasks = await chat.all()
+    assert "go swimming" in tasks and "go to the gym" not in tasks
