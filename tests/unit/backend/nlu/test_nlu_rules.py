@@ -22,7 +22,7 @@ from todo_backend.nlu.rules import match_rules
         ("what is 7 times 8", Intent.OUT_OF_SCOPE, True),
         ("I need to call the plumber", Intent.ADD_TASK, True),
         ("actually, friday at 3pm", Intent.UPDATE_TASK, True),  # a correction, said so
-        ("friday at 3pm", Intent.UPDATE_TASK, False),
+        ("friday at 3pm", Intent.UPDATE_TASK, True),  # a follow-up: decides over the model
         ("finish the report by friday", Intent.ADD_TASK, False),
     ],
 )
