@@ -431,6 +431,20 @@ def report_in(message: str) -> Report | None:
     return None
 
 
+_CLAUSE = re.compile(r"\s*[,;:]\s*|\s+-+\s+|\s+(?:but|so|because|cause|cuz)\s+", re.I)
+
+
+def reports_in(message: str) -> list[Report]:
+    """The reports a message may make, the whole first, then its first clause alone ("called
+    the plumber, he's coming on friday": "called the plumber"); never one with a negation."""
+    whole = report_in(message)
+    if _NOT_A_REPORT.search(message.casefold()):
+        return []
+    first = _CLAUSE.split(message.strip(), maxsplit=1)[0]
+    clause = report_in(first) if first != message.strip() else None
+    return [report for report in (whole, clause) if report is not None]
+
+
 def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
     """The pending task a report names: its title starts with the report's verb and the
     report's words name it; "i bought it" gives the tasks starting with "buy" to choose from."""

@@ -38,8 +38,8 @@ from todo_backend.chat.references import (
     possessed,
     removal_in,
     removal_target,
-    report_in,
     reported_task,
+    reports_in,
     resolve_reference,
     search_terms,
     shares_words,
@@ -152,8 +152,7 @@ class ChatService:
     ) -> Turn:  # fmt: skip
         try:
             if understood.intent in (Intent.OUT_OF_SCOPE, Intent.ADD_TASK):
-                report = report_in(message)
-                if report is not None:
+                for report in reports_in(message):
                     done = await self._report(user_id, report, context)
                     if done is not None:
                         return done

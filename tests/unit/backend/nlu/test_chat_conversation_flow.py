@@ -187,3 +187,14 @@ async def test_a_rename_whose_title_has_to_in_it_keeps_that_title_whole(chat: Ch
     await chat.say("change go to the gym to go swimming")
     tasks = await chat.all()
     assert "go swimming" in tasks and "go to the gym" not in tasks
+
+
+async def test_a_report_followed_by_news_completes_the_task_it_reports(chat: Chat) -> None:
+    await chat.say("called the plumber, he's coming on friday")
+    assert await _completed(chat) == ["call the plumber"]
+    assert "called the plumber, he's coming" not in await chat.all()
+
+
+async def test_a_report_with_a_negation_anywhere_completes_nothing(chat: Chat) -> None:
+    await chat.say("called the plumber, he didn't pick up")
+    assert await _completed(chat) == []
