@@ -267,6 +267,16 @@ def _add_clause(text: str) -> str:
     return text
 
 
+# "renew car insurance, it runs out on friday", "cancel the gym, i never go anyway": why, said
+# after the task in a clause of its own, is no part of its title
+_ASIDE = re.compile(
+    r"(?:\s*[,;(]\s*|\s+-\s+|\s+(?:because|since|cause|'cause|coz|cuz)\s+)(?:i|it|they|he|she|we|his|her"
+    r"|their|its|it's|they're|they've|she's|he's|i'm|i've|i'll|she'll|he'll|they'll|we're|we've"
+    r"|there's|the\s+[\w-]+(?:'s|\s+is|\s+are|\s+was|\s+were))\b[^,;()]*\)?\s*$",
+    _I,
+)
+
+
 def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
     text = _add_clause(strip_lead(fragments(leftover), _STRAY_LEAD))
     added = _ADD_IT.match(text)
@@ -281,8 +291,19 @@ def extract_title(leftover: str, *, on_a_list: bool = False) -> str | None:
         if needs is not None:
             text = needs["x"]
         text = strip_lead(_ADDED_TAIL.sub("", text), _STRAY_LEAD, _ADD_LEAD, *list_verb)
-    text = _LIST_SUFFIX.sub("", text)
-    return finish(text)
+    return finish(_drop_aside(_LIST_SUFFIX.sub("", text), leftover))
+
+
+def _drop_aside(text: str, leftover: str) -> str:
+    """`text` without the aside that ends the message, looked for in `leftover` (where the comma
+    before it is still there when a date between them was consumed)."""
+    aside = _ASIDE.search(leftover)
+    if aside is None:
+        return text
+    said = _LIST_SUFFIX.sub("", fragments(aside.group())).strip()
+    if said and text.endswith(said) and text[: -len(said)].strip(" ,;-("):
+        return text[: -len(said)]
+    return text
 
 
 def _reference(text: str) -> tuple[str | None, bool]:
@@ -449,6 +470,7 @@ def _reminder_entities(utterance: Utterance, *, now: datetime) -> Entities:
     reference: str | None
     if new_task is not None:
         title = extract_title(text[new_task.end() :])
+        title = finish(_drop_aside(title, utterance.leftover())) if title else None
         reference, context = None, title is None
     else:
         reference, context = _reference(_REMINDER_EXISTING.sub("", text, count=1))
