@@ -7,7 +7,7 @@ from todo_backend.nlu.text import GAP, clean_fragment
 _I = re.I
 
 FILLERS = re.compile(
-    r"^(?:(?:hey\s+there|hi\s+there|ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz"
+    r"^(?:(?:hey\s+there|hi\s+there|ok(?:ay)?|so|also|and|oh|hey|hi|hello|um+|uh+|well|actually|alright|right|please|pls|plz|ple+a*s+e*|pl+[sz]+"
     r"|kindly|yo|oops|wait|hmm+|now|then|ah|no(?!\s+(?:need|longer))|yes|yeah|yep|yup|sure|great|cool|thanks|hiya|heya"
     r"|good\s+(?:morning|afternoon|evening)(?=\s*,)"
     r"|when(?:ever)?\s+you\s+(?:get|have)\s+a\s+(?:chance|sec(?:ond)?|minute|moment)"
