@@ -38,7 +38,7 @@ _STOP_WORDS = frozenset(
      # "sorted the car insurance", "the dentist thing"
      "is", "are", "was", "were", "be", "been", "no", "not", "need", "needs", "anymore",
      "longer", "after", "all", "too", "also", "thing", "stuff", "one", "done", "finished",
-     "sorted", "handled", "completed"}
+     "sorted", "handled", "completed", "don't", "dont"}
 )  # fmt: skip
 # "renewal", "payment" name what "renew", "pay" do
 _SUFFIXES = ("ing", "ied", "ies", "ment", "ed", "es", "al", "s")
@@ -218,10 +218,19 @@ class Removal:
     reference: str  # "the landlord email"
 
 
+# "don't need to cancel netflix anymore, delete it": the clause before names what "it" is
+_REMOVE_IT = re.compile(
+    r"^(?P<ref>[^?]+?)[\s,;.]+(?:(?:so|just|and|then|please|pls|u|you\s+can|can\s+you)\s+)*"
+    r"(?P<verb>delete|remove|erase|drop|scratch|scrap|ditch|bin|get\s+rid\s+of)\s+(?:it|that|this)"
+    r"(?:\s+(?:please|pls|then|too|now))*[\s.!]*$",
+    re.I,
+)
+
+
 def removal_in(message: str) -> Removal | None:
-    """What a message says outright to remove ("drop the landlord email"); None for anything
-    else."""
-    match = _REMOVAL.match(message.strip())
+    """What a message says outright to remove ("drop the landlord email", "no need to cancel
+    netflix anymore, delete it"); None for anything else."""
+    match = _REMOVAL.match(message.strip()) or _REMOVE_IT.match(message.strip())
     return Removal(_stem(match["verb"].split()[0].casefold()), match["ref"]) if match else None
 
 

@@ -198,3 +198,9 @@ async def test_a_report_followed_by_news_completes_the_task_it_reports(chat: Cha
 async def test_a_report_with_a_negation_anywhere_completes_nothing(chat: Chat) -> None:
     await chat.say("called the plumber, he didn't pick up")
     assert await _completed(chat) == []
+
+
+async def test_a_clause_naming_the_task_before_delete_it_deletes_that_task(chat: Chat) -> None:
+    await chat.say("don't need to renew the car insurance anymore, delete it")
+    tasks = await chat.all()
+    assert "renew the car insurance" not in tasks and len(tasks) == len(ERRANDS) - 1
