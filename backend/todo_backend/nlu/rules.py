@@ -1034,7 +1034,12 @@ def strip_fillers(text: str) -> str:
 
 
 _FOLLOW_UP_WORDS = re.compile(
-    r"\b(?:and|also|too|as\s+well|then|please|pls|plz|thanks|thx|instead|rather)\b", _I
+    r"\b(?:and|also|too|as\s+well|then|please|pls|plz|thanks|thx|instead|rather|oh)\b", _I
+)
+# "oh and it's every 4 weeks" is about the task; "it's friday!" alone is not.
+_IT_REPEATS = re.compile(
+    r"\b(?:it'?s|it\s+is|that'?s|it\s+(?:should|needs?\s+to)\s+be|(?:should|needs?\s+to)\s+be)\b",
+    _I,
 )
 
 
@@ -1045,6 +1050,8 @@ def _only_when(text: str) -> bool:
     repeats = find_recurrence(utterance)
     found = find_temporal(utterance, now=datetime.now(ZoneInfo("UTC")), resolve=False)
     leftover = _FOLLOW_UP_WORDS.sub("", utterance.leftover())
+    if repeats:
+        leftover = _IT_REPEATS.sub("", leftover)
     return bool(found or repeats) and not re.sub(r"[\W_]+", "", leftover)
 
 

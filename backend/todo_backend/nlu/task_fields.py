@@ -53,7 +53,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|low[\s-]?key(?:\s+prio(?:rity)?)?|(?:it\s+)?can\s+be\s+done\s+(?:later|whenever|any\s*time|some\s*time)|if\s+i\s+(?:have|get|find)\s+(?:the\s+)?time"
             r"|when(?:ever)?\s+(?:i|you|u)\s+(?:get|have|find)\s+(?:a\s+)?(?:chance|moment|minute|sec"
             r"|second|time)"
-            r"|whenever(?:\s+(?:i|you|u)\s+(?:can|get\s+(?:a\s+)?(?:chance|time)"
+            r"|whenever(?:\s+(?:i|you|u)\s+(?:can|get\s+(?:a\s+)?(?:chance|time)|get\s+(?:a)?round\s+to\s+it"
             r"|have\s+(?:the\s+)?time))?)\b(?:\s*,?\s*(?:no\s+rush|whenever))?"
             rf"{_CONDITION}?{_AFTERTHOUGHT}?",
             _I,

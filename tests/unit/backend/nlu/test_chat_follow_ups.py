@@ -88,3 +88,14 @@ async def test_a_bare_priority_level_after_an_add_sets_it(
     await chat.say("add water the ferns")
     await chat.say(follow_up)
     assert (await chat.all())["water the ferns"].priority == priority
+
+
+async def test_its_every_n_weeks_after_an_add_makes_it_repeat(chat: Chat) -> None:
+    await chat.say("add pay the window cleaner")
+    await chat.say("oh and it's every 4 weeks")
+    assert (await chat.all())["pay the window cleaner"].recurrence == "FREQ=WEEKLY;INTERVAL=4"
+
+
+def test_its_friday_alone_is_no_follow_up() -> None:
+    rule = match_rules("it's friday!")
+    assert rule is None or rule.name != "date_only_follow_up"

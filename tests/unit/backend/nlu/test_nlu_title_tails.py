@@ -31,3 +31,10 @@ def test_a_request_around_an_add_leaves_the_title(message: str, title: str) -> N
 )
 def test_a_reminder_said_casually_keeps_only_the_task(message: str, title: str) -> None:
     assert extract_entities(message, Intent.SET_REMINDER, now=NOW).title == title
+
+
+def test_whenever_i_get_round_to_it_is_a_low_priority_and_leaves_the_title() -> None:
+    entities = extract_entities(
+        "add sort the sock drawer whenever i get round to it", Intent.ADD_TASK, now=NOW
+    )
+    assert (entities.title, entities.priority) == ("sort the sock drawer", "low")
