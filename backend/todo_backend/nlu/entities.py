@@ -192,6 +192,7 @@ _UPDATE_LEAD = re.compile(
     r"|switch|shift|put|mark|give|adjust|rename|retitle|bring(?:\s+forward)?|pull|put\s+off|prioriti[sz]e"
     r"|moving|pushing|rescheduling|postponing|shifting|changing|moved|pushed|changed|rescheduled"
     r"|postponed|shifted|flag|mv|downgrade|upgrade|escalate|demote|promote|re-?prioriti[sz]e"
+    r"|i'?d\s+like|i\s+would\s+like|i\s+want|i\s+wanna"
     r"|deprioriti[sz]e|add|tag|label)\b\s*",
     _I,
 )
@@ -209,7 +210,7 @@ _UPDATE_TAIL = re.compile(
     r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
     r"|go\s+off|be|anymore|any\s+more|now|instead|has|have|does|is|are|2|til|till|until|should|must"
     r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers|tbh|honestly|lol|or\s+so)|\s+to"
-    r"|\s+as"
+    r"|\s+as|'s"
     r"|\s+for|\s+a|\s+an)+\s*$",
     _I,
 )

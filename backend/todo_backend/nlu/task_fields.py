@@ -23,7 +23,7 @@ _CONDITION = r"(?:\s+if\s+(?:it|this|that|i|we|you)\b[^,.;!?]*(?=[\s.!]*$))"
 _AFTERTHOUGHT = (
     r"(?:\s*,?\s*\b(?:tho|though|tbh|honestly|lol|haha|i\s+guess|i\s+think|imo|now|for\s+now|right\s+now"
     r"|at\s+the\s+moment)"
-    r"(?=[\s.!]*$))"
+    r"(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?[\s.!]*$))"
 )
 
 _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
@@ -36,7 +36,7 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|(?:(?<=[-:(\[,]\s)|(?<=[-:(\[,]))low(?=\s*[)\]]?[.!]*\s*$)|not\s+urgent\s+at\s+all"
             r"|importance\s*(?::|=|is)?\s*low|low\s+urgency|less\s+of\s+a\s+priority"
             r"|(?:low|lo|lowest|bottom|least)[\s-]+priority"
-            r"|priority\s*(?::|=|-|is|to|of)?\s*(?:low|3|three)\b|p3|(?:can|could|should|may|might)\s+be\s+(?:a\s+)?low(?:er)?(?:\s+prio(?:rity)?)?(?=[\s.!]*$)|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
+            r"|priority\s*(?::|=|-|is|to|of)?\s*(?:low|3|three)\b|p3|(?:can|could|should|may|might)\s+be\s+(?:a\s+)?low(?:er)?(?:\s+prio(?:rity)?)?(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?[\s.!]*$)|(?:not|isn't|isnt|aren't|no\s+longer)\s+(?:that\s+|so\s+|very\s+|really\s+|too\s+|super\s+"
             r"|particularly\s+|terribly\s+|all\s+that\s+)?"
             r"(?:urgent|important|a\s+priority)(?:\s+(?:anymore|any\s+more|at\s+all))?|less\s+(?:urgent|important)"
             r"|(?:no|zero)\s+(?:(?:real|huge|big|great|massive|major|particular)\s+)?(?:hurry|rush|urgency)"
@@ -86,19 +86,19 @@ _PRIORITY_PATTERNS: list[tuple[Priority, re.Pattern[str]]] = [
             r"|(?:of\s+)?(?:the\s+)?(?:utmost|great|huge|critical|top)\s+importance|high\s+urgency"
             r"|top\s+of\s+the\s+list|(?<=\bto\s)high(?=\s*$)|(?<=\bas\s)high(?=\s*$)"
             r"|(?:(?<=\bit\s)|(?<=\bthat\s)|(?<=\bthis\s))high(?=\s*$)"
-            r"|(?:(?<=[-:(\[,]\s)|(?<=[-:(\[,]))high(?=\s*[)\]]?[.!]*\s*$)|a\s+must(?=\s*[.!]*\s*$)"
+            r"|(?:(?<=[-:(\[,]\s)|(?<=[-:(\[,]))high(?=\s*[)\]]?[.!]*\s*$)|a\s+must(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?\s*[.!]*\s*$)"
             r"|(?:needs?|has\s+to|have\s+to)\s+(?:to\s+)?(?:be\s+|get\s+)?(?:doing|done|handling|handled|happen"
             r"|sorted|sorting|seen\s+to)\s+(?:asap|urgently|immediately"
-            r"|right\s+away)|right\s+now(?=\s*[.!]*\s*$)|importance\s*(?::|=|is)?\s*high"
+            r"|right\s+away)|right\s+now(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?\s*[.!]*\s*$)|importance\s*(?::|=|is)?\s*high"
             r"|hi(?:gh)?[\s-]*pri(?:o(?:rity)?)?|top\s+pri|(?:a\s+)?big\s+deal|time[\s-]+sensitive"
-            r"|(?:a|top)\s+priority(?=\s*[.!]*\s*$)|(?:number|no\.?)\s*(?:one|1)\s+priority"
-            r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=\s*[.!]*\s*$)"
+            r"|(?:a|top)\s+priority(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?\s*[.!]*\s*$)|(?:number|no\.?)\s*(?:one|1)\s+priority"
+            r"|priority\s+(?:number|no\.?|#)\s*(?:one|1)|(?:an\s+)?(?:emergency|crucial|vital|pressing)(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?\s*[.!]*\s*$)"
             r"|(?:need|want)\s+(?:this|it|that)\s+(?:done|sorted|handled|finished)\s+(?:asap|urgently|immediately"
             r"|right\s+away|straight\s+away)|(?:high|top)\s+(?:up\s+)?on\s+(?:my|the)\s+(?:to[\s-]?do\s+)?list"
-            r"|must[\s-]do(?=[\s.!]*$)|time[\s-]+critical|straight\s+away|the\s+sooner\s+the\s+better"
+            r"|must[\s-]do(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?[\s.!]*$)|time[\s-]+critical|straight\s+away|the\s+sooner\s+the\s+better"
             r"|before\s+anything\s+else|(?:first|main|key|biggest)\s+priority|hight[\s-]+prio(?:rity)?"
             r"|(?:(?:this|that|it)(?:\s+one)?\s+)?(?:really\s+)?matters\s+(?:a\s+lot|so\s+much|a\s+great\s+deal"
-            r"|big\s+time)|(?:this|that|it)(?:\s+one)?\s+(?:really\s+)?matters(?=[\s.!]*$))\b"
+            r"|big\s+time)|(?:this|that|it)(?:\s+one)?\s+(?:really\s+)?matters(?=(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?[\s.!]*$))\b"
             rf"{_AFTERTHOUGHT}?|!{{2,}}|#\s*1\s+priority\b",
             _I,
         ),

@@ -25,6 +25,7 @@ from todo_backend.nlu.pipeline import NluPipeline
         ("add wash the duvet, low-key priority", "wash the duvet", "low"),
         ("add wash the duvet, low urgency", "wash the duvet", "low"),
         ("add wash the duvet sometime", "wash the duvet", "low"),
+        ("add wash the duvet whenever i get round to it", "wash the duvet", "low"),
         ("add renew the lease, it's a bit urgent", "renew the lease", "high"),
         ("add renew the lease its v important", "renew the lease", "high"),
         ("add renew the lease, this matters a lot", "renew the lease", "high"),
@@ -101,6 +102,8 @@ def test_an_urgent_task_is_still_urgent(message: str, priority: str) -> None:
         ("knock fix the fence down a notch", "fix the fence", "low"),
         ("fix the fence is more urgent now", "fix the fence", "high"),
         ("call the plumber needs to be urgent", "call the plumber", "high"),
+        ("i'd like fix the fence to be high priority", "fix the fence", "high"),
+        ("please set fix the fence's priority to high", "fix the fence", "high"),
     ],
 )
 def test_a_change_of_priority_names_the_task_and_the_new_level(
@@ -120,6 +123,7 @@ def test_a_change_of_priority_names_the_task_and_the_new_level(
         ("raise its priority", "high"),
         ("lower its priority", "low"),
         ("make it less of a priority", "low"),
+        ("make it a priority please", "high"),
     ],
 )
 def test_a_change_of_priority_for_it_refers_to_the_conversation(
