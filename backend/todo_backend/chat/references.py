@@ -78,9 +78,22 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 3 and word[-1] == word[-2] else word
 
 
+# "pickup", "dropoff", "checkout": a verb and its particle written as one word
+_RUN_TOGETHER = re.compile(r"(?P<verb>\w{3,}?)(?P<particle>up|off|out)")
+
+
 def content_words(text: str) -> frozenset[str]:
     words = re.findall(r"[\w']+", text.casefold())
-    return frozenset(_stem(w) for w in words if w not in _STOP_WORDS)
+    found = set()
+    for word in words:
+        if word in _STOP_WORDS:
+            continue
+        joined = _RUN_TOGETHER.fullmatch(word)
+        if joined is not None:
+            found |= {_stem(joined["verb"]), joined["particle"]}
+        else:
+            found.add(_stem(word))
+    return frozenset(found)
 
 
 def _misspelt(a: str, b: str) -> bool:

@@ -53,11 +53,12 @@ def _tasks(*titles: str) -> list[_Task]:
     ("reference", "title"),
     [("dentist thing", "book a dentist appointment"), ("the netflix one", "cancel netflix"),
      ("bins", "take the bins out"), ("the vacuuming", "vacuum the living room"),
-     ("passport renewal", "renew passport")],
+     ("passport renewal", "renew passport"), ("the parcel pickup", "pick up the parcel")],
 )  # fmt: skip
 def test_words_only_one_title_has_name_that_task(reference: str, title: str) -> None:
     tasks = _tasks("buy milk", "book a dentist appointment", "cancel netflix", "take the bins out",
-                   "vacuum the living room", "renew passport", "call the plumber")  # fmt: skip
+                   "vacuum the living room", "renew passport", "call the plumber",
+                   "pick up the parcel")  # fmt: skip
     found = resolve_reference(reference, tasks)  # type: ignore[arg-type]
     assert found.task is not None and found.task.title == title
 
