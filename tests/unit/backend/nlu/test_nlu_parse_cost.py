@@ -2,6 +2,7 @@
 results they would have computed and stay bounded. No timing here: the counts are the cost."""
 
 import dataclasses
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -127,3 +128,13 @@ def test_typo_lookups_are_cached_bounded_and_unchanged() -> None:
         assert info.hits > 0
         assert info.maxsize is not None and info.currsize <= info.maxsize <= 10_000
     assert correct_typos("remnd me tommorow") == "remind me tomorrow"
+
+
+def test_the_start_up_warm_up_is_a_plain_reminder(pipeline: NluPipeline) -> None:
+    """What `create` parses once at start-up reaches a relative date and falls back on nothing
+    (a fallback would log NLU_FALLBACK_TRIGGERED at every start)."""
+    result = pipeline.parse(pipeline_module.WARM_UP_MESSAGE, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.SET_REMINDER
+    assert not result.fallback
+    assert result.entities.remind_at is not None
+    assert result.entities.remind_at.date() == (NOW + timedelta(weeks=3)).date()
