@@ -61,8 +61,9 @@ _ADD_LEAD = re.compile(
 )
 # "I need hot dogs added (to my shopping list)": the list phrase is gone by now.
 _NEEDS_ADDING = re.compile(
-    r"^(?:(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)|please\s+get)\s+(?P<x>.+?)"
-    r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there))?\s*$",
+    r"^(?:(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)|please\s+get"
+    r"|make\s+sure|check|ensure)\s+(?P<x>.+?)"
+    r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there|on\s+it|(?:is|are)\s+on(?:\s+it)?))?\s*$",
     _I,
 )
 _LIST_VERB = re.compile(
@@ -81,7 +82,7 @@ _LIST_SUFFIX = re.compile(
     r"(?:list|tasks|todos|to-dos|agenda|calendar|schedule)\b.*$"
     r"|\s+as\s+(?:a\s+)?(?:new\s+)?(?:task|todo|to-do|reminder)\s*$"
     r"|(?:[\s,.!?'\"]+(?:please|pls|plz|(?:and\s+)?(?:thanks|thank\s+you)|thx|ty|cheers|for\s+me"
-    r"|i\s+guess|lol|we(?:'re|\s+are)\s+(?:all\s+)?out|i'm\s+out|(?:would|will|could|can)\s+(?:you|ya|u)"
+    r"|i\s+guess|lol|(?:i\s+think\s+)?we(?:'re|\s+are)\s+(?:all\s+)?out|i'm\s+out|i\s+think|(?:would|will|could|can)\s+(?:you|ya|u)"
     r"|if\s+(?:you|u)\s+(?:can|could|would|don't\s+mind))"
     r"(?:\s+(?:so\s+much|a\s+lot|very\s+much|in\s+advance))?|[\s,]+(?:too|as\s+well|also))+[\s!.?]*$"
     r"|\s*[:;]-?[)(]+\s*$"  # "… :)"

@@ -23,7 +23,7 @@ _NOT_A_NAME = (
     r"(?:show|add|put|what'?s|whats|what|my|the|our|your|read|tell|me|on|in|to|is|are|remove"
     r"|delete|take|off|from|a|an|this|that|of|see|view|check|open|print|list|clear|and|it|please"
     r"|pls|get|give|display|onto|into|for|at|with|everything|all|items?|stuff|things|whole|entire"
-    r"|current|new|out|do)"
+    r"|current|new|out|do|you|u|could|can|would|will|i|we|just|also|now|then|quickly)"
 )
 # "my wedding to-do list" is the wedding list
 _TODO = r"(?:to[\s-]?do|todo|task)\s+"

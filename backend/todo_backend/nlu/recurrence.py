@@ -261,7 +261,10 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "plural_weekday",
         re.compile(
-            rf"\b(?:on\s+)?(?P<days>{_PLURAL_WD}(?:\s*(?:,\s*and|,|and|&)\s*{_PLURAL_WD})*)\b", re.I
+            # "mondays wednesdays and fridays": a list of plural days needs no commas
+            rf"\b(?:on\s+)?(?P<days>{_PLURAL_WD}(?:\s*(?:,\s*and|,|and|&|/)\s*{_PLURAL_WD}"
+            rf"|\s+{_PLURAL_WD})*)\b",
+            re.I,
         ),
     ),
     (
