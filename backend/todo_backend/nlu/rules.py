@@ -595,7 +595,10 @@ _RULES: list[Rule] = [
             r"^(?:add|put|sign|remove|take|delete|drop|get)\s+(?:me|us|him|her|them|myself)\s+(?:up\s+)?"
             r"(?:to|on|onto|for|off|from|out\s+of)\s+(?:(?:my|the|our|this|that|a|an|your)\s+)?"
             r"(?:[\w'-]+\s+){0,3}?(?:list|newsletter|group|waitlist|roster|team|class|course|program"
-            r"|meeting|call|chat|thread|channel|event|calendar|invite)\b",
+            r"|meeting|call|chat|thread|channel|event|calendar|invite)\b"
+            # "check me in for my flight", "log me into netflix": done by the airline's or the
+            # site's own service, not a note to self
+            r"|^(?:check|log|sign|book)\s+(?:me|us|him|her|them|myself)\s+(?:in|into|on|onto|out)\b",
             _I,
         ),
     ),

@@ -44,3 +44,17 @@ def test_a_done_note_completes_the_task_it_names(
     result = pipeline.parse(message, now=NOW, timezone=BERLIN)
     assert result.intent is Intent.COMPLETE_TASK
     assert result.entities.reference == reference
+
+
+@pytest.mark.parametrize("message", ["CHECK ME IN FOR MY FLIGHT TOMORROW", "log me into netflix"])
+def test_being_checked_or_logged_in_by_the_bot_is_out_of_scope(
+    pipeline: NluPipeline, message: str
+) -> None:
+    assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
+
+
+def test_checking_in_said_as_a_to_do_is_a_task(pipeline: NluPipeline) -> None:
+    result = pipeline.parse(
+        "remind me to check in for my flight tomorrow", now=NOW, timezone=BERLIN
+    )
+    assert result.intent is Intent.SET_REMINDER
