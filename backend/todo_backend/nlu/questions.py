@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from todo_backend.nlu.intents import ACTION_INTENTS, Intent, IntentDecision
-from todo_backend.nlu.rules import DAY_AS_SUBJECT, SEE_REQUEST, Rule, strip_fillers
+from todo_backend.nlu.rules import DAY_AS_SUBJECT, FEELINGS, SEE_REQUEST, Rule, strip_fillers
 from todo_backend.nlu.text import Message
 
 _I = re.I
@@ -209,6 +209,7 @@ def is_not_a_to_do(message: Message, intent: Intent) -> bool:
             _OPINION.search(text)
             or _TELLS.match(_NEWS_LEAD.sub("", text, count=1))
             or DAY_AS_SUBJECT.match(text)
+            or (FEELINGS.search(text) and not _IMPERATIVE.match(text))
         )
         and _NOTED.search(text) is None
     ):
@@ -360,7 +361,9 @@ _NOT_MY_TASKS = re.compile(
     # advice on what any list holds, and words: "what goes on a wedding registry list", "what
     # does due diligence mean"
     r"|\b(?:goes|go|belongs?|be|put)\s+(?:on|in)\s+an?\s+(?:[\w'-]+\s+){0,3}?(?:list|checklist)\b"
-    r"|\bwhat\s+does\s+.+\s+mean\b|\bmeaning\s+of\b|\bdefin(?:e|ition)\b"
+    r"|\bwhat\s+does\s+.+\s+mean\b|\bmeaning\s+of\b|\bdefin(?:e|ition)\b|\btranslat\w*"
+    r"|\bin\s+(?:spanish|french|german|italian|english|portuguese|chinese|mandarin|japanese|dutch"
+    r"|polish|russian|arabic|turkish|greek|latin|korean|hindi|swedish)\s*[?!.]*$"
     r"|\b(?:when|if)\s+(?:you|u|one)\s+(?!(?:can|could|have\s+time|get\s+a\s+(?:chance|sec|moment"
     r"|minute))\b)\w",
     re.I,

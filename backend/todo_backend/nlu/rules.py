@@ -236,7 +236,7 @@ _NOT_A_TASK = (
 # 3": news about the world with a date, not something for the user to do
 _WORLD_NEWS = re.compile(
     r"^(?:(?:ok|so|oh|well|fyi|btw|hey|just\s+so\s+you\s+know)[\s,]+)*"
-    r"(?:(?:the|my|our|his|her|their)\s+)?(?!(?:i|we|you|add|remind|put|schedule|set|create|make|new|plan|note|todo)\b)[a-z]+(?:\s+[a-z']+){0,2}?\s+"
+    r"(?:(?:the|my|our|his|her|their)\s+)?(?!(?:i|we|you|add|remind|put|schedule|set|create|make|new|plan|note|todo)\b)[a-z]+(?:\s+[a-z']+){0,2}?(?:\s+|(?='s\b))"
     r"(?:(?:is|are|was|were|got|gets|'s)\s+(?:\w+\s+)?(?:closed|open|shut|off|sick|ill|late"
     r"|delayed|busy|away|back|home|free|full|empty|broken|ready|over|on\s+strike|on\s+holiday)"
     r"|arrives?|arrived|starts?|started|begins?|began|closes|opens|opened|comes|came"
@@ -1088,6 +1088,10 @@ DAY_AS_SUBJECT = re.compile(
     r"|(?:is\s+)?(?:going\s+to|gonna)\s+be))|(?:mon|tues|wednes|thurs|fri|satur|sun)days\s+are)\b",
     _I,
 )
+# "…, wish me luck", "so relieved it's the weekend": how the user feels, not an errand
+FEELINGS = re.compile(
+    r"\b(?:wish\s+me\s+luck|fingers\s+crossed|can'?t\s+wait|glad|relieved|thankful|grateful)\b", _I
+)
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(
     r"\b(?:went|was|were|felt|feels|seemed|seems|looked|sounded|happened|enjoyed|loved|hated)\b"
@@ -1097,7 +1101,7 @@ _NARRATION = re.compile(
     r"(?:so\s+|really\s+|very\s+|super\s+|kinda\s+|a\s+bit\s+|pretty\s+)*"
     r"(?:tired|exhausted|bored|sleepy|hungry|sick|ill|stressed|sad|happy|excited|nervous"
     r"|worried|annoyed|cold|freezing|knackered|shattered)\b"
-    rf"|{DAY_AS_SUBJECT.pattern}|\b(?:wish\s+me\s+luck|fingers\s+crossed|can'?t\s+wait)\b"
+    rf"|{DAY_AS_SUBJECT.pattern}|{FEELINGS.pattern}"
     # the world's routine, said in the passive: "the bins get collected every tuesday"
     r"|^(?:the|our|my)\s+(?:[\w'-]+\s+){0,2}?(?:gets?|got)\s+\w+(?:ed|en)\b"
     # what already happened to someone or something: "the meeting ran over again today"
