@@ -55,7 +55,9 @@ _REMINDER_CUE = re.compile(
 )
 # Rules that name the to-do as such ("add …", "remind me to …", "… on my list"): the nearest
 # out-of-scope example does not overrule them.
-_EXPLICIT_TO_DO = frozenset({"add_command", "reminder_command", "ends_on_a_list", "call_later"})
+_EXPLICIT_TO_DO = frozenset(
+    {"add_command", "reminder_command", "ends_on_a_list", "call_later", "obligation"}
+)
 # The model alone may read "undo" into any short remark ("i already reset it twice"); an undo
 # it finds must still be asked for in words.
 _ASKS_TO_UNDO = re.compile(

@@ -1039,6 +1039,7 @@ def strip_fillers(text: str) -> str:
 _FOLLOW_UP_WORDS = re.compile(
     r"\b(?:and|also|too|as\s+well|then|please|pls|plz|thanks|thx|instead|rather|oh)\b", _I
 )
+_LONGEST_FOLLOW_UP = 12  # words: "every other tuesday and thursday at 7 in the evening please"
 # "oh and it's every 4 weeks" is about the task; "it's friday!" alone is not.
 _IT_REPEATS = re.compile(
     r"\b(?:it'?s|it\s+is|that'?s|it\s+(?:should|needs?\s+to)\s+be|(?:should|needs?\s+to)\s+be)\b",
@@ -1049,6 +1050,8 @@ _IT_REPEATS = re.compile(
 def _only_when(text: str) -> bool:
     """ "actually, friday at 3pm", "and every day please": nothing but when it is or how often
     it repeats (a follow-up changing a task)."""
+    if len(text.split()) > _LONGEST_FOLLOW_UP:
+        return False  # the scans below are the rules' main cost; a follow-up is short
     utterance = Utterance(text)
     repeats = find_recurrence(utterance)
     found = find_temporal(utterance, now=datetime.now(ZoneInfo("UTC")), resolve=False)

@@ -192,9 +192,8 @@ EVERYDAY_TASKS = (
 # Issue 12's bar on non-commands: at most 0.5% change a task, and none completes or deletes
 # one. The development set keeps the messages the chat still gets wrong (that is what it is
 # for), so this holds a rate rather than demanding none; the locked test set's gate is in
-# test_nlu_evaluation.py. The rate is held at a floor just above the 1.06% (18 of 1,695)
-# measured once the session's held-out check set and the rows earlier left out joined the
-# development data (2026-12-02); lower it to the 0.5% bar as those are fixed.
+# test_nlu_evaluation.py. The rate is held at the 0.5% bar: 0.20% (4 of 1,976) measured on
+# 2026-12-02 after the requests for another assistant were fixed (1.06% before).
 FALSE_ACTION_FLOOR = 0.005
 
 

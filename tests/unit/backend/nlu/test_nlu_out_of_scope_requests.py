@@ -132,3 +132,12 @@ def test_questions_about_the_world_are_neither_help_nor_a_task_list(
     pipeline: NluPipeline, text: str
 ) -> None:
     assert _intent(pipeline, text) in (Intent.OUT_OF_SCOPE, Intent.GREETING)
+
+
+@pytest.mark.parametrize(
+    "message", ["i need to order a pizza for the kids party", "i need to arrange a taxi for friday"]
+)
+def test_a_thing_the_user_says_they_need_to_do_stays_a_to_do(
+    pipeline: NluPipeline, message: str
+) -> None:
+    assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is Intent.ADD_TASK

@@ -104,3 +104,10 @@ def test_plural_days_without_commas_are_one_weekly_rule() -> None:
 def test_could_you_list_names_no_list() -> None:
     entities = extract_entities("could you list everything tagged home", Intent.LIST_TASKS, now=NOW)
     assert entities.tags == ("home",)
+
+
+def test_i_was_wondering_whether_you_could_leaves_the_title() -> None:
+    entities = extract_entities(
+        "i was wondering whether you could add renew the car tax", Intent.ADD_TASK, now=NOW
+    )
+    assert entities.title == "renew the car tax"
