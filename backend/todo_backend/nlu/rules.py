@@ -112,6 +112,9 @@ _AGENT_ACTION = re.compile(
     # another service's booking or card: "cancel my hotel booking", "delete my old bank card"
     r"|^(?:cancel|delete|remove|close)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,3}?(?:booking|reservation"
     r"|subscription|membership|order|card|account|flight|ticket)s?\b"
+    # "cancel my dentist appointment with the surgery": arranged with someone else, not a task
+    r"|^cancel\s+(?:my|our|the)\s+.+\s+(?:with|at)\s+(?:the\s+)?(?:surgery|clinic|dentists?|doctors?"
+    r"|gp|airline|hotel|salon|vets?|practice|provider)\s*[.!]*$"
     # work asked of the bot: "help me write an email", "help me pick a laptop"
     r"|^help\s+me\s+(?!(?:add|create|set|remind|remember|keep|organi[sz]e|make\s+a|with|on|use|out"
     r"|please|understand\s+(?:this|you|how))\b)\w",

@@ -141,3 +141,15 @@ def test_a_thing_the_user_says_they_need_to_do_stays_a_to_do(
     pipeline: NluPipeline, message: str
 ) -> None:
     assert pipeline.parse(message, now=NOW, timezone=BERLIN).intent is Intent.ADD_TASK
+
+
+def test_cancelling_an_appointment_with_the_surgery_is_out_of_scope(pipeline: NluPipeline) -> None:
+    result = pipeline.parse(
+        "cancel my dentist appointment with the surgery", now=NOW, timezone=BERLIN
+    )
+    assert result.intent is Intent.OUT_OF_SCOPE
+
+
+def test_moving_a_meeting_with_the_bank_is_still_an_update(pipeline: NluPipeline) -> None:
+    result = pipeline.parse("move the meeting with the bank to friday", now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.UPDATE_TASK
