@@ -41,7 +41,7 @@ def test_tasks_are_grouped_and_show_priority_tags_due_and_recurrence(
     expect(task_in_group(page, "overdue", "late invoice")).to_have_count(1)
     gym = task_in_group(page, "upcoming", "gym")
     expect(gym).to_have_count(1)
-    expect(gym.locator(".recurrence")).to_have_text("↻ every Mon, Thu")
+    expect(gym.locator(".recurrence")).to_have_text("↻ every Monday and Thursday")
     expect(gym.locator(".badge")).to_have_text("high priority")
     expect(gym.locator(".tag")).to_have_text("#health")
     expect(task_in_group(page, "nodate", "someday read").locator(".badge")).to_have_text(
