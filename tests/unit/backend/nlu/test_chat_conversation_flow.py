@@ -2,20 +2,12 @@
 words of how a thing is said ("is finally done", "no need to ... after all") name nothing,
 and what is still too weak to act on asks. Real task service (SQLite), real model."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.test_chat_service import Chat
 from todo_backend.chat.references import possessed, resolve_reference
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
-from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.service import TaskService
 
 ERRANDS = ("renew the car insurance", "book a dentist appointment", "buy milk", "go to the gym",
            "do the laundry", "wash the dishes", "call the plumber", "take the bins out",
@@ -23,16 +15,11 @@ ERRANDS = ("renew the car insurance", "book a dentist appointment", "buy milk", 
 
 
 @pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        chat = Chat(TaskService(session), pipeline)
-        for title in ERRANDS:
-            await chat.create(title)
-        yield chat
-    await engine.dispose()
+async def chat(chat: Chat) -> Chat:
+    """The shared chat (conftest), with ERRANDS as the user's tasks."""
+    for title in ERRANDS:
+        await chat.create(title)
+    return chat
 
 
 async def _completed(chat: Chat) -> list[str]:

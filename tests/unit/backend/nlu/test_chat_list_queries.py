@@ -2,32 +2,14 @@
 haven't I finished"). A real task service (SQLite) and the real model, as in
 `test_chat_service.py`."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.conftest import NOW
 from tests.unit.backend.nlu.test_chat_service import USER, Chat
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Intent
-from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.service import TaskService
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 @pytest.mark.parametrize(

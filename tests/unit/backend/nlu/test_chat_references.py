@@ -2,34 +2,16 @@
 misspellings, and tasks older than the most recent page. A real task service (SQLite) and the
 real model, as in `test_chat_service.py`."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.test_chat_service import Chat
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Intent
-from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.service import TaskService
 
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Europe/Berlin"))
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 async def test_the_second_and_the_last_one_count_in_the_list_shown(chat: Chat) -> None:

@@ -1,24 +1,16 @@
 """Replies say what was understood in words: recurrence, due, reminder, priority, tags, list."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.test_chat_service import Chat
 from todo_backend.chat import replies
 from todo_backend.chat.rrule_text import recurrence_text
 from todo_backend.chat.updates import describe_update
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
-from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import TaskPublic
-from todo_backend.tasks.service import TaskService
 
 BERLIN = ZoneInfo("Europe/Berlin")
 UTC_ZONE = ZoneInfo("UTC")
@@ -33,16 +25,6 @@ def task(**fields: Any) -> TaskPublic:
     }  # fmt: skip
     values.update(fields)
     return TaskPublic.model_validate(values)
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)  # alembic runs its own event loop
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -2,38 +2,26 @@
 answers to "which one?" by a word of the choice, choices numbered in the order the tasks were
 made; and what must still ask or change nothing. Real task service (SQLite), real model."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.test_chat_service import Chat
 from todo_backend.chat.references import report_in, resolve_reference
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.service import TaskService
 
 EVERYDAY = ("call mum", "call the bank", "buy eggs", "buy bread", "take out the recycling",
             "finish the slides for monday", "buy coffee beans", "book flights to rome")  # fmt: skip
 
 
 @pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        chat = Chat(TaskService(session), pipeline)
-        for title in EVERYDAY:
-            await chat.create(title)
-        yield chat
-    await engine.dispose()
+async def chat(chat: Chat) -> Chat:
+    """The shared chat (conftest), with EVERYDAY as the user's tasks."""
+    for title in EVERYDAY:
+        await chat.create(title)
+    return chat
 
 
 @pytest.mark.parametrize(

@@ -1,21 +1,13 @@
 """The chat rules on a real task service (SQLite) and the real model: effects, safety, undo."""
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 from typing import Any, cast
 from zoneinfo import ZoneInfo
-
-import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from todo_backend.chat.context import ContextStore
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.chat.service import ChatService
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.classifier import DATA_DIR
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery
@@ -63,16 +55,6 @@ class Chat:
             user_id=USER, query=TaskQuery(status=StatusFilter.ALL, limit=200)
         )
         return {task.title: task for task in found}
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)  # alembic runs its own event loop
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 async def test_list_item_goes_under_the_list_tag_and_the_reply_says_so(chat: Chat) -> None:

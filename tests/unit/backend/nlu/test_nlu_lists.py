@@ -1,22 +1,14 @@
 """List phrasing, titles and tags: the item is the title, the list's name the tag."""
 
-import asyncio
-from collections.abc import AsyncIterator
-from pathlib import Path
-
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.conftest import BERLIN, NOW
 from tests.unit.backend.nlu.test_chat_service import Chat
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.pipeline import NluPipeline
 from todo_backend.nlu.rules import match_rules
 from todo_backend.nlu.wording import fragments
-from todo_backend.tasks.service import TaskService
 
 
 @pytest.mark.parametrize(
@@ -263,16 +255,6 @@ def test_titles_lose_politeness_remarks_and_emoji(
 ) -> None:
     entities = extract_entities(text, Intent.ADD_TASK, now=NOW)
     assert (entities.title, entities.tags) == (title, tags)
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)  # alembic runs its own event loop
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 async def test_clearing_a_list_deletes_only_that_list_and_asks_first(chat: Chat) -> None:

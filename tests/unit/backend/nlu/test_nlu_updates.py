@@ -1,35 +1,18 @@
 """Updates: recognising a change to a task and applying exactly what it says. The NLU on the
 real model, then the chat on a real task service (SQLite), as in `test_chat_service.py`."""
 
-import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy.ext.asyncio import async_sessionmaker
 
 from tests.unit.backend.nlu.conftest import BERLIN, NOW
 from tests.unit.backend.nlu.test_chat_service import Chat
-from todo_backend.db import create_engine
-from todo_backend.migrate import upgrade_to_head
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.pipeline import NluPipeline
-from todo_backend.tasks.service import TaskService
 
 DAY = timedelta(days=1)
 FRIDAY = datetime(2026, 11, 27, 23, 59, tzinfo=BERLIN)
-
-
-@pytest.fixture
-async def chat(tmp_path: Path, pipeline: NluPipeline) -> AsyncIterator[Chat]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'chat.db'}"
-    await asyncio.to_thread(upgrade_to_head, url)
-    engine = create_engine(url)
-    async with async_sessionmaker(engine, expire_on_commit=False)() as session:
-        yield Chat(TaskService(session), pipeline)
-    await engine.dispose()
 
 
 UPDATES: list[tuple[str, dict[str, Any]]] = [
