@@ -61,5 +61,5 @@ else
 fi
 
 "${out}/kube-apiserver" --version >&2
-"${out}/etcd" --version | head -n 1 >&2
+"${out}/etcd" --version | sed -n 1p >&2  # sed reads it all: head would SIGPIPE etcd under pipefail
 echo "${out}"
