@@ -421,6 +421,10 @@ def evaluation_settings(database_url: str, log_level: str = "INFO") -> BackendSe
         rate_limit_per_minute=1_000_000,
         migrate_on_startup=True,
         log_level=log_level,
+        # No time budget for the model: the evaluation measures what the pipeline decides, and
+        # on a loaded machine the budget would turn slow encodes into fallbacks (load, not
+        # understanding). The budget itself is tested in tests/unit/backend/nlu and the game day.
+        nlu_model_budget_ms=0,
     )
 
 
