@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from todo_backend.chat.replies import reminder, repeats, when
 from todo_backend.nlu.dates import DUE_DEFAULT_TIME
 from todo_backend.nlu.intents import Entities
-from todo_backend.nlu.recurrence import Recurrence
+from todo_backend.nlu.recurrence import Recurrence, changed_rule, falls_on
 from todo_backend.tasks.schemas import TaskPublic, TaskUpdate
 
 
@@ -76,14 +76,28 @@ def task_changes(
     if "recurrence" in entities.clear or ("due_at" in entities.clear and task.recurrence):
         values["recurrence"] = None  # a repeating task counts from its due date
     elif entities.recurrence:
-        values["recurrence"] = entities.recurrence
-        if values.get("due_at", task.due_at) is None:
+        # "make it every other week" on a task every Tuesday keeps the Tuesday
+        rule = changed_rule(task.recurrence, entities.recurrence)
+        values["recurrence"] = rule
+        due = values.get("due_at", task.due_at)
+        if (
+            isinstance(due, datetime)
+            and "due_at" not in values
+            and not falls_on(rule, due.astimezone(tz))
+        ):
+            # "change it to every thursday" on a task due Tuesday: due the next Thursday, at
+            # its own time of day
+            moved = Recurrence(rule).first_occurrence(
+                now=now.astimezone(tz), at=due.astimezone(tz).time()
+            )
+            values["due_at"] = moved
+            if task.remind_at and "remind_at" not in values:
+                values["remind_at"] = task.remind_at + (moved - due)
+        elif due is None:
             # "make X weekly" on a task without a date: due when it first comes round
             at = task.remind_at or entities.remind_at
             clock = at.astimezone(tz).time() if at else DUE_DEFAULT_TIME
-            first = Recurrence(entities.recurrence).first_occurrence(
-                now=now.astimezone(tz), at=clock
-            )
+            first = Recurrence(rule).first_occurrence(now=now.astimezone(tz), at=clock)
             values["due_at"] = first
     if "tags" in entities.clear:
         removed = set(entities.tags)

@@ -604,6 +604,8 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
         if pm and "night" in marker and hour == 12:
             pm = False  # "12 at night" is midnight
         hour = hour % 12 + (12 if pm else 0)
+    elif kind == "bare_hour" and raw_hour.isdigit() and 13 <= hour <= 23:
+        pass  # "at 17", "by 21": the 24-hour clock
     elif kind in ("bare_hour", "half_hour") or (kind == "clock24" and _guessed(kind, match)):
         if not 1 <= hour <= 12:
             return None
@@ -617,7 +619,9 @@ def _parse_time(kind: str, match: re.Match[str]) -> time | None:
 def _guessed(kind: str, match: re.Match[str]) -> bool:
     """Whether the clock's am/pm is a guess a part of the day may overrule."""
     if kind in ("bare_hour", "half_hour"):
-        return True
+        groups = match.groupdict()
+        raw = next((groups[g] for g in ("h", "h2", "h3") if groups.get(g)), "")
+        return not (raw.isdigit() and int(raw) > 12)  # "at 17" is no guess
     if kind in ("clock_past", "between"):
         return not (match["ampm"] or (kind == "between" and match["ampm2"]))
     # "3:15" (not "03:15" or "15:30")

@@ -208,7 +208,7 @@ _UPDATE_TAIL = re.compile(
     r"|deadline|date|priority|time)|\s+(?:should|must|needs\s+to|has\s+to|will)\s+be(?:\s+(?:done|finished|completed"
     r"|ready))?|\s+is\s+now|\s+(?:back|forward|ahead|later|earlier)?\s*(?:by\s+)?(?:a|one|two|three|\d+)"
     r"\s+(?:day|week|hour|month)s?(?:\s+(?:later|earlier))?"
-    r"|\s+(?:back|forward|out|up|instead|please|repeat|recur|recurring|repeating|happen|occur"
+    r"|\s+(?:back|forward|out|up|instead|only|please|repeat|recur|recurring|repeating|happen|occur"
     r"|go\s+off|be|anymore|any\s+more|now|instead|has|have|does|is|are|2|til|till|until|should|must"
     r"|thanks(?:\s+(?:so\s+much|a\s+lot))?|thank\s+you|thx|ty|cheers|tbh|honestly|lol|or\s+so)|\s+to"
     r"|\s+as|'s"
@@ -386,7 +386,11 @@ def _resolve(
     default_time: time,
 ) -> datetime | None:
     if recurrence is not None:
-        at = (when.time_part if when else None) or recurrence.implied_time or default_time
+        at = (
+            recurrence.times[0]
+            if recurrence.times
+            else (when.time_part if when else None) or recurrence.implied_time or default_time
+        )
         start = (
             when.date_part.day if when and when.date_part and not when.date_part.instant else None
         )
@@ -398,6 +402,42 @@ def _resolve(
 
 Mode = Literal["add", "reminder"]
 
+# "at 8am and 8pm", "at 6am, 2pm and 10pm": times of day in one list
+_TIME_JOIN = re.compile(r"\s*(?:,\s*and|,|and|&|\+|n)\s*(?:at\s+)?", _I)
+# "at 9 and 21": a bare hour after a time in such a list is a time too
+_LISTED_HOUR = re.compile(
+    r"(?P<t>(?:[01]?\d|2[0-3])(?::[0-5]\d)?(?:\s*[ap]\.?m\b\.?)?)(?![\w:%])"
+    r"(?!\s*(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|times|more|other|of)\b)",
+    _I,
+)
+
+
+def _listed_times(
+    utterance: Utterance, matches: list[TemporalMatch], *, now: datetime
+) -> list[time]:
+    """The times of day a message lists together ("at 8am and 8pm", "at 9 and 21"), in the
+    order said; a bare hour continuing such a list is consumed here."""
+    clocks = [m for m in matches if m.time_part is not None and m.date_part is None]
+    times: list[time] = []
+    for i, match in enumerate(clocks):
+        assert match.time_part is not None
+        if i and _TIME_JOIN.fullmatch(utterance.masked[clocks[i - 1].end : match.start]) is None:
+            return times[:1]  # not one list: "at 9 ... remind me at 8"
+        times.append(match.time_part)
+    end = clocks[-1].end if clocks else None
+    while end is not None:
+        join = _TIME_JOIN.match(utterance.masked, end)
+        hour = _LISTED_HOUR.match(utterance.masked, join.end()) if join else None
+        if join is None or hour is None:
+            break
+        found = combine(find_temporal(Utterance(f"at {hour['t']}"), now=now))
+        if found is None or found.time_part is None or found.date_part is not None:
+            break
+        times.append(found.time_part)
+        utterance.consume(join.start(), hour.end())
+        end = hour.end()
+    return times
+
 
 def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entities:
     """The details a new or changed task can carry (all but its title and reference)."""
@@ -405,6 +445,11 @@ def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entitie
     remind_before = extract_remind_before(utterance)
     cue = take_reminder_cue(utterance) if mode == "add" else None
     matches = find_temporal(utterance, now=now)
+    if recurrence is not None and recurrence.rule == "FREQ=DAILY":
+        said = [m for m in matches if cue is None or m.start < cue]
+        recurrence = recurrence.at_times(
+            [*recurrence.times, *_listed_times(utterance, said, now=now)]
+        )
     details = Entities(
         recurrence=recurrence.rule if recurrence else None,
         remind_before=remind_before,

@@ -9,7 +9,8 @@ reminders service carries a COUNT forward.
 """
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import rrulestr
@@ -62,6 +63,11 @@ _MONTH = (
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 _EVERY = r"(?:every|each(?:\s+and\s+every)?|once\s+a|once\s+every)(?:\s+single)?"
+_SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
+_PERIOD = rf"(?:spring|summer|autumn|fall|winter|{_MONTH})"
+_PERIOD_LIST = (
+    rf"{_PERIOD}(?:\s*(?:,\s*and|,|and|&|/)\s*(?:(?:every|each|in)\s+)?(?:the\s+)?{_PERIOD}\b)*"
+)
 
 
 _WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
@@ -100,6 +106,12 @@ _ADVERBS = {
     "montly": ("MONTHLY", 1),
     "yrly": ("YEARLY", 1),
     "anually": ("YEARLY", 1),
+    "monthy": ("MONTHLY", 1),
+    "dialy": ("DAILY", 1),
+    "daliy": ("DAILY", 1),
+    "fortnighly": ("WEEKLY", 2),
+    "fortnitely": ("WEEKLY", 2),
+    "fortnightley": ("WEEKLY", 2),
 }
 _PART_OF_DAY_TIMES = {
     "morning": time(9, 0),
@@ -183,6 +195,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
+        # "every spring", "each summer and winter", "every october", "yearly in march": once a
+        # year, on the first day of that month (a season starts with its meteorological month)
+        "season",
+        re.compile(
+            rf"\b{_EVERY}\s+(?P<periods>{_PERIOD_LIST})\b(?!\s*\d|\s+the\s+\d)"
+            rf"|\b(?:(?:every|each)\s+year|yearly|annually)\s+in\s+(?:the\s+)?"
+            rf"(?P<periods2>{_PERIOD_LIST})\b(?!\s*\d|\s+the\s+\d)",
+            re.I,
+        ),
+    ),
+    (
         "weekdays",
         re.compile(
             r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|wkdays|weekday\s+mornings|work\s?days)\b"
@@ -196,6 +219,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "day_range",
         re.compile(
             rf"\b(?:every|each)\s+(?P<first>{_WD})\s*(?:to|through|thru|till|until|-)\s*(?P<last>{_WD})\b",
+            re.I,
+        ),
+    ),
+    (
+        # "twice a day", "three times a day", "twice daily": a daily series; the times said
+        # beside it ("at 8am and 8pm") are its times of day (`Recurrence.at_times`)
+        "times_a_day",
+        re.compile(
+            rf"\b(?:twice|thrice|(?:{NUMBER})\s+times)\s+(?:a|per|each|every)\s+day\b"
+            r"|\btwice\s+daily\b",
             re.I,
         ),
     ),
@@ -224,7 +257,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "interval",
         re.compile(
             rf"\b{_EVERY}\s+(?P<n>{NUMBER}|other|second|2nd|third|3rd|alternate|couple(?:\s+of)?"
-            rf"|few)\s+(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
+            # "every 2-3 days", "every two or three weeks": a range counts from its lower bound
+            rf"|few)(?:\s*(?:-|\u2013|to|or)\s*{NUMBER})?"
+            rf"\s+(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST})"
             # "every 3 months on the 1st"
             rf"|\s+on\s+the\s+(?P<mday>\d{{1,2}}(?:st|nd|rd|th)|last\s+day)(?!\s+of\b))?",
@@ -272,6 +307,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b{_EVERY}\s+(?:(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight"
             r"|morning|afternoon|evening|night)s?\b"
+            # "every morning and evening": two times of day
+            r"(?:\s+(?:and|&|n)\s+(?:(?:every|each)\s+)?(?P<unit3>morning|afternoon|evening|night)s?\b)?"
             # "every other morning": every second day at that time
             r"|(?:other|second|alternate)\s+(?P<unit2>morning|afternoon|evening|night)\b)"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
@@ -282,7 +319,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "adverb",
         re.compile(
             r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|bi-?weekly"
-            r"|everyday|wkly|weekley|mthly|montly|yrly|anually"
+            r"|everyday|wkly|weekley|mthly|montly|monthy|yrly|anually|dialy|daliy|fortnighly"
+            r"|fortnitely|fortnightley"
             r"|quarterly|bi-?monthly|semi-?annually|biannually|twice\s+a\s+year)\b"
             rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
@@ -379,6 +417,31 @@ class Recurrence:
     implied_time: time | None = None
     # The last local day of the series ("until christmas"), not yet in `rule`.
     until: date | None = None
+    # Times of day the series runs at, the first its anchor ("at 8am and 8pm": 08:00, 20:00).
+    times: tuple[time, ...] = ()
+
+    def at_times(self, times: Sequence[time]) -> "Recurrence":
+        """A daily series said with several times of day ("every day at 8am and 8pm", "three
+        times a day at 6am, 2pm and 10pm"). Times evenly spread over the day are one series
+        every so many hours from the earliest (FREQ=HOURLY;INTERVAL=12: the occurrences of
+        FREQ=DAILY;BYHOUR=8,20, but counted in elapsed time, which is what the reminders
+        service does with a UTC due date, where a BYHOUR would be read as UTC hours). Uneven
+        ones ("8am and 6pm") have no such rule: the series runs daily at the first time said.
+        """
+        distinct = list(dict.fromkeys(times))
+        if self.rule != "FREQ=DAILY" or len(distinct) < 2:
+            return self
+        minutes = sorted(t.hour * 60 + t.minute for t in distinct)
+        gaps = {b - a for a, b in zip(minutes, [*minutes[1:], minutes[0] + 24 * 60], strict=True)}
+        if len(gaps) == 1:
+            gap = gaps.pop()
+            rule = (
+                _rule("HOURLY", interval=gap // 60)
+                if gap % 60 == 0
+                else _rule("MINUTELY", interval=gap)
+            )
+            return Recurrence(rule, until=self.until, times=tuple(sorted(distinct)))
+        return Recurrence(self.rule, until=self.until, times=(distinct[0],))
 
     def bounded(self, first: datetime | None) -> str:
         """`rule` with the COUNT of occurrences from `first` through the `until` day."""
@@ -392,7 +455,7 @@ class Recurrence:
     def first_occurrence(self, *, now: datetime, at: time, start: date | None = None) -> datetime:
         anchor = datetime.combine(start or now.date(), at)
         after = now.replace(tzinfo=None)
-        if _INTERVAL.search(self.rule):
+        if _INTERVAL.search(self.rule) and not self.times:
             # "every other tuesday" said on a wednesday, "every 3 months on the 1st", "every
             # other morning" after 9: the series starts on the next such day, not two weeks
             # (three months, two days) after this one
@@ -434,7 +497,7 @@ def _until(masked: str, at: int, now: datetime) -> tuple[date, int] | None:
 
 
 _INTERVAL = re.compile(r";INTERVAL=\d+")
-_FORTNIGHTLY = re.compile(r"\b(?:fortnightly|bi-?weekly)\b", re.I)
+_FORTNIGHTLY = re.compile(r"\b(?:fortnightly|fortnighly|fortnitely|bi-?weekly)\b", re.I)
 # "a monthly reminder to pay the card on the 20th": the day comes later in the message
 _LATER_MONTHDAY = re.compile(r"\bon\s+the\s+(?P<md>\d{1,2})(?:st|nd|rd|th)\b(?!\s+of\b)", re.I)
 
@@ -448,12 +511,13 @@ def _days(raw: str | None) -> list[str]:
 
 
 def _interval(raw: str) -> int:
-    word = raw.lower()
-    if word in ("other", "second", "2nd", "alternate"):
+    """ "other" 2, "third" 3; "a couple (of)" 2 and "a few" 3 (the chat's convention)."""
+    word = re.sub(r"^a\s+|\s+of$", "", re.sub(r"\s+", " ", raw.lower()))
+    if word in ("other", "second", "2nd", "alternate", "couple"):
         return 2
     if word in ("third", "3rd", "few"):
         return 3
-    return to_number(raw)
+    return to_number(word)
 
 
 def _rule(freq: str, *, interval: int = 1, byday: list[str] | None = None, extra: str = "") -> str:
@@ -488,6 +552,13 @@ def _monthday(match: re.Match[str]) -> str:
     return _rule("MONTHLY", extra="BYMONTHDAY=" + ",".join(str(d) for d in ordered))
 
 
+def _yearly_in(periods: str) -> str:
+    """ "spring and autumn" -> every year on 1 March and 1 September."""
+    names = re.findall(_PERIOD, periods, re.I)
+    months = sorted({_SEASONS.get(n.lower()) or _MONTHS[n.lower()[:3]] for n in names})
+    return _rule("YEARLY", extra="BYMONTH=" + ",".join(map(str, months)) + ";BYMONTHDAY=1")
+
+
 def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
     groups = match.groupdict()
     if kind == "monthday":
@@ -513,6 +584,10 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         day = int(next(groups[k] for k in ("d1", "d2", "d3", "d4", "d5", "d6") if groups[k]))
         month = _MONTHS[month_name.lower()[:3]]
         return Recurrence(_rule("YEARLY", extra=f"BYMONTH={month};BYMONTHDAY={day}"))
+    if kind == "season":
+        return Recurrence(_yearly_in(groups["periods"] or groups["periods2"]))
+    if kind == "times_a_day":
+        return Recurrence(_rule("DAILY"))
     if kind == "half_hour":
         return Recurrence(_rule("MINUTELY", interval=30))
     if kind == "weekdays":
@@ -543,6 +618,9 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         return Recurrence(_rule("DAILY", interval=2), implied_time=_PART_OF_DAY_TIMES[part])
     if kind == "unit":
         unit = groups["unit"].lower()
+        if unit in _PART_OF_DAY_TIMES and groups["unit3"] and not groups["days"]:
+            times = (_PART_OF_DAY_TIMES[unit], _PART_OF_DAY_TIMES[groups["unit3"].lower()])
+            return Recurrence(_rule("DAILY"), implied_time=times[0], times=times)
         if unit in _PART_OF_DAY_TIMES:
             return Recurrence(_rule("DAILY"), implied_time=_PART_OF_DAY_TIMES[unit])
         if unit == "quarter":
@@ -598,8 +676,8 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
     if re.fullmatch(r"FREQ=WEEKLY;BYDAY=[A-Z,]+", recurrence.rule) and _FORTNIGHTLY.search(masked):
         # "fortnightly team lunch on thursdays": the adverb stays in the title, its interval
         # joins the days
-        recurrence = Recurrence(
-            recurrence.rule.replace(";BYDAY", ";INTERVAL=2;BYDAY"), recurrence.implied_time
+        recurrence = replace(
+            recurrence, rule=recurrence.rule.replace(";BYDAY", ";INTERVAL=2;BYDAY")
         )
     if re.fullmatch(r"FREQ=MONTHLY(?:;INTERVAL=\d+)?", recurrence.rule):
         day = _LATER_MONTHDAY.search(masked, end)
@@ -620,19 +698,19 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
         utterance.consume(word.start(), word.end())
     excepted = _EXCEPT.match(masked, end)
     if excepted is not None and (rule := _without(recurrence.rule, excepted)) is not None:
-        recurrence = Recurrence(rule, recurrence.implied_time)
+        recurrence = replace(recurrence, rule=rule)
         end = excepted.end()
     elif (later := _EXCEPT_LATER.search(masked, end)) is not None and (
         rule := _without(recurrence.rule, later)
     ) is not None:
-        recurrence = Recurrence(rule, recurrence.implied_time)
+        recurrence = replace(recurrence, rule=rule)
         utterance.consume(later.start(), later.end())
     counted = _FOR_COUNT.match(masked, end)
     if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
-        recurrence = Recurrence(rule, recurrence.implied_time)
+        recurrence = replace(recurrence, rule=rule)
         end = counted.end()
     elif now is not None and (until := _until(masked, end, now)) is not None:
-        recurrence = Recurrence(recurrence.rule, recurrence.implied_time, until=until[0])
+        recurrence = replace(recurrence, until=until[0])
         end = until[1]
     if kept is None:
         utterance.consume(start, end)
@@ -640,3 +718,33 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
         utterance.consume(start, kept[0])
         utterance.consume(kept[1], end)
     return recurrence
+
+
+_PLAIN_FREQUENCY = re.compile(r"FREQ=(?P<freq>[A-Z]+)(?:;INTERVAL=(?P<n>\d+))?")
+
+
+def changed_rule(current: str | None, said: str) -> str:
+    """The rule an update leaves on a task that repeats by `current` when the message says
+    `said`. A bare frequency of the same kind changes only how often: "make it every other
+    week" on a task every Tuesday and Thursday is every 2 weeks on Tuesday and Thursday, "make
+    it monthly" keeps its last Friday; anything else ("every thursday", "monthly" on a weekly
+    task) is the new rule as said."""
+    plain = _PLAIN_FREQUENCY.fullmatch(said)
+    if current is None or plain is None:
+        return said
+    parts = [part for part in current.upper().split(";") if part]
+    if f"FREQ={plain['freq']}" not in parts:
+        return said
+    kept = [part for part in parts if not part.startswith("INTERVAL=")]
+    interval = int(plain["n"] or 1)
+    if interval > 1:
+        kept.insert(1, f"INTERVAL={interval}")
+    return ";".join(kept)
+
+
+def falls_on(rule: str, moment: datetime) -> bool:
+    """Whether `moment` is itself an occurrence of `rule` started there (a Tuesday is no
+    occurrence of "every thursday")."""
+    start = moment.replace(tzinfo=None)
+    first = rrulestr(rule, dtstart=start).after(start, inc=True)
+    return first == start
