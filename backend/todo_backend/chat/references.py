@@ -49,6 +49,7 @@ _IRREGULAR = {
     "brought": "bring", "threw": "throw", "drove": "drive", "found": "find", "told": "tell",
     "caught": "catch", "taught": "teach", "spoke": "speak", "swept": "sweep", "hung": "hang",
     "done": "do", "gone": "go", "taken": "take", "written": "write", "given": "give",
+    "dealt": "deal",
 }  # fmt: skip
 
 
@@ -335,7 +336,10 @@ def clock_in(reference: str) -> tuple[time, str] | None:
 # The NLU's words for a position in what the conversation showed ("second one", "number 2",
 # "last one") and for all of it ("them": "delete both of them").
 PLURAL = "them"
-_POSITION = re.compile(r"^(?:number (?P<d>[1-9])|(?P<w>\w+) one)$")
+_POSITION = re.compile(
+    r"^(?:(?:the\s+)?(?:number|no\.?|#)\s*(?P<d>[1-9]|one|two|three|four|five)"
+    r"(?:\s+(?:one|task|item|todo))?|(?P<w>\w+) one)$"
+)
 
 
 def position(reference: str | None) -> int | None:
@@ -344,8 +348,123 @@ def position(reference: str | None) -> int | None:
     if match is None:
         return None
     if match["d"]:
-        return int(match["d"])
+        return int(match["d"]) if match["d"].isdigit() else _ORDINALS[match["d"]]
     return -1 if match["w"] == "last" else _ORDINALS.get(match["w"])
+
+
+# "the first two", "the last 3", "1 and 3", "the first and the third one", "numbers 2, 4 and 5"
+_ORDINAL_WORD = r"(?:\d|" + "|".join(_ORDINALS) + r"|last)"
+_SPAN = re.compile(
+    r"^(?:the\s+)?(?P<end>first|last|top|bottom)\s+(?P<n>two|three|four|five|[2-5])"
+    r"(?:\s+(?:ones|tasks|items|of\s+them|on\s+the\s+list))?$"
+)
+_SEVERAL = re.compile(
+    rf"^(?:the\s+)?(?:(?:numbers?|nos?\.?|#)\s*)?(?P<items>{_ORDINAL_WORD}"
+    rf"(?:(?:\s*,\s*|\s+(?:and|&|\+)\s+|\s*,\s*and\s+)(?:the\s+)?(?:number\s+|#)?{_ORDINAL_WORD})+)"
+    r"(?:\s+(?:ones?|tasks?|items?))?$"
+)
+_NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5}
+
+
+def positions(reference: str | None, shown: int) -> list[int] | None:
+    """0-based places that a reference to several shown tasks names ("the first two", "1 and
+    3", "the last two" in a list of `shown`); None when it names no such set, [] when a place
+    is past the end of what was shown."""
+    text = " ".join((reference or "").casefold().split())
+    span = _SPAN.match(text)
+    if span is not None:
+        n = int(span["n"]) if span["n"].isdigit() else _NUMBER_WORDS[span["n"]]
+        if n > shown:
+            return []
+        return list(range(n)) if span["end"] in ("first", "top") else list(range(shown - n, shown))
+    several = _SEVERAL.match(text)
+    if several is None:
+        return None
+    found = []
+    for word in re.findall(rf"\b{_ORDINAL_WORD}\b", several["items"]):
+        place = shown if word == "last" else int(word) if word.isdigit() else _ORDINALS[word]
+        if not 1 <= place <= shown:
+            return []
+        found.append(place - 1)
+    return list(dict.fromkeys(found)) if len(set(found)) > 1 else None
+
+
+# "the 3rd one can go", "2nd one's done", "the last two can go", "both of them are bought":
+# a place in the list just shown, said with what is to happen to it
+_PLACE = (
+    rf"(?:the\s+)?(?:(?:{_ORDINAL_WORD})(?:\s+(?:one|task|item|thing))?|(?:number|no\.?|#)\s*"
+    rf"(?:[1-9]|one|two|three|four|five)|(?:first|last|top)\s+(?:two|three|[23])(?:\s+ones)?"
+    rf"|{_ORDINAL_WORD}(?:(?:\s*,\s*|\s+(?:and|&)\s+)(?:the\s+)?{_ORDINAL_WORD})+(?:\s+ones?)?"
+    r"|both(?:\s+of\s+(?:them|those|these))?|(?:them|those|these)(?:\s+both|\s+two)?"
+    r"|the\s+two\s+of\s+them)"
+)
+_PLACE_STATEMENT = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|and|oh|lol|actually|right|yeah|great|cool|nice|then|also|hmm+|um+)[\s,!.]+)*"
+    rf"(?P<place>{_PLACE})"
+    r"(?:(?P<delete>\s+(?:can|could|should|has\s+to|have\s+to|needs?\s+to|must)\s+(?:go|come\s+off"
+    r"|be\s+(?:deleted|removed|binned|scrapped|dropped|ditched))|\s+(?:is|are|'s|'re)\s+(?:not"
+    r"|no\s+longer)\s+(?:needed|happening|necessary)(?:\s+any\s*more)?|\s+goes)"
+    r"|(?P<done>(?:\s+(?:is|are|was|were|has\s+been|have\s+been)|'s|'re)?\s+(?:all\s+|now\s+|also\s+)?"
+    r"(?:done|sorted(?:\s+out)?|finished|complete|completed|bought|paid|handled|taken\s+care\s+of"
+    r"|dealt\s+with|ticked\s+off|checked\s+off|crossed\s+off|booked|sent|posted)))"
+    r"(?:\s+(?:now|already|too|as\s+well|thanks|thx|ty|please|pls|lol))*[\s.!]*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class PlaceStatement:
+    """ "the 3rd one can go": the words naming the place and whether it goes or is done."""
+
+    place: str  # "the 3rd one", "both of them", "the last two"
+    delete: bool
+
+
+def place_statement(message: str) -> PlaceStatement | None:
+    """A place in the list just shown, said to go or to be done; None for anything else."""
+    match = _PLACE_STATEMENT.match(" ".join(message.strip().split()))
+    if match is None:
+        return None
+    return PlaceStatement(match["place"], delete=match["delete"] is not None)
+
+
+def place_reference(place: str) -> tuple[str, bool]:
+    """The NLU's words for a place ("third one", "number 2", PLURAL, "first two")."""
+    text = re.sub(r"^the\s+", "", place.casefold().strip())
+    if re.match(r"^(?:both|them|those|these|two\s+of\s+them)\b", text):
+        return PLURAL, True
+    single = re.fullmatch(rf"(?P<w>{_ORDINAL_WORD})(?:\s+(?:one|task|item|thing))?", text)
+    if single is not None:
+        word = single["w"]
+        return (f"number {word}" if word.isdigit() else f"{word} one"), True
+    numbered = re.fullmatch(r"(?:number|no\.?|#)\s*(?P<d>[1-9]|one|two|three|four|five)", text)
+    if numbered is not None:
+        return f"number {numbered['d']}", True
+    return text, True
+
+
+# "no wait, undo that and delete it instead", "oops undo that, i meant mark it done": an undo,
+# then what was meant instead
+_UNDO_THEN = re.compile(
+    r"^(?:(?:no+|nah|oh|oops|whoops|wait|hmm+|actually|sorry|ugh|ok(?:ay)?|hang\s+on|my\s+bad)[\s,!.]+)*"
+    r"(?:(?:please|pls|plz|(?:can|could|would)\s+(?:you|u)(?:\s+please)?)\s+)?"
+    r"(?:undo|revert|reverse|take\s+back|roll\s*back)(?:\s+(?:that|it|this|the\s+last\s+(?:one|change)))?"
+    r"(?:\s+(?:please|pls))?"
+    r"(?:\s*[,;.!-]\s*|\s+)(?:(?:and|n|&|then|but)\s+)?"
+    r"(?:(?:i\s+meant(?:\s+to)?|i\s+mean|meant\s+to|i\s+wanted(?:\s+(?:you\s+)?to)?|just|instead"
+    r"|please|pls|then|rather)[\s,]+)*"
+    r"(?P<rest>(?!(?:thanks|thank\s+you|thx|ty|please|pls|now|again)\b)"
+    r"(?!(?:that|it|this|them)\b(?:\s+(?:please|pls|thanks))?[\s.!?]*$)\w.*?)"
+    r"(?:\s+instead)?(?:\s+(?:please|pls|thanks))?[\s.!?]*$",
+    re.I,
+)
+
+
+def undo_then(message: str) -> str | None:
+    """What to do after the undo in "undo that and delete it instead" ("delete it"); None
+    when the message is no undo followed by a request."""
+    match = _UNDO_THEN.match(" ".join(message.strip().split()))
+    return match["rest"] if match else None
 
 
 _ANSWER_POSITION = re.compile(
@@ -396,17 +515,49 @@ def pick_candidate(answer: str, candidates: list[TaskPublic]) -> TaskPublic | No
 
 _REPORT_LEAD = frozenset(
     {"i", "we", "i've", "ive", "we've", "just", "finally", "already", "ok",
-     "okay", "so", "yeah", "yes", "well", "also", "and", "oh", "hey", "update:", "fyi"}
+     "okay", "so", "yeah", "yes", "well", "also", "and", "oh", "hey", "update:", "fyi", "actually"}
 )  # fmt: skip
 _STATE = re.compile(
-    r"^(?:(?:ok(?:ay)?|so|yeah|well|fyi|update:?)[\s,]+)*(?P<what>.+?)\s+"
-    r"(?:is|are|was|were|has\s+been|have\s+been|got|'s|s)\s+(?:now\s+|finally\s+|all\s+)?"
+    r"^(?:(?:ok(?:ay)?|so|yeah|well|fyi|update:?|actually|oh)[\s,]+)*(?P<what>.+?)(?:\s+"
+    r"(?:is|are|was|were|has\s+been|have\s+been|got|'s|s)|'s)\s+(?:now\s+|finally\s+|all\s+)?"
     r"(?P<verb>[a-z]+ed|[a-z]+en|done|paid|bought|sent|made|fed)\b(?P<rest>.*)$"
 )
 _NOT_A_REPORT = re.compile(
     r"\?|\b(?:not|never|no|didn't|didnt|haven't|havent|hasn't|won't)\b|n't\b"
 )
 _PRONOUN = frozenset({"it", "that", "this", "them", "those"})
+_SAID_BEFORE = frozenset({"it", "that", "this", "that one", "this one", "that task", "this task"})
+# Verbs that report any task done, whatever its own verb: "i got the coffee" ("buy coffee"),
+# "knocked out the laundry", "took care of the plumber", "that one's sorted"
+_DONE_VERBS = frozenset(
+    {"get", "grab", "sort", "handl", "deal", "knock", "finish", "do", "manag", "nail", "tackl",
+     "wrap", "complet", "tick", "cross", "check"}
+)  # fmt: skip
+_DONE_PHRASE = re.compile(
+    r"^(?:(?:i|we)(?:'ve|\s+have)?\s+)?(?:(?:just|finally|already|also)\s+)?"
+    r"(?:got|grabbed|picked\s+up|sorted(?:\s+out)?|handled|dealt\s+with|knocked\s+(?:out|off)"
+    r"|took\s+care\s+of|taken\s+care\s+of|finished(?:\s+off)?|did|done(?:\s+with)?|managed"
+    r"|nailed|tackled|wrapped\s+up|ticked\s+off|checked\s+off|crossed\s+off|completed)\s+"
+    r"(?P<what>\S.*)$",
+    re.I,
+)
+
+
+def done_object(reference: str) -> str | None:
+    """What a done-verb reports done: "the coffee" in "got the coffee", "the laundry" in
+    "knocked out the laundry"; None when the words start with no such verb."""
+    match = _DONE_PHRASE.match(reference.strip())
+    return match["what"] if match else None
+
+
+def _object_words(title: str) -> frozenset[str]:
+    """A title's content words without its verb: "buy coffee" -> {coffee}."""
+    words = content_words(title)
+    verb = _first_stem(title)
+    rest = words - {verb} if verb else words
+    return rest or words
+
+
 _PERSONS = frozenset({"i", "we", "you", "he", "she", "they", "u"})
 _ASKING = frozenset(
     {"have", "has", "had", "did", "do", "does", "is", "are", "was", "were", "can", "could",
@@ -449,6 +600,8 @@ def report_in(message: str) -> Report | None:
         what = _normalise(state["what"])
         if not what or what.split()[0] in {"i", "we", "you", "he", "she", "they", "my"}:
             return None
+        if what in _SAID_BEFORE:  # "that one's sorted": the task just talked about
+            return Report(_stem(state["verb"]), "it")
         return Report(_stem(state["verb"]), f"{state['verb']} {what}")
     return None
 
@@ -475,7 +628,18 @@ def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
         return Resolution(None, same_verb[:MAX_CANDIDATES])
     words = content_words(report.reference)
     named = [t for t in same_verb if _names(words, content_words(t.title), typos=True)]
+    what = done_object(report.reference)
+    if not named and what is not None:  # "i got the coffee": "buy coffee"
+        wanted = content_words(what)
+        named = [t for t in tasks if _names(wanted, _object_words(t.title), typos=True)]
+        exact = [t for t in named if _object_words(t.title) == wanted]
+        named = exact if len(exact) == 1 else named
     return Resolution(named[0], []) if len(named) == 1 else Resolution(None, named)
+
+
+def is_done_verb(verb: str) -> bool:
+    """ "sorted", "done", "handled": reports any task done, whatever its own verb."""
+    return verb in _DONE_VERBS
 
 
 def each_reported(report: Report, tasks: list[TaskPublic]) -> list[TaskPublic]:

@@ -4,7 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from todo_backend.chat.rrule_text import recurrence_text
-from todo_backend.tasks.schemas import TaskPublic
+from todo_backend.tasks.schemas import TaskPublic, TaskUpdate
 
 HELP_TEXT = (
     'I can add tasks ("add buy milk tomorrow at 5pm #home", "add eggs to my shopping list"), '
@@ -70,7 +70,14 @@ def repeats(rule: str, tz: ZoneInfo, now: datetime) -> str:
     return f"repeats {recurrence_text(rule, tz, now)}"
 
 
-def _details(task: TaskPublic, tz: ZoneInfo, now: datetime, *, skip_tag: str | None) -> list[str]:
+def _details(
+    task: TaskPublic,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    skip_tag: str | None,
+    said_medium: bool = False,
+) -> list[str]:
     parts = []
     if task.due_at:
         parts.append(f"due {when(task.due_at, tz, now)}")
@@ -78,7 +85,7 @@ def _details(task: TaskPublic, tz: ZoneInfo, now: datetime, *, skip_tag: str | N
         parts.append(repeats(task.recurrence, tz, now))
     if task.remind_at:
         parts.append(reminder(task, tz, now))
-    if task.priority != "medium":
+    if task.priority != "medium" or said_medium:  # medium is said only when the user set it
         parts.append(f"{task.priority} priority")
     tags = [tag for tag in task.tags if tag != skip_tag]
     if tags:
@@ -90,10 +97,54 @@ def describe(task: TaskPublic, tz: ZoneInfo, now: datetime) -> str:
     return ", ".join([f'"{task.title}"', *_details(task, tz, now, skip_tag=None)])
 
 
-def added(task: TaskPublic, tz: ZoneInfo, now: datetime, *, list_tag: str | None) -> str:
-    """'Added "eggs" to shopping, due tomorrow 17:00.'"""
+def added(
+    task: TaskPublic, tz: ZoneInfo, now: datetime, *, list_tag: str | None,
+    said_priority: bool = False,
+) -> str:  # fmt: skip
+    """'Added "eggs" to shopping, due tomorrow 17:00.'; 'Added "X", medium priority.' when the
+    user said medium."""
     head = f'Added "{task.title}"' + (f" to {list_tag}" if list_tag else "")
-    return ", ".join([head, *_details(task, tz, now, skip_tag=list_tag)]) + "."
+    details = _details(task, tz, now, skip_tag=list_tag, said_medium=said_priority)
+    return ", ".join([head, *details]) + "."
+
+
+def _kept(task: TaskPublic, name: str, tz: ZoneInfo, now: datetime) -> str:
+    """The words for a field the task already has: 'has high priority', 'is due today 17:00'."""
+    if name == "priority":
+        return f"has {task.priority} priority"
+    if name == "due_at":
+        return f"is due {when(task.due_at, tz, now)}" if task.due_at else "has no due date"
+    if name == "remind_at":
+        return f"has its {reminder(task, tz, now)}" if task.remind_at else "has no reminder"
+    if name == "recurrence":
+        return repeats(task.recurrence, tz, now) if task.recurrence else "does not repeat"
+    if name == "tags":
+        return ("is tagged " + " ".join(f"#{t}" for t in task.tags)) if task.tags else "has no tags"
+    return f'is called "{task.title}"'
+
+
+def unchanged(task: TaskPublic, changes: TaskUpdate) -> list[str]:
+    """The fields an update asks for that `task` already has."""
+    same = []
+    for name in sorted(changes.model_fields_set):
+        wanted, current = getattr(changes, name), getattr(task, name, None)
+        if name == "tags":
+            wanted, current = sorted(wanted or []), sorted(current or [])
+        if wanted == current:
+            same.append(name)
+    return same
+
+
+def already(task: TaskPublic, fields: list[str], tz: ZoneInfo, now: datetime) -> str:
+    """'"pay rent" already has high priority.', '"gym" is already due tomorrow 18:00.'"""
+    said = [_kept(task, name, tz, now) for name in fields]
+    first, *rest = said
+    verb, _, what = first.partition(" ")
+    if verb == "is":  # "is already due …"
+        head = f'"{task.title}" is already {what}'
+    else:  # "already has high priority", "already repeats every Monday"
+        head = f'"{task.title}" already {first}'
+    return head + "".join(f" and {part}" for part in rest) + "."
 
 
 def listing(tasks: list[TaskPublic], total: int, tz: ZoneInfo, now: datetime) -> str:

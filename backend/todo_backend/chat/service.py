@@ -28,27 +28,36 @@ from todo_backend.chat.context import (
 from todo_backend.chat.references import (
     MAX_CANDIDATES,
     PLURAL,
+    PlaceStatement,
     Report,
     again_for,
     clock_in,
+    done_object,
     each_named,
     each_reported,
+    is_done_verb,
     pick_candidate,
+    place_reference,
+    place_statement,
     position,
+    positions,
     possessed,
     removal_in,
     removal_target,
+    report_in,
     reported_task,
     reports_in,
     resolve_reference,
     search_terms,
     shares_words,
+    undo_then,
 )
 from todo_backend.chat.schemas import ChatRequest, ChatResponse
 from todo_backend.chat.updates import describe_update, task_changes
 from todo_backend.nlu.entities import extract_entities
-from todo_backend.nlu.intents import Entities, Intent, NluResult
+from todo_backend.nlu.intents import ACTION_INTENTS, Entities, Intent, NluResult
 from todo_backend.nlu.pipeline import NluPipeline
+from todo_backend.nlu.text import Message
 from todo_backend.tasks.schemas import StatusFilter, TaskCreate, TaskPublic, TaskQuery, TaskUpdate
 from todo_backend.tasks.service import TaskService
 from todo_common.errors import DomainError, InvalidInputError
@@ -74,6 +83,11 @@ _RECENT = 200
 _SEARCHED = 50
 _REPEATABLE = frozenset({Intent.COMPLETE_TASK.value, Intent.DELETE_TASK.value})
 _RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
+# "both of them", "all three of those": the user counted the tasks meant
+_COUNTED = re.compile(r"\b(?:both|two|three|four|five|2|3|4|5)\b", re.I)
+_COUNTS = {"both": 2, "two": 2, "three": 3, "four": 4, "five": 5}
+# "bin the sheets task": a removal of a task said as such is never a new task
+_NAMED_AS_A_TASK = re.compile(r"\b(?:task|one|item|todo|to-do|reminder)\s*$", re.I)
 
 
 @dataclass
@@ -151,12 +165,24 @@ class ChatService:
         now: datetime, tz: ZoneInfo, message: str = "",
     ) -> Turn:  # fmt: skip
         try:
+            text = Message(message).text
+            rest = undo_then(text)
+            if rest is not None and context.last_change is not None:
+                combined = await self._undo_then(user_id, rest, context, now, tz)
+                if combined is not None:
+                    return combined
+            statement = place_statement(text)
+            if statement is not None and (context.shown_task_ids or context.last_task_ids):
+                return await self._place(user_id, statement, context, now, tz, message)
             if understood.intent in (Intent.OUT_OF_SCOPE, Intent.ADD_TASK):
                 for report in reports_in(message):
                     done = await self._report(user_id, report, context)
                     if done is not None:
                         return done
-            if understood.intent is Intent.OUT_OF_SCOPE:
+            named_as_task = _NAMED_AS_A_TASK.search(message.strip(" .!")) is not None
+            if understood.intent is Intent.OUT_OF_SCOPE or (
+                understood.intent is Intent.ADD_TASK and named_as_task
+            ):
                 removed = await self._outright_removal(user_id, message)
                 if removed is not None:
                     return removed
@@ -220,7 +246,13 @@ class ChatService:
             return await self._add(user_id, entities, now, tz)
         if intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK) and entities.status_filter:
             return await self._bulk(user_id, intent, entities.status_filter, entities.list_tag)
+        return await self._act(user_id, intent, entities, context, now, tz, message)
 
+    async def _act(
+        self, user_id: str, intent: Intent, entities: Entities, context: ConversationContext,
+        now: datetime, tz: ZoneInfo, message: str,
+    ) -> Turn:  # fmt: skip
+        """The request applied to the task (or tasks) it names, or the question which one."""
         target = await self._target(user_id, intent, entities, context, tz, message)
         if isinstance(target, Turn):
             if intent is Intent.SET_REMINDER and entities.title and not target.pending:
@@ -232,6 +264,34 @@ class ChatService:
             return await self._apply_each(intent, target, entities, user_id, now, tz)
         return await self._apply(intent, target, entities, user_id, now, tz)
 
+    async def _undo_then(
+        self, user_id: str, rest: str, context: ConversationContext, now: datetime, tz: ZoneInfo
+    ) -> Turn | None:
+        """ "no wait, undo that and delete it instead": the undo, then the request after it,
+        where "it" is the task the undo put back. None when the rest asks for no change."""
+        then = await asyncio.to_thread(self._nlu.parse, rest, now=now, timezone=tz)
+        if then.intent not in ACTION_INTENTS or then.intent is Intent.UNDO:
+            return None
+        undone = await self._undo(user_id, context)
+        context.last_change = None
+        context.shown_task_ids = []
+        context.last_task_ids = [task.id for task in undone.tasks]
+        turn = await self._dispatch(user_id, then, context, now, tz, rest)
+        intent = turn.intent or then.intent
+        return replace(turn, reply=f"{undone.reply} {turn.reply}", undone=True, intent=intent)
+
+    async def _place(
+        self, user_id: str, statement: PlaceStatement, context: ConversationContext,
+        now: datetime, tz: ZoneInfo, message: str,
+    ) -> Turn:  # fmt: skip
+        """ "the 3rd one can go", "both of them are bought": the place in what was just shown,
+        deleted or marked done."""
+        intent = Intent.DELETE_TASK if statement.delete else Intent.COMPLETE_TASK
+        reference, context_said = place_reference(statement.place)
+        entities = Entities(reference=reference, refers_to_context=context_said)
+        turn = await self._act(user_id, intent, entities, context, now, tz, message)
+        return replace(turn, intent=intent)
+
     async def _report(
         self, user_id: str, report: Report, context: ConversationContext
     ) -> Turn | None:
@@ -240,7 +300,8 @@ class ChatService:
         intent = Intent.COMPLETE_TASK
         if report.reference == "it":
             remembered = await self._existing(user_id, context.last_task_ids[:2])
-            if len(remembered) == 1 and reported_task(report, remembered).candidates:
+            fits = is_done_verb(report.verb) or reported_task(report, remembered).candidates
+            if len(remembered) == 1 and fits:
                 task = remembered[0]
                 return replace(await self._apply_done(user_id, task), intent=intent)
         page = TaskQuery(
@@ -311,17 +372,28 @@ class ChatService:
         status = StatusFilter.PENDING if intent is Intent.COMPLETE_TASK else StatusFilter.ALL
         action = ACTION_VERBS.get(intent, "use")
         shown = context.shown_task_ids or context.last_task_ids
-        place = position(entities.reference) if entities.refers_to_context else None
+        numbered = (entities.reference or "").startswith("number ")  # "the number three task"
+        place = position(entities.reference) if entities.refers_to_context or numbered else None
         if place is not None and shown:  # "mark the second one done" after a list
             index = place - 1 if place > 0 else len(shown) - 1
             if index >= len(shown):
                 return Turn(f"I only showed {len(shown)}, so I changed nothing.")
             found = await self._existing(user_id, [shown[index]])
             return found[0] if found else Turn("That task is gone already, so I changed nothing.")
+        places = positions(entities.reference, len(shown)) if shown else None
+        if places is not None:  # "delete the first two", "1 and 3 are done"
+            if not places:
+                return Turn(f"I only showed {len(shown)}, so I changed nothing.")
+            several = await self._existing(user_id, [shown[i] for i in places])
+            if len(several) < len(places):
+                return Turn("Some of those tasks are gone already, so I changed nothing.")
+            return several
         plural = entities.reference == PLURAL and entities.refers_to_context
         if plural and intent in (Intent.COMPLETE_TASK, Intent.DELETE_TASK):  # "both of them"
             several = await self._existing(user_id, shown[:MAX_CANDIDATES])
             if len(several) > 1:
+                if _counted(message) == len(several):
+                    return several  # "both of them" after a list of two: those two
                 return _confirm_all(intent, several)
             if several:
                 return several[0]
@@ -341,6 +413,11 @@ class ChatService:
             if several:  # "done with laundry and dishes"
                 return several
             resolution = resolve_reference(named, tasks, possessed=owned)
+            done = done_object(named) if intent is Intent.COMPLETE_TASK else None
+            if done is not None and resolution.task is None:  # "knocked out the laundry"
+                stripped = resolve_reference(done, tasks, possessed=owned)
+                if stripped.task is not None or not resolution.candidates:
+                    resolution = stripped
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
             if resolution.task:
@@ -362,6 +439,18 @@ class ChatService:
             return remembered[0]
         if remembered:  # "mark it done" after a list of several: which one?
             return _ask(remembered, intent, action)
+        report = report_in(message) if intent is Intent.COMPLETE_TASK else None
+        if report is not None and report.reference == "it":  # "i cleaned it": the "clean" tasks
+            pending, _ = await self._tasks.list(
+                user_id=user_id,
+                query=TaskQuery(
+                    status=StatusFilter.PENDING, limit=_RECENT, sort="created_at", order="desc"
+                ),
+                count_total=False,
+            )
+            same_verb = reported_task(report, pending[::-1]).candidates
+            if same_verb:
+                return _ask(same_verb, intent, action)
         # "mark it done" with nothing said before: never guess, not even the only task.
         recent, _ = await self._tasks.list(
             user_id=user_id,
@@ -419,6 +508,9 @@ class ChatService:
         changes = task_changes(task, entities, now=now, tz=tz)
         if not changes.model_fields_set:
             return Turn(f'What should I change about "{task.title}"?', [task])
+        same = replies.unchanged(task, changes)
+        if len(same) == len(changes.model_fields_set):  # "X already has high priority": no change
+            return Turn(replies.already(task, same, tz, now), [task])
         updated = await self._tasks.update(user_id=user_id, task_id=task.id, changes=changes)
         return Turn(describe_update(task, updated, tz, now), [updated], change=_changed([task]))
 
@@ -488,7 +580,9 @@ class ChatService:
         )
         task = await self._tasks.create(user_id=user_id, data=data)
         return Turn(
-            replies.added(task, tz, now, list_tag=entities.list_tag),
+            replies.added(
+                task, tz, now, list_tag=entities.list_tag, said_priority=bool(entities.priority)
+            ),
             [task],
             change=Change(kind="created", tasks=[task]),
         )
@@ -570,6 +664,15 @@ def _confirm_all(intent: Intent, tasks: list[TaskPublic]) -> Turn:
             intent=intent, candidate_ids=[task.id for task in tasks], confirm_all=True
         ),
     )
+
+
+def _counted(message: str) -> int | None:
+    """How many tasks "both of them", "all three of those" counts; None when it counts none."""
+    found = _COUNTED.search(message)
+    if found is None:
+        return None
+    word = found.group().casefold()
+    return int(word) if word.isdigit() else _COUNTS[word]
 
 
 def _changed(before: list[TaskPublic]) -> Change:

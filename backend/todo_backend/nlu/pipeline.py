@@ -21,6 +21,7 @@ from todo_backend.nlu.classifier import TRAINING_PATH, IntentClassifier, load_ex
 from todo_backend.nlu.encoder import Encoder, default_model_path, load_encoder
 from todo_backend.nlu.entities import extract_entities
 from todo_backend.nlu.intents import ACTION_INTENTS, Entities, Intent, IntentDecision, NluResult
+from todo_backend.nlu.look_alikes import asks_about_the_world, help_is_about_something_else
 from todo_backend.nlu.questions import (
     help_is_about_the_chat,
     list_is_about_my_tasks,
@@ -284,7 +285,11 @@ class NluPipeline:
                 message
             ):
                 return replace(decision, intent=Intent.OUT_OF_SCOPE)
-        elif decision.intent is Intent.LIST_TASKS and not list_is_about_my_tasks(message):
+            if help_is_about_something_else(message):  # "what can you do about a leaking tap"
+                return replace(decision, intent=Intent.OUT_OF_SCOPE)
+        elif decision.intent is Intent.LIST_TASKS and (
+            not list_is_about_my_tasks(message) or asks_about_the_world(message)
+        ):
             return replace(decision, intent=Intent.OUT_OF_SCOPE)
         return decision
 
