@@ -524,6 +524,9 @@ _STATE = re.compile(
 )
 _NOT_A_REPORT = re.compile(
     r"\?|\b(?:not|never|no|didn't|didnt|haven't|havent|hasn't|won't)\b|n't\b"
+    # long ago, a story rather than today's task done: "i renewed my passport last year"
+    r"|\blast\s+(?:month|year|summer|winter|spring|autumn|fall|christmas)\b"
+    r"|\b(?:years?|months?|ages|decades?)\s+ago\b|\bin\s+(?:19|20)\d\d\b"
 )
 _PRONOUN = frozenset({"it", "that", "this", "them", "those"})
 _SAID_BEFORE = frozenset({"it", "that", "this", "that one", "this one", "that task", "this task"})

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from tests.unit.backend.nlu.test_chat_service import Chat
-from todo_backend.chat.references import place_statement, positions, undo_then
+from todo_backend.chat.references import place_statement, positions, reports_in, undo_then
 from todo_backend.nlu.pipeline import NluPipeline
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -130,6 +130,12 @@ async def test_an_update_to_what_the_task_already_has_says_so_and_changes_nothin
     assert reply.reply == '"pay rent" already has high priority.'
     assert (await chat.all())["pay rent"].updated_at == task.updated_at
     assert not reply.can_undo
+
+
+def test_a_deed_of_long_ago_is_no_report() -> None:
+    assert reports_in("i renewed my passport last year") == []
+    assert reports_in("i cancelled my gym membership months ago") == []
+    assert reports_in("renewed the passport today") != []
 
 
 def test_places_name_several_shown_tasks() -> None:
