@@ -52,12 +52,19 @@ _LABEL = re.compile(
 )
 
 
+# "add or subtract tax first?", "delete or archive old emails, which is better?": a choice
+# between two verbs is asked about, never a command
+_WHICH_VERB = re.compile(
+    rf"^(?:{COMMAND_VERBS}|\w+)\s+or\s+(?:{COMMAND_VERBS}|\w+)\b(?=.*\?\s*$)", _I
+)
+
+
 def is_question(message: Message) -> bool:
     """Asks something rather than telling the bot to do something."""
     text = _LABEL.sub("", strip_fillers(message.text), count=1)
     if _POLITE.match(message.text) or _POLITE.match(text):
         return False
-    if _ASKS.match(text):
+    if _ASKS.match(text) or _WHICH_VERB.match(text):
         return True
     return text.rstrip().endswith("?") and _IMPERATIVE.match(text) is None
 
@@ -92,8 +99,9 @@ _RECIPE = re.compile(
 )
 # A puzzle or text to complete: "finish the sentence: …", "complete the sequence 2 4 8"
 _COMPLETE_THE_TEXT = re.compile(
-    _LEAD + r"(?:finish|complete|continue)\s+(?:this|the|my|that)\s+(?:sentence|sequence|series"
-    r"|pattern|phrase|quote|lyrics?|song\s+lyrics|story|poem|joke|word|line|thought|riddle|puzzle)\b",
+    _LEAD + r"(?:finish|complete|continue)\s+(?:(?:this|that|the\s+following)\s*:"
+    r"|(?:this|the|my|that)\s+(?:sentence|sequence|series"
+    r"|pattern|phrase|quote|lyrics?|song\s+lyrics|story|poem|joke|word|line|thought|riddle|puzzle)\b)",
     _I,
 )
 _AGENT_VERBS = (
@@ -111,11 +119,38 @@ _DO_IT_FOR_ME = re.compile(
     r"\b(?:right\s+)?now(?:\s+(?:please|pls|plz))?[?!.\s]*$"
     # the phone's own alarm or timer: "set an alarm for 7 tomorrow on my phone"
     r"|\b(?:alarm|timer)s?\b.*\bon\s+(?:my|the)\s+(?:phone|iphone|android|watch|alexa|echo|tablet|ipad)\b"
-    r"|^(?:set|change|move|reset|snooze)\s+my\s+alarm\b",
+    r"|^(?:set|change|move|reset|snooze)\s+my\s+alarm\b"
+    # another assistant asked by name: "ask siri to set an alarm", "tell alexa to play jazz"
+    r"|^(?:ask|tell|get|have)\s+(?:siri|alexa|google|cortana|bixby|chatgpt|gemini|copilot)\b",
     _I,
 )
-# Not a completion: "i missed my dentist appointment", "i skipped the gym"
-_NOT_DONE = re.compile(r"^(?:i|we)\s+(?:just\s+)?(?:missed|skipped|forgot|lost|hate|love)\b", _I)
+# Not a completion: "i missed my dentist appointment", "i skipped the gym", "we ran out of milk"
+_NOT_DONE = re.compile(
+    r"^(?:i|we)\s+(?:just\s+)?(?:missed|skipped|forgot|lost|hate|love|ran\s+out\s+of)\b", _I
+)
+# A story about the day rather than a task reported done: how it went or felt ("i finished the
+# book last night, what an ending", "done with work for the day, so tired", "dad's surgery went
+# well", "i already called the bank, they were useless", "i checked and the shop is closed"),
+# or long ago ("i renewed my passport last year", "i cancelled my gym membership last month")
+_STORY = re.compile(
+    r"\b(?:what\s+an?\s+\w+|what\s+a\s+relief|so\s+(?:tired|happy|glad|relieved|proud|bored"
+    r"|annoyed|stressed|exhausted)|ugh+|lol|yay+|haha+|omg|phew)\b"
+    r"|\b(?:went|go(?:es)?|going)\s+(?:really\s+|so\s+|very\s+|pretty\s+)?(?:well|fine|great|ok|okay"
+    r"|badly|smoothly|amazing|terrible|awful|wrong)\b"
+    r"|\b(?:it|they|he|she)\s+(?:was|were|wasn'?t|weren'?t|'?ll\s+be|will\s+be|still)\b"
+    r"|\b(?:but|and)\s+(?:it|they|he|she|nobody|no\s+one)\s+(?:didn'?t|did\s+not|won'?t|wouldn'?t"
+    r"|couldn'?t|never|hasn'?t|haven'?t)\b|\bforgot\s+(?:it|them|him|her)\b"
+    # a span of one's day, not a task: "i'm done for today", "just finished a long day at work"
+    r"|\b(?:done|finished)\s+for\s+(?:today|tonight|now|the\s+(?:day|week|night|weekend))\b"
+    r"|\bdone\s+with\s+(?:this|the)\s+(?:week|day|conversation|chat)\b"
+    r"|\b(?:long|busy|hard|tough|crazy)\s+(?:day|week|night)\b|\bso\s+much\s+done\b"
+    # checked in, checked whether: not ticked off
+    r"|\bcheck(?:ed|ing)?\s+(?:in|into|if|whether)\b"
+    r"|\b(?:is|are|was|were)\s+(?:closed|shut|out\s+of)\b|\bran\s+out\s+of\b"
+    r"|\b(?:last\s+(?:month|year|summer|winter|spring|autumn|fall)|(?:years?|months?|ages)\s+ago"
+    r"|in\s+(?:19|20)\d\d)\b",
+    _I,
+)
 
 
 # An opinion or somebody's words is no new task: "groceries are so expensive now", "the dentist
@@ -127,6 +162,52 @@ _OPINION = re.compile(
     r"\s+(?!(?:urgent|important|overdue|late|behind|pressing|critical)\b)\w",
     _I,
 )
+
+
+# The user's own life or other people's, told: plans under way ("i'm working from home
+# tomorrow", "i'll be late home tonight", "i start chemo on monday"), habits ("we usually go to
+# the gym on mondays"), what others do or want ("my sister visits every other weekend", "my son
+# has football practice every tuesday", "my wife wants to paint the kitchen"), the world's
+# calendar ("the clocks go back on sunday", "the plumber is coming on wednesday"). "i have a
+# dentist appointment friday" stays a task (the user's own appointment), and so does anything
+# needed or asked for ("my car needs new tyres", "…, remind me to …").
+_SOMEONE = r"(?:my|our|his|her|their|the)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+"
+_CHATTY_LEAD = re.compile(r"^(?:(?:tbh|honestly|ngl|lol|ok|okay|so|well|ugh)[\s,!.]+)+", _I)
+_HABIT = r"(?:usually|always|normally|often|sometimes|never|generally|typically|mostly)"
+_LIFE = re.compile(
+    rf"^(?:i'?m|i\s+am|we'?re|we\s+are)\s+(?:just\s+|still\s+|probably\s+|only\s+)?"
+    r"(?!going\s+to\b|gonna\b|getting\b)\w+ing\b"
+    r"|^(?:i|we)(?:'ll|\s+will)\s+(?:probably\s+|prob\s+)?be\b"
+    rf"|^(?:i|we|he|she|they|{_SOMEONE})\s+{_HABIT}\b"
+    r"|^(?:i|we)\s+(?:start|begin|leave|fly|work|move|retire|graduate|get\s+paid|go\s+back)\b"
+    # "tbh i dont know what to have for lunch", "i can't decide what to wear"
+    r"|^(?:i|we)\s+(?:don'?t|do\s+not|dont|can'?t|cannot|cant)\s+(?:know|decide|believe|stand|sleep"
+    r"|focus|think|choose)\b"
+    rf"|^{_SOMEONE}\s+(?:visits|wants|wishes|likes|loves|hates|thinks|hopes|comes|goes|arrives"
+    r"|leaves|starts|begins|ends|finishes|works|lives|plays|calls|texts|keeps|gets|takes|opens"
+    r"|closes|runs|says|walks|flies|stays|go|come|arrive|leave|start|begin|end|open|close|visit"
+    r"|(?:is|are|'s|'re)\s+(?:\w+ing|supposed\s+to|meant\s+to|due\s+to\s+arrive|back|away|off"
+    r"|home|late|delayed)"
+    r"|(?:has|have)\b(?!\s+(?:to|got\s+to)\b)(?!.*\b(?:appointment|meeting|interview|reservation"
+    r"|booking)s?\b))\b",
+    _I,
+)
+# ... unless a later clause asks for something: "we're out of salt, add it to the list"
+_ASKED_AFTER = re.compile(
+    rf"[,;.!]\s*(?:(?:so|and|then|please|pls|can\s+you|could\s+you)\s+)*(?:{COMMAND_VERBS}"
+    r"|buy|call|pay|book|get|clean|pick|order)\b",
+    _I,
+)
+_WANTS = re.compile(r"\b(?:need|needs|needed|have\s+to|has\s+to|must|should|gotta|got\s+to)\b", _I)
+
+
+def tells_about_life(text: str) -> bool:
+    """News of the user's life, of other people or of the world: told, not a to-do."""
+    return bool(
+        _LIFE.match(_CHATTY_LEAD.sub("", text, count=1))
+        and not _WANTS.search(text)
+        and not _ASKED_AFTER.search(text)
+    )
 
 
 # News about the world or other people, not a to-do: "we land in rome at 7am tomorrow", "my
@@ -165,7 +246,8 @@ _TOLD_OUTSIDE_THE_QUOTE = re.compile(
 # ... and what is outside tells or asks: someone's words, a sign, a title, a question
 _TELLS_OF_THE_QUOTE = re.compile(
     r"\b(?:said|says|say|saying|texted|wrote|writes|written|reads|called|titled|named|subject"
-    r"|sign|note|means?|spell|song|quote)\b"
+    r"|sign|note|means?|spell|song|quote|words?|clues?|crossword|rhymes?|synonyms?|antonyms?"
+    r"|letters?)\b"
     r"|^(?:my|the|our|his|her|their|there'?s|there\s+is|it|this|that|she|he|they|someone"
     r"|somebody)\b",
     _I,
@@ -181,6 +263,46 @@ def only_quotes_command(text: str) -> bool:
     if not outside or _IMPERATIVE.match(outside) or _TOLD_OUTSIDE_THE_QUOTE.search(outside):
         return False
     return bool(_TELLS_OF_THE_QUOTE.search(outside) or _ASKS.match(outside))
+
+
+# A report of one's own deed ("i called the bank …", "just sent off my tax return …"): the chat
+# reads it as a report and matches it against the tasks (`chat.references.reports_in`), which
+# out of scope here would not stop, so a story told as one is left to that match; a negation
+# ("… but he didn't answer") is no report there.
+_REPORTED = re.compile(
+    r"^(?:(?:ok|okay|so|yeah|yes|well|also|and|oh|hey|fyi|actually)[\s,]+)*(?:(?:i|we)(?:'ve|\s+have)?"
+    r"\s+)?(?:(?:just|finally|already|also)\s+)*(?:\w+ed|bought|paid|went|sent|did|made|took|got|wrote"
+    r"|ran|gave|met|fed|left|sold|rang)\b",
+    _I,
+)
+_NEGATED = re.compile(r"n't\b|\b(?:not|never|no)\b|\?", _I)
+
+
+def is_a_story(text: str) -> bool:
+    """How the day went rather than a task reported done ("done with work for the day, so
+    tired", "dad's surgery went well"); a story told as a report of one's own deed counts only
+    where the chat would not read it as a report."""
+    return _STORY.search(text) is not None and (
+        _REPORTED.match(text) is None or _NEGATED.search(text) is not None
+    )
+
+
+# "would you mind telling me what the time is in new york": a question, asked politely
+_TELL_ME_WH = re.compile(
+    r"\btell(?:ing)?\s+(?:me|us)\s+(?:what|when|where|how|who|which|whether|if|why)\b", _I
+)
+
+
+def is_told_not_asked(text: str) -> bool:
+    """A statement, not a new task: an opinion or somebody's words, news about the world or
+    other people, the user's life, a day as the subject, a feeling."""
+    return bool(
+        _OPINION.search(text)
+        or _TELLS.match(_NEWS_LEAD.sub("", text, count=1))
+        or tells_about_life(text)
+        or DAY_AS_SUBJECT.match(text)
+        or (FEELINGS.search(text) and not _IMPERATIVE.match(text))
+    )
 
 
 def is_a_sum(text: str) -> bool:
@@ -199,18 +321,15 @@ def is_not_a_to_do(message: Message, intent: Intent) -> bool:
     text = strip_fillers(message.text)
     if is_a_sum(text) or _COMPLETE_THE_TEXT.match(text) or only_quotes_command(text):
         return True
-    if intent in (Intent.ADD_TASK, Intent.SET_REMINDER) and SEE_REQUEST.match(text):
+    if intent in (Intent.ADD_TASK, Intent.SET_REMINDER) and (
+        SEE_REQUEST.match(text) or _TELL_ME_WH.search(text)
+    ):
         return True  # "show me the weather for tomorrow", "list three recipes with rice"
-    if intent is Intent.COMPLETE_TASK and _NOT_DONE.match(text):
+    if intent is Intent.COMPLETE_TASK and (_NOT_DONE.match(text) or is_a_story(text)):
         return True
     if (
         intent in (Intent.ADD_TASK, Intent.SET_REMINDER)  # a reminder without a cue is a task
-        and (
-            _OPINION.search(text)
-            or _TELLS.match(_NEWS_LEAD.sub("", text, count=1))
-            or DAY_AS_SUBJECT.match(text)
-            or (FEELINGS.search(text) and not _IMPERATIVE.match(text))
-        )
+        and is_told_not_asked(text)
         and _NOTED.search(text) is None
     ):
         return True

@@ -39,7 +39,7 @@ _REQUEST = re.compile(
     r"\s+(?:you|u)\s+(?:could|can|would)\s+|(?:can|could)\s+we\s+|how\s+about\s+|what\s+about\s+"
     r"|maybe\s+|perhaps\s+|why\s+don't\s+you\s+|"
     r"(?:can|could|would|will)\s+(?:you|u|ya)\s+(?:please\s+|pls\s+)?|i\s+(?:want|would\s+like|'d\s+like"
-    r"|wanna)\s+(?:you\s+)?to\s+|let's\s+|go\s+ahead\s+and\s+"
+    r"|wanna)\s+(?:you\s+)?to\s+|i\s+need\s+(?:you|u)\s+to\s+|let's\s+|go\s+ahead\s+and\s+"
     r"|(?:you|u)\s+(?:can|could|may)\s+(?=(?:mark|check|tick|cross|delete|remove|cancel|scrap|drop)\b))",
     _I,
 )
@@ -75,6 +75,10 @@ _DEVICES = (
 _WORLD_VERBS = (
     r"hire|rent|arrange|organi[sz]e|sort\s+out|fetch|grab|deliver|fax|print|translate|research"
     r"|look\s+up|fix|repair|find(?=\s+(?:a|an|some|me|us|out|someone|somewhere)\b)"
+    # "can you renew my library books online", "could you schedule a zoom call", "can you let
+    # my boss know i'll be late", "could you tell my husband to …" (not "tell me …")
+    r"|renew|schedule|draft|compose|inform|let\s+(?!me\b|us\b)(?:[\w'-]+\s+){1,2}?know"
+    r"|(?:tell|ask|warn)\s+(?!me\b|us\b|myself\b)\w"
 )
 _ASKED_OF_THE_BOT = re.compile(
     r"^(?:(?:hey|hi|ok|okay|so|um|oh|well|please|pls|plz)[\s,!.]+)*"
@@ -111,7 +115,9 @@ _AGENT_ACTION = re.compile(
     r"\s+time|drink|ran|walked|weigh)\b"
     # another service's booking or card: "cancel my hotel booking", "delete my old bank card"
     r"|^(?:cancel|delete|remove|close)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,3}?(?:booking|reservation"
-    r"|subscription|membership|order|card|account|flight|ticket)s?\b"
+    r"|subscription|membership|order|card|account|flight|ticket|premium|free\s+trial)s?\b"
+    # a shop's checkout: "complete my purchase", "finish my checkout on amazon"
+    r"|^(?:complete|finish)\s+(?:my|the|this)\s+(?:purchase|checkout|payment|transaction)\b"
     # "cancel my dentist appointment with the surgery": arranged with someone else, not a task
     r"|^cancel\s+(?:my|our|the)\s+.+\s+(?:with|at)\s+(?:the\s+)?(?:surgery|clinic|dentists?|doctors?"
     r"|gp|airline|hotel|salon|vets?|practice|provider)\s*[.!]*$"
@@ -315,7 +321,8 @@ _RULES: list[Rule] = [
             r"^(?:(?:hi|hello|hey|hiya|heya|howdy|yo|greetings|sup|good\s+(?:morning|afternoon|evening"
             r"|day|night)|morning|evening|what's\s+up|whats\s+up|how\s+are\s+you(?:\s+doing)?(?:\s+today)?"
             r"|how's\s+it\s+going|nice\s+to\s+meet\s+you|thanks?(?:\s+you)?(?:\s+(?:so\s+much|a\s+lot))?"
-            r"|thx|ty|cheers|bye(?:\s+bye)?|goodbye|see\s+(?:you|ya)(?:\s+later)?|ok|okay|cool|great"
+            r"|thx|ty|cheers|bye(?:\s+bye)?|goodbye|see\s+(?:you|ya)(?:\s+(?:later|soon|tomorrow|tonight"
+            r"|then|next\s+week|on\s+\w+day))?|ok|okay|cool|great"
             r"|awesome|perfect)(?:\s+(?:there|buddy|friend|bot|assistant|again|everyone|all|hey))*"
             r"[\s!.,?]*)+$",
             _I,
@@ -403,7 +410,7 @@ _RULES: list[Rule] = [
             r"(?:(?:up|down|it|to|the|my|your|our)\s+)*(?:[\w'-]+\s+)?(?:language|volume|font(?:\s+size)?"
             r"|theme|dark\s+mode|light\s+mode|subject|channel|password|passcode|pin|user\s*name"
             r"|display\s+name|profile(?:\s+picture)?|avatar|email\s+address|phone\s+number|files?"
-            r"|folders?|wi-?fi|heating|thermostat|temperature|brightness|screen|money|savings|settings?"
+            r"|folders?|wi-?fi(?:\s+network)?|heating|thermostat|temperature|brightness|screen|money|savings|settings?"
             r"|ringtone|wallpaper|keyboard|time\s*zone|software|app|browser|status|bio|headline"
             r"|nickname|signature|ringer|out\s+of\s+office|auto-?reply)"
             r"(?=\s*[.!]*$|\s+(?:to|into|from|in|on|for|back|up|down|a\s+bit|please)\b)"
@@ -513,7 +520,7 @@ _RULES: list[Rule] = [
         name="other_container",
         # "add a song to my playlist", "add me to the mailing list": not a list of things to do
         pattern=re.compile(
-            r"^(?:add|put|save|move)\s+.+\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:[\w'-]+\s+)?"
+            r"^(?:add|put|save|move)\s+.+\s+(?:to|on|onto|in|into)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}"
             r"(?:cart|basket|playlist|watchlist|watch\s+list|contacts|address\s+book|account|wallet"
             r"|favou?rites|bookmarks|mailing\s+list|group\s+chat|spotify|camera\s+roll|photo\s+album"
             r"|(?:google|outlook|apple|icloud|work|shared)\s+calendar)"
@@ -524,6 +531,10 @@ _RULES: list[Rule] = [
             r"|^add\s+.+\s+(?:to|into|onto)\s+(?:the|my|your|a|an)\s+(?:[\w'-]+\s+)?(?:bill|tab|total|soup"
             r"|sauce|stew|dough|batter|salad|smoothie|coffee|tea|drink|photo|picture|pic|selfie|video"
             r"|song|track|story|post)\s*[.!?]*$"
+            # a recipe step however it goes on: "add sugar to bread dough after kneading"
+            r"|^add\s+.+\s+(?:to|into)\s+(?:(?:the|my|your|a|an)\s+)?(?:[\w'-]+\s+)?(?:dough|batter|soup"
+            r"|sauce|stew|marinade|dressing|mixture|broth|stock|risotto|curry)\s+(?:after|before|when"
+            r"|while|once|until|and|then|for)\b"
             r"|^add\s+(?:me|us|him|her|them)\s+(?:to|on)\b|^add\s+(?:a\s+)?(?:new\s+)?contact\b"
             r"|^add\s+.+\s+as\s+(?:a|an|my)\s+(?:[\w'-]+\s+)?(?:contact|friend|driver|admin|member|user"
             r"|collaborator|favou?rite)\b"
@@ -531,6 +542,13 @@ _RULES: list[Rule] = [
             r"|^schedule\s+(?:a|an|the|my)\s+(?:[\w'-]+\s+)?(?:tweet|post|email|e-mail|message|text|story"
             r"|newsletter)\b|^mark\s+my\s+(?:calendar|status|inbox|emails?|messages?)\b"
             r"|^(?:set|change|move|reset)\s+my\s+alarm\b"
+            # a text to rewrite: "make this email sound more polite", "make my cv shorter"
+            r"|^make\s+(?:this|that|my|the)\s+(?:[\w'-]+\s+)?(?:e-?mail|message|text|letter|essay"
+            r"|sentence|paragraph|cv|resume|post|caption|bio|speech|story|poem|intro|reply|answer)\s+"
+            r"(?:sound|look|read|more|less|shorter|longer|better|clearer|nicer|funnier|simpler)\b"
+            # the printer's or the download's own job: "cancel the print job"
+            r"|^(?:cancel|stop|pause|resume)\s+(?:the|my|this|that)\s+(?:print(?:ing)?\s+job|print"
+            r"|download|upload|installation|install|update|backup|sync|stream|recording)s?\s*[.!]*$"
             r"|^(?:schedule|book|order|call|get|request)\s+(?:an?\s+|my\s+)?(?:uber|lyft|taxi|cab)\b"
             # "delete the photos from my phone", "clear my notifications": the device's, not a task
             r"|^(?:delete|remove|clear|erase|wipe|rename|reset|uninstall|empty)\s+(?:all\s+)?(?:of\s+)?"
@@ -720,7 +738,10 @@ _RULES: list[Rule] = [
         strong=True,
         name="recall_request",
         # "remind me what the capital of france is": asking to be told, not a reminder
-        pattern=re.compile(r"^remind\s+me\s+(?:what|who|whom|where|why|which|how)\b", _I),
+        pattern=re.compile(
+            r"^remind\s+me\s*[,:-]?\s*(?:what|what's|whats|who|who's|whom|where|where's|why|which|how)\b",
+            _I,
+        ),
     ),
     Rule(
         Intent.OUT_OF_SCOPE,
@@ -1023,8 +1044,11 @@ _RULES: list[Rule] = [
             # "pay the fine needs to be high priority", "X is urgent now": a change, not a new task
             rf"^(?!.*\b(?:is|are|isn'?t|aren'?t|needs?\s+to\s+be|should\s+be|must\s+be|has\s+to\s+be"
             rf"|now|anymore)\b)(?:(?:please|pls|ok|okay|so)[\s,]+)?(?:"
-            rf"(?:(?:high|top|low|medium)\s+priority|urgent|important|p[123])[\s:,-]+{_ERRAND}\S.*"
-            rf"|{_ERRAND}\S.*?(?:\s*[,(-]\s*|\s+)(?:{_ERRAND_PRIORITY}|{_ERRAND_SCHEDULE})\)?[\s!.]*$)",
+            rf"(?:(?:(?:high|top|low|medium)\s+priority|urgent|important|p[123])[\s:,-]+|!{{2,}}\s*)"
+            rf"{_ERRAND}\S.*"
+            rf"|{_ERRAND}\S.*?(?:\s*[,(-]\s*|\s+)(?:{_ERRAND_PRIORITY}|{_ERRAND_SCHEDULE})\)?"
+            # "pay rent every month on the 1st": the day of the schedule after it
+            r"(?:\s+(?:on|at)\s+(?:the\s+)?[\w:]+)?[\s!.]*$)",
             _I,
         ),
     ),
@@ -1096,7 +1120,9 @@ DAY_AS_SUBJECT = re.compile(
 )
 # "…, wish me luck", "so relieved it's the weekend": how the user feels, not an errand
 FEELINGS = re.compile(
-    r"\b(?:wish\s+me\s+luck|fingers\s+crossed|can'?t\s+wait|glad|relieved|thankful|grateful)\b", _I
+    r"\b(?:wish\s+me\s+luck|fingers\s+crossed|can'?t\s+wait|glad|relieved|thankful|grateful"
+    r"|not\s+looking\s+forward|dreading|(?:so|really|a\s+bit)\s+nervous|nervous\s+about)\b",
+    _I,
 )
 # "my meeting at 3pm went really well", "every monday feels so long lol": telling, not asking
 _NARRATION = re.compile(

@@ -176,9 +176,11 @@ EVERYDAY_TASKS = (
 # for), so this holds a rate rather than demanding none; the locked test set's gate is in
 # test_nlu_evaluation.py. 0.20% (4 of 1,976) was measured on 2026-12-02 after the requests
 # for another assistant were fixed (1.06% before); the two held-out check sets of that day then
-# joined the development data and brought it to 0.74% (18 of 2,432, none destructive), so the
-# floor sits just above that until those are fixed and it can return to the 0.5% bar.
-FALSE_ACTION_FLOOR = 0.008
+# joined the development data and brought it to 0.74% (18 of 2,432, none destructive); the
+# session-6 statement, story and agent gates brought it to 0.45% (11), and the floor is back
+# at the 0.5% bar (0.40%, 11 of 2,729, with that session's non-command batch joined; six of
+# the eleven are rows marked ambiguous).
+FALSE_ACTION_FLOOR = 0.005
 
 
 async def test_development_non_commands_stay_under_the_false_action_floor(chat: Chat) -> None:
