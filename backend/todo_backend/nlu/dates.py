@@ -654,13 +654,37 @@ def _matches(masked: str) -> Iterator[tuple[int, int, str, re.Match[str], bool]]
             yield m.start(), m.end(), kind, m, False
 
 
+# "sunday league match every sunday": a weekday before a noun names the kind of task
+_NOT_A_NOUN = frozenset(
+    {"at", "and", "or", "to", "n", "&", "every", "each", "from", "until", "till", "by", "on",
+     "morning", "afternoon", "evening", "night", "mornings", "afternoons", "evenings", "nights"}
+)  # fmt: skip
+
+
+def _names_the_task(match: re.Match[str], masked: str, days: frozenset[str]) -> bool:
+    """A bare weekday the recurrence already says ("every sunday"), followed by a word of the
+    title ("sunday lunch"): part of the title, not its date."""
+    name = (match["wd"] or "").lower()
+    if name not in days or match["mod"] or match["wdd"]:
+        return False
+    if _LEADING_PREPOSITIONS.search(masked[: match.start()]):
+        return False
+    following = re.match(r"\s+([a-z][\w']*)", masked[match.end() :], re.I)
+    return following is not None and following[1].lower() not in _NOT_A_NOUN
+
+
 def find_temporal(
-    utterance: Utterance, *, now: datetime, resolve: bool = True
+    utterance: Utterance,
+    *,
+    now: datetime,
+    resolve: bool = True,
+    recurring_days: frozenset[str] = frozenset(),
 ) -> list[TemporalMatch]:
     """Find and parse every date and time phrase, consume them, return them in text order.
 
     With `resolve=False` only the spans are wanted: dates that need `dateparser` are not
-    parsed and stand as `now`'s date.
+    parsed and stand as `now`'s date. `recurring_days` ("sunday") are the weekdays a
+    recurrence in the message names: such a day before a noun stays in the title.
     """
     masked = utterance.masked
     # Longest first; a bare "morning"/"night" last, when the date beside it is known.
@@ -673,6 +697,8 @@ def find_temporal(
         if not utterance.is_free(start, end):
             continue
         if _is_bare_part(kind, match) and not _after_taken(utterance, start):
+            continue
+        if kind == "weekday" and recurring_days and _names_the_task(match, masked, recurring_days):
             continue
         date_part = (
             _parse_date(kind, match, masked[:start], now, resolve=resolve) if is_date else None

@@ -439,12 +439,22 @@ def _listed_times(
     return times
 
 
+_DAY_NAMES = {"MO": "monday", "TU": "tuesday", "WE": "wednesday", "TH": "thursday",
+              "FR": "friday", "SA": "saturday", "SU": "sunday"}  # fmt: skip
+
+
+def _weekdays_of(recurrence: Recurrence | None) -> frozenset[str]:
+    """The weekdays a weekly rule names ("FREQ=WEEKLY;BYDAY=SU" -> {"sunday"})."""
+    found = re.search(r"BYDAY=([A-Z,]+)(?:;|$)", recurrence.rule) if recurrence else None
+    return frozenset(_DAY_NAMES[code] for code in found[1].split(",")) if found else frozenset()
+
+
 def _task_details(utterance: Utterance, *, now: datetime, mode: Mode) -> Entities:
     """The details a new or changed task can carry (all but its title and reference)."""
     recurrence = find_recurrence(utterance, now=now)
     remind_before = extract_remind_before(utterance)
     cue = take_reminder_cue(utterance) if mode == "add" else None
-    matches = find_temporal(utterance, now=now)
+    matches = find_temporal(utterance, now=now, recurring_days=_weekdays_of(recurrence))
     if recurrence is not None and recurrence.rule == "FREQ=DAILY":
         said = [m for m in matches if cue is None or m.start < cue]
         recurrence = recurrence.at_times(

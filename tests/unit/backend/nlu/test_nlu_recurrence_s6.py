@@ -219,3 +219,27 @@ def test_the_new_rules_read_the_same_in_replies_and_in_the_web_chips() -> None:
     replies = {rule: recurrence_text(rule, BERLIN, CHIP_NOW) for rule in rules}
     assert replies == rules
     assert dict(zip(rules, chip_words(list(rules)), strict=True)) == rules
+
+
+@pytest.mark.parametrize(
+    ("message", "title", "rule"),
+    [
+        (
+            "add sunday league match every sunday at 10:30",
+            "sunday league match",
+            "FREQ=WEEKLY;BYDAY=SU",
+        ),
+        ("add friday drinks every friday", "friday drinks", "FREQ=WEEKLY;BYDAY=FR"),
+    ],
+)
+def test_a_weekday_the_recurrence_says_stays_before_its_noun(
+    pipeline: NluPipeline, message: str, title: str, rule: str
+) -> None:
+    entities = pipeline.parse(message, now=NOW, timezone=BERLIN).entities
+    assert (entities.title, entities.recurrence) == (title, rule)
+
+
+def test_a_weekday_apart_from_a_noun_is_still_the_date(pipeline: NluPipeline) -> None:
+    entities = pipeline.parse("add bins sunday every week", now=NOW, timezone=BERLIN).entities
+    assert (entities.title, entities.recurrence) == ("bins", "FREQ=WEEKLY")
+    assert entities.due_at is not None and entities.due_at.isoweekday() == 7
