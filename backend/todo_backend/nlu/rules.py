@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from todo_backend.nlu.dates import find_temporal
 from todo_backend.nlu.intents import Intent
 from todo_backend.nlu.recurrence import find_recurrence
-from todo_backend.nlu.text import Message, Utterance
+from todo_backend.nlu.text import GAP, Message, Utterance
 
 _I = re.I
 
@@ -176,6 +176,10 @@ def _names_tasks(text: str) -> bool:
 
 def _always(_: str) -> bool:
     return True
+
+
+def _repeats(text: str) -> bool:
+    return find_recurrence(Utterance(text)) is not None
 
 
 def is_question(text: str) -> bool:
@@ -709,7 +713,11 @@ _RULES: list[Rule] = [
         # "call mom", "email my boss that i'll be late", "set the lights to 50 percent": a call
         # or message nobody said when to make ("call mom tomorrow" is a to-do), or a device.
         # "call the vet is done" reports a task, it does not ask for a call.
-        applies=lambda text: _TODO_FRAMING.search(text) is None and _SAYS_DONE.search(text) is None,
+        applies=lambda text: (
+            _TODO_FRAMING.search(text) is None
+            and _SAYS_DONE.search(text) is None
+            and not _repeats(text)  # "text dad every other day" says when: a to-do
+        ),
         pattern=_AGENT_ACTION,
     ),
     Rule(
@@ -1182,6 +1190,69 @@ DATED_STATEMENT = Rule(
 )
 
 
+# Who a statement is about: "my yoga class is every tuesday", "we get paid every other friday"
+_SUBJECT_FIRST = re.compile(
+    r"^(?:i|i'm|im|we|we're|you|he|she|they|it|it's|there|there's|my|our|his|her|their|your|the"
+    r"|this|that|these|those|everyone|everybody|people|nobody|someone|mum|mom|dad)\b"
+    r"|^\w+'s\b",
+    _I,
+)
+# "make yoga every other week", "move the gym to every tuesday": a change to a task
+_CHANGE_LEAD = re.compile(
+    r"^(?:make|change|move|switch|turn|set|reschedule|push|shift|update)\s+"
+    r"(?!(?:a|an|some|dinner|lunch|breakfast|tea|time)\b)",
+    _I,
+)
+# "rent is due on the 1st", "the bins go out": something is, or does, on a schedule
+_BEING = re.compile(
+    r"^(?:[\w'-]+\s+){0,3}?(?:is|are|was|were|isn't|aren't|'s|has|have|had|hates?|loves?|likes?"
+    r"|goes|go|comes?|opens?|closes?|starts?|runs?|happens?|meets?|visits?)\b",
+    _I,
+)
+_A_CLAUSE_ASKS = re.compile(
+    r"(?:^|[,;:]\s*)(?:is|are|do|does|did|can|could|will|would|when|what|how|why|where|who|which"
+    r"|should|shall)\b",
+    _I,
+)
+_REMINDER_WORD = re.compile(r"\b(?:remind|reminder|alert|notify|ping|nudge)\w*\b", _I)
+_ASKED_TO_NOTE = re.compile(r"\b(?:add|put|note|schedule|set)\b", _I)
+
+
+def _a_routine_to_keep(text: str) -> bool:
+    """A thing to do said with how often, and no subject: "floss every night", "text dad every
+    other day", "gym mon wed fri pls". With a subject it is how life goes ("the bins go out
+    every thursday", "rent is due on the 1st"), unless the message asks for it to be noted;
+    reminders and questions are the other rules' and the model's."""
+    if (
+        is_question(text)
+        or _A_CLAUSE_ASKS.search(text)
+        or _REMINDER_WORD.search(text)
+        or _NARRATION.search(text)
+        or _WORLD_NEWS.search(text)
+        or _CHANGE_LEAD.match(text)
+    ):
+        return False
+    utterance = Utterance(text)
+    if find_recurrence(utterance) is None:
+        return False
+    rest = utterance.leftover().replace(GAP, " ")
+    if not re.search(r"[a-z]{2}", rest, _I):
+        return False
+    if _ASKED_TO_NOTE.search(rest):
+        return True
+    clauses = [c.strip(" .!-") for c in re.split(r"[,;:]|\s+(?:and|so|but|or)\s+", rest)]
+    return not any(_SUBJECT_FIRST.match(c) or _BEING.match(c) for c in clauses if c)
+
+
+ROUTINE = Rule(
+    Intent.ADD_TASK,
+    strong=True,
+    name="routine",
+    pattern=re.compile(r"\w"),
+    applies=_a_routine_to_keep,
+)
+
+
 def match_rules(message: Message | str) -> Rule | None:
     """The first rule that matches, a date-only follow-up, a dated statement, or None."""
     if isinstance(message, str):
@@ -1189,7 +1260,7 @@ def match_rules(message: Message | str) -> Rule | None:
     text = strip_fillers(message.text)
     if _only_when(_CORRECTION_WORDS.sub("", text)):
         return DATE_CORRECTION if _CORRECTING.search(message.text) else DATE_ONLY_FOLLOW_UP
-    for rule in (*_RULES, DATED_STATEMENT):
+    for rule in (*_RULES, ROUTINE, DATED_STATEMENT):
         if rule.matches(text, message.text):
             return rule
     return None
