@@ -292,7 +292,8 @@ _SMS_WORDS = {"lst": "list", "thx": "thanks", "tnx": "thanks", "pls": "please", 
               "tmrow": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow", "2mrw": "tomorrow",
               "tonite": "tonight", "2nite": "tonight", "wk": "week", "wks": "weeks",
               "wkend": "weekend", "wen": "when", "wats": "whats", "b4": "before", "l8r": "later",
-              "4got": "forgot", "gud": "good", "dont": "don't", "didnt": "didn't", "isnt": "isn't",
+              "4got": "forgot", "4get": "forget", "gud": "good", "dont": "don't",
+              "didnt": "didn't", "isnt": "isn't",
               "cant": "can't", "wont": "won't", "ive": "I've", "idk": "I don't know",
               "im": "I'm", "frm": "from", "whens": "when's", "wheres": "where's",
               "hows": "how's"}  # fmt: skip
@@ -323,17 +324,19 @@ _OPENER = re.compile(
     re.I,
 )
 _INDIRECT = re.compile(
-    r"^(?:(?:(?:i'?d|i\s+would|i'?m|i\s+am|i\s+will|i'?ll)\s+(?:really\s+)?(?:love|like|appreciate"
-    r"|be\s+(?:really\s+|so\s+|very\s+)?(?:grateful|thankful|happy|glad))\s+(?:it\s+)?if"
+    r"^(?:(?:(?:i'?d|i\s+would|i\s+should|i'?m|i\s+am|i\s+will|i'?ll)\s+(?:really\s+)?(?:love|like"
+    r"|appreciate|be\s+(?:really\s+|so\s+|very\s+|most\s+|extremely\s+|ever\s+so\s+)?(?:grateful"
+    r"|thankful|happy|glad|obliged))\s+(?:it\s+)?if"
     r"|i\s+(?:was|am|'m)\s+hoping(?:\s+that)?)\s+" + _YOU + r"(?:\s+(?:could|would"
-    r"|can|might|'d))?(?:\s+please)?|please\s+be\s+so\s+kind\s+(?:and|as\s+to)"
-    r"|be\s+so\s+kind\s+(?:and|as\s+to))\s+(?P<verb>(?!(?:could|would|can|might)\b)[a-z]+)\b",
+    r"|can|might|'d))?(?:\s+please)?|(?:please\s+)?be\s+so\s+(?:kind|good)\s+(?:and|as\s+to))"
+    r"\s+(?P<verb>(?!(?:could|would|can|might)\b)[a-z]+)\b",
     re.I,
 )
 _WANT_A_REMINDER = re.compile(
     r"^(?:(?:i'?d|i\s+would|i'?m|i\s+am|im|i'?ll|i\s+will)\s+(?:(?:really|also)\s+)?(?:(?:gonna"
     r"|going\s+to)\s+)?(?:like|love|appreciate|need|want)|(?:can|could|may)\s+i\s+(?:get|have"
-    r"|please\s+(?:get|have)))\s+a\s+reminder\b",
+    r"|please\s+(?:get|have)))\s+a\s+reminder\b"
+    r"|^(?:i'?d|i\s+would|i\s+should)\s+(?:really\s+)?(?:like|love|want)\s+to\s+be\s+reminded\b",
     re.I,
 )
 # "can i add a task to call the bank": asking leave to create one is asking for it
@@ -358,6 +361,39 @@ _COURTESY_TAIL = re.compile(
     r"(?:\s+(?:so|very)\s+much)?(?:\s+in\s+advance)?[\s.!]*$",
     re.I,
 )
+# "take my vitamins every morning, can you put that in for me", "…, please add": the request to
+# note it, said after the task, is the command "add …"
+_IT = r"(?:that|this|it)"
+_NOTE_IT_AFTER = re.compile(
+    r"^(?P<task>.*?\w)(?:\s*[,.;-]+\s*|\s+)(?:(?:so|and|then|ok|okay)\s+)?(?:"
+    # "…, can you put that in for me", "… could u add it"
+    r"(?:please\s+)?(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:add|put|note|write|jot)\s+"
+    rf"{_IT}(?:\s+(?:in|down))?(?:\s+for\s+me)?(?:\s+please)?"
+    # "…, please add (it)", "… so please put that in", "… add it to my list"
+    rf"|(?:please|pls)\s+(?:add|put|note|write|jot)(?:\s+{_IT})?(?:\s+(?:in|down))?"
+    rf"|(?:add|put|note|write|jot)\s+{_IT}\s+(?:on|to)\s+(?:my|the)\s+(?:to[\s-]?do\s+)?list"
+    r"(?:\s+(?:please|pls))?"
+    rf"|(?:please\s+)?make\s+a\s+note\s+of\s+{_IT})"
+    r"(?:\s*,?\s*(?:please|pls|thanks|thank\s+you))?[\s.!]*$",
+    re.I,
+)
+_ASKING = re.compile(
+    r"^(?:what|where|when|why|how|who|which|whose|do|does|did|is|are|am|can|could|should|would"
+    r"|will|shall|may|i\s+(?:don't|do\s+not|dont)\s+know)\b",
+    re.I,
+)
+
+
+def _note_it_first(text: str) -> str:
+    """ "take my vitamins every morning, can you put that in" -> "add take my vitamins …"."""
+    match = _NOTE_IT_AFTER.match(text)
+    if match is None or "?" in text or _ASKING.match(match["task"]):
+        return text
+    if re.match(r"(?:add|put|remind|note|create)\b", match["task"], re.I):
+        return text  # "add eggs, please add": the command already leads
+    return f"add {match['task']}"
+
+
 _EM = re.compile(r"\b(remind|tell|ping)\s+em\b", re.I)
 
 
@@ -381,6 +417,7 @@ def polite_to_imperative(text: str) -> str:
     text = _SMS.sub(lambda m: _SMS_WORDS[m.group(0).lower()], text)
     text = _rewrite_opener(text)
     text = _COURTESY_TAIL.sub("", text)
+    text = _note_it_first(text)
     text = _EM.sub(lambda m: f"{m[1]} me", text)
     text = _MIND_GERUND.sub(lambda m: _GERUNDS[m["verb"].lower()], text)
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
