@@ -248,6 +248,28 @@ def removal_in(message: str) -> Removal | None:
     return Removal(_stem(match["verb"].split()[0].casefold()), match["ref"]) if match else None
 
 
+# "make yoga every other week", "set the gym to high priority": "make" and a task's name
+_MADE_OVER = re.compile(
+    r"^(?:make|turn|set|switch)\s+(?:the\s+|my\s+)?(?P<name>.+?)(?:\s+(?:task|one))?(?:\s+to)?$",
+    re.I,
+)
+
+
+def made_over(title: str | None, tasks: list[TaskPublic]) -> TaskPublic | None:
+    """The one task a new task's title names after "make" ("make yoga" when "yoga" is a task):
+    then the message changes it rather than adding "make yoga"."""
+    match = _MADE_OVER.match(title or "")
+    if match is None:
+        return None
+    name = _bare_title(match["name"])
+    same = [task for task in tasks if _bare_title(task.title) == name]
+    return same[0] if len(same) == 1 else None
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"^(?:the|my|a|an)\s+", "", " ".join(title.casefold().split()))
+
+
 def removal_target(removal: Removal, tasks: list[TaskPublic]) -> TaskPublic | None:
     """The task an outright removal names clearly; never one whose own verb is the removal's
     ("remove the stain" is that chore, not the task "remove stain from the rug")."""

@@ -36,6 +36,7 @@ from todo_backend.chat.references import (
     each_named,
     each_reported,
     is_done_verb,
+    made_over,
     pick_candidate,
     place_reference,
     place_statement,
@@ -190,6 +191,10 @@ class ChatService:
                 again = await self._again(user_id, message, context, now, tz)
                 if again is not None:
                     return again
+            if understood.intent is Intent.ADD_TASK:
+                changed = await self._make_over(user_id, understood.entities, now, tz)
+                if changed is not None:
+                    return changed
             return await self._dispatch(user_id, understood, context, now, tz, message)
         except (InvalidInputError, ValidationError) as error:
             # A message we understood but the task rules refuse: say so, change nothing.
@@ -344,6 +349,21 @@ class ChatService:
         else:
             turn = await self._apply(intent, target, entities, user_id, now, tz)
         return replace(turn, intent=intent)
+
+    async def _make_over(
+        self, user_id: str, entities: Entities, now: datetime, tz: ZoneInfo
+    ) -> Turn | None:
+        """ "make yoga every other week": how often or how much a task the user has matters,
+        said with "make" and its name, changes that task instead of adding "make yoga"."""
+        if not (entities.recurrence or entities.priority) or not entities.title:
+            return None
+        tasks = await self._candidates(user_id, entities.title, StatusFilter.PENDING, None)
+        task = made_over(entities.title, tasks)
+        if task is None:
+            return None
+        changes = replace(entities, title=None, reference=task.title, tags=())
+        turn = await self._apply(Intent.UPDATE_TASK, task, changes, user_id, now, tz)
+        return replace(turn, intent=Intent.UPDATE_TASK)
 
     async def _outright_removal(self, user_id: str, message: str) -> Turn | None:
         """ "drop the landlord email" deletes the task it clearly names, even when the intent

@@ -208,8 +208,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekdays",
         re.compile(
-            r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|wkdays|weekday\s+mornings|work\s?days)\b"
-            r"|\b(?:every|each)\s+(?:week\s?day|wkday|work\s?day)\b"
+            r"\b(?:(?:every|each|on)\s+)?(?:week\s?days|wkdays|weekday\s+mornings|work\s?days"
+            r"|school\s+days|school\s+mornings)\b"
+            r"|\b(?:every|each)\s+(?:week\s?day|wkday|work\s?day|school\s+day|school\s+morning)\b"
             r"|\b(?:(?:every|each|on)\s+)?(?:monday|mon)\s*(?:to|through|thru|till|until|-)\s*(?:friday|fri)\b",
             re.I,
         ),
