@@ -423,12 +423,63 @@ def polite_to_imperative(text: str) -> str:
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
 
 
+_ORDINAL_WORDS = {
+    "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+    "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
+    "eleventh": "11th", "twelfth": "12th", "thirteenth": "13th", "fourteenth": "14th",
+    "fifteenth": "15th", "sixteenth": "16th", "seventeenth": "17th", "eighteenth": "18th",
+    "nineteenth": "19th", "twentieth": "20th", "thirtieth": "30th",
+}  # fmt: skip
+_ORDINAL = r"(?:(?:twenty|thirty)[\s-]?)?(?:" + "|".join(_ORDINAL_WORDS) + r")"
+_MONTH = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+)
+# "the tenth of february", "march the third": a day of a month in words
+_DAY_IN_WORDS = re.compile(
+    rf"\b(?P<a>{_ORDINAL})(?=\s+of\s+(?:{_MONTH}|every|each|the\s+month)\b)"
+    rf"|\b(?P<month>(?!may\b){_MONTH})\s+(?:the\s+)?(?P<b>{_ORDINAL})\b",  # "may the fourth…"
+    re.I,
+)
+# "every new year's day", "each christmas": once a year on that day
+_EVERY_HOLIDAY = re.compile(
+    r"\b(?:every|each)\s+(?P<day>(?:christmas|xmas|new\s+year'?s?|valentine'?s|halloween)"
+    r"(?:\s+(?:eve|day))?)\b",
+    re.I,
+)
+# "twice weekly on monday and thursday": the days say which; "twice a week on …" is read whole
+_TIMES_WEEKLY_ON = re.compile(
+    r"\b(?P<n>twice|two\s+times|three\s+times|thrice)\s+weekly(?=\s+on\s)", re.I
+)
+
+
+def _day_number(words: str) -> str:
+    parts = re.split(r"[\s-]+", words.lower())
+    if len(parts) == 1:
+        return _ORDINAL_WORDS[parts[0]]
+    tens = {"twenty": 20, "thirty": 30}[parts[0]]
+    day = tens + int(_ORDINAL_WORDS[parts[1]][:-2])
+    return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"  # 21st, 22nd, 31st
+
+
+def plain_calendar_words(text: str) -> str:
+    """ "the tenth of february" -> "the 10th of february", "every new year's day" -> "on new
+    year's day every year", "twice weekly on mon and thu" -> "twice a week on mon and thu":
+    the forms the date and recurrence finders read."""
+    text = _DAY_IN_WORDS.sub(
+        lambda m: _day_number(m["a"]) if m["a"] else f"{m['month']} {_day_number(m['b'])}", text
+    )
+    text = _EVERY_HOLIDAY.sub(lambda m: f"on {m['day']} every year", text)
+    text = _TIMES_WEEKLY_ON.sub(lambda m: f"{m['n']} a week", text)
+    return re.sub(r"(?<!every\s)\bnightly\b", "every night", text, flags=re.I)
+
+
 class Message:
     """One chat message, normalised once: what the rules, the model and the extractors read."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.text = correct_typos(polite_to_imperative(normalize(raw)))
+        self.text = plain_calendar_words(correct_typos(polite_to_imperative(normalize(raw))))
         self.lowered = self.text.lower()
 
     def __repr__(self) -> str:
