@@ -258,7 +258,9 @@ def _changed(before: list[Task], after: list[Task]) -> list[Task]:
 
 def locate_task(wanted: dict[str, Any], before: list[Task], after: list[Task]) -> Task | None:
     """The task an expectation is about: the one with its title, else the one task changed."""
-    same_title = [t for t in after if _same_title(t["title"], wanted["title"])]
+    same_title = [
+        t for t in after if "title" in wanted and _same_title(t["title"], wanted["title"])
+    ]
     if same_title:
         changed = [t for t in _changed(before, after) if t in same_title]
         return (changed or same_title)[0]
