@@ -31,7 +31,7 @@ from zoneinfo import ZoneInfo
 
 import dateparser
 
-from todo_backend.nlu.text import NUMBER, Utterance, to_number
+from todo_backend.nlu.text import MONTH, NUMBER, Utterance, to_number
 
 DUE_DEFAULT_TIME = time(23, 59)
 REMINDER_DEFAULT_TIME = time(9, 0)
@@ -61,10 +61,7 @@ WEEKDAY_NUMBERS = {
 _WEEKDAY = (
     r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tues?|weds|thu(?:rs?)?|fri"
 )
-_MONTH = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
+_MONTH = MONTH
 _PARTS_OF_DAY = {
     "morning": time(9, 0),
     "afternoon": time(15, 0),

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 
 from todo_backend.nlu.dates import END_OF_DAY, find_temporal
-from todo_backend.nlu.text import NUMBER, Utterance, to_number
+from todo_backend.nlu.text import MONTH, NUMBER, Utterance, to_number
 
 _BYDAY = {
     "monday": "MO",
@@ -58,10 +58,7 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
-_MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
-)
+_MONTH = MONTH
 _EVERY = r"(?:every|each(?:\s+and\s+every)?|once\s+a|once\s+every)(?:\s+single)?"
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _PERIOD = rf"(?:spring|summer|autumn|fall|winter|{_MONTH})"

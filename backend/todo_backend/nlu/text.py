@@ -431,14 +431,15 @@ _ORDINAL_WORDS = {
     "nineteenth": "19th", "twentieth": "20th", "thirtieth": "30th",
 }  # fmt: skip
 _ORDINAL = r"(?:(?:twenty|thirty)[\s-]?)?(?:" + "|".join(_ORDINAL_WORDS) + r")"
-_MONTH = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)"
+# A month's name, whole or short: the one pattern the date and recurrence finders share
+MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
 # "the tenth of february", "march the third": a day of a month in words
 _DAY_IN_WORDS = re.compile(
-    rf"\b(?P<a>{_ORDINAL})(?=\s+of\s+(?:{_MONTH}|every|each|the\s+month)\b)"
-    rf"|\b(?P<month>(?!may\b){_MONTH})\s+(?:the\s+)?(?P<b>{_ORDINAL})\b",  # "may the fourth…"
+    rf"\b(?P<a>{_ORDINAL})(?=\s+of\s+(?:{MONTH}|every|each|the\s+month)\b)"
+    rf"|\b(?P<month>(?!may\b){MONTH})\s+(?:the\s+)?(?P<b>{_ORDINAL})\b",  # "may the fourth…"
     re.I,
 )
 # "every new year's day", "each christmas": once a year on that day
