@@ -255,14 +255,16 @@ _MADE_OVER = re.compile(
 )
 
 
-def made_over(title: str | None, tasks: list[TaskPublic]) -> TaskPublic | None:
-    """The one task a new task's title names after "make" ("make yoga" when "yoga" is a task):
-    then the message changes it rather than adding "make yoga"."""
+def made_over_name(title: str | None) -> str | None:
+    """What a new task's title names after "make" ("yoga" in "make yoga"), or None."""
     match = _MADE_OVER.match(title or "")
-    if match is None:
-        return None
-    name = _bare_title(match["name"])
-    same = [task for task in tasks if _bare_title(task.title) == name]
+    return match["name"] if match else None
+
+
+def made_over(name: str, tasks: list[TaskPublic]) -> TaskPublic | None:
+    """The one task `name` is ("make yoga" when "yoga" is a task): then the message changes it
+    rather than adding "make yoga"."""
+    same = [task for task in tasks if _bare_title(task.title) == _bare_title(name)]
     return same[0] if len(same) == 1 else None
 
 

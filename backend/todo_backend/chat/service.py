@@ -37,6 +37,7 @@ from todo_backend.chat.references import (
     each_reported,
     is_done_verb,
     made_over,
+    made_over_name,
     pick_candidate,
     place_reference,
     place_statement,
@@ -355,10 +356,11 @@ class ChatService:
     ) -> Turn | None:
         """ "make yoga every other week": how often or how much a task the user has matters,
         said with "make" and its name, changes that task instead of adding "make yoga"."""
-        if not (entities.recurrence or entities.priority) or not entities.title:
-            return None
-        tasks = await self._candidates(user_id, entities.title, StatusFilter.PENDING, None)
-        task = made_over(entities.title, tasks)
+        name = made_over_name(entities.title)
+        if name is None or not (entities.recurrence or entities.priority):
+            return None  # only then is it worth reading the user's tasks
+        tasks = await self._candidates(user_id, name, StatusFilter.PENDING, None)
+        task = made_over(name, tasks)
         if task is None:
             return None
         changes = replace(entities, title=None, reference=task.title, tags=())
