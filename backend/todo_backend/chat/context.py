@@ -31,6 +31,8 @@ class Change(BaseModel):
     kind: ChangeKind
     # created: the new tasks; updated/deleted: the tasks as they were before the change.
     tasks: list[TaskPublic]
+    # What the same message changed after this ("mark X done and add Y"): undone first.
+    then: list["Change"] = Field(default_factory=list)
 
 
 class ConversationContext(BaseModel):

@@ -11,7 +11,7 @@ Anything weaker is a set of candidates to choose from, never an action.
 
 import re
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time, timedelta
 from functools import cache
 
 from rapidfuzz import fuzz
@@ -38,10 +38,14 @@ _STOP_WORDS = frozenset(
      # "sorted the car insurance", "the dentist thing"
      "is", "are", "was", "were", "be", "been", "no", "not", "need", "needs", "anymore",
      "longer", "after", "all", "too", "also", "thing", "stuff", "one", "done", "finished",
-     "sorted", "handled", "completed", "don't", "dont"}
+     "sorted", "handled", "completed", "don't", "dont",
+     # chat around the words: "cleaned it lol", "renewed the insurance yay", "eh move that",
+     # "done w/ it"
+     "lol", "haha", "yay", "woohoo", "phew", "eh", "um", "uh", "hmm", "oh", "ok", "okay", "pls",
+     "plz", "thanks", "thx", "ty", "w"}
 )  # fmt: skip
 # "renewal", "payment" name what "renew", "pay" do
-_SUFFIXES = ("ing", "ied", "ies", "ment", "ed", "es", "al", "s")
+_SUFFIXES = ("ing", "ied", "ies", "ment", "ity", "ed", "es", "al", "s")
 _IRREGULAR = {
     "bought": "buy", "paid": "pay", "went": "go", "sent": "send", "did": "do", "made": "make",
     "took": "take", "got": "get", "wrote": "write", "ran": "run", "gave": "give", "met": "meet",
@@ -69,6 +73,9 @@ def _normalise(text: str) -> str:
 
 @cache
 def _stem(word: str) -> str:
+    word = word.removesuffix("'s")  # "dad's card" is about dad
+    if len(word) >= 6 and word.endswith("in"):
+        word += "g"  # "the dry cleanin": a dropped g
     slip = next((past for past in _IRREGULAR if _misspelt(word, past)), None)
     word = _IRREGULAR.get(word) or (_IRREGULAR[slip] if slip else word)  # "bougth" is "buy"
     for suffix in _SUFFIXES:
@@ -86,7 +93,7 @@ _RUN_TOGETHER = re.compile(r"(?P<verb>\w{3,}?)(?P<particle>up|off|out)")
 def content_words(text: str) -> frozenset[str]:
     words = re.findall(r"[\w']+", text.casefold())
     found = set()
-    for word in words:
+    for word in (w.removesuffix("'s") for w in words):
         if word in _STOP_WORDS:
             continue
         joined = _RUN_TOGETHER.fullmatch(word)
@@ -194,6 +201,21 @@ def each_named(
     return named
 
 
+_MORE_NAMES = re.compile(
+    r"^\s*(?:,\s*(?:and\s+)?|\s(?:and|&|\+)\s)\s*(?P<more>[^?]+?)[\s.!]*$", re.I
+)
+
+
+def named_with_more(reference: str | None, message: str) -> str | None:
+    """ "buy milk, buy bread" when the NLU kept only "buy milk" of "remove buy milk, buy bread":
+    the names listed after the reference; None when nothing follows it."""
+    if not reference:
+        return None
+    at = message.casefold().rfind(reference.casefold())
+    more = _MORE_NAMES.match(message[at + len(reference) :]) if at >= 0 else None
+    return f"{reference}, {more['more']}" if more else None
+
+
 # "drop the landlord email", "could you scratch the gym one": a removal said outright, whatever
 # the intent model made of it (never "drop off ...", "remove my ..." or "delete all ...")
 _REMOVAL = re.compile(
@@ -241,11 +263,32 @@ _REMOVE_IT = re.compile(
 )
 
 
+# "the berlin one can go", "mum call can come off the list": a task said to go, by a name of
+# two words or more or as "the ... one" ("mum can go" is about mum)
+_GOES = re.compile(
+    r"^(?:(?:ok(?:ay)?|so|and|oh|actually|also)[\s,]+)*(?P<ref>[^,;?]+?)\s+"
+    r"(?:can|could|should|has\s+to|needs?\s+to|must)\s+(?:go|come\s+off(?:\s+the\s+list)?"
+    r"|be\s+(?P<verb>deleted|removed|binned|scrapped|dropped|ditched))"
+    r"(?:\s+(?:now|too|as\s+well|please|pls|thanks))*[\s.!]*$",
+    re.I,
+)
+_SAID_AS_A_TASK = re.compile(r"\b(?:one|task|item|thing|reminder)$", re.I)
+
+
 def removal_in(message: str) -> Removal | None:
     """What a message says outright to remove ("drop the landlord email", "no need to cancel
-    netflix anymore, delete it"); None for anything else."""
-    match = _REMOVAL.match(message.strip()) or _REMOVE_IT.match(message.strip())
-    return Removal(_stem(match["verb"].split()[0].casefold()), match["ref"]) if match else None
+    netflix anymore, delete it", "the berlin one can go"); None for anything else."""
+    text = message.strip()
+    match = _REMOVAL.match(text) or _REMOVE_IT.match(text)
+    if match is not None:
+        return Removal(_stem(match["verb"].split()[0].casefold()), match["ref"])
+    goes = _GOES.match(text)
+    if goes is None or place_statement(text) is not None:  # "the 3rd one can go": a place
+        return None
+    named = goes["ref"].strip()
+    if len(content_words(named)) < 2 and not _SAID_AS_A_TASK.search(named):
+        return None
+    return Removal(_stem((goes["verb"] or "go").casefold()), named)
 
 
 # "make yoga every other week", "set the gym to high priority": "make" and a task's name
@@ -355,6 +398,39 @@ def clock_in(reference: str) -> tuple[time, str] | None:
         clock = time(hour, int(match["m"] or 0))
     rest = f"{reference[: match.start()]} {reference[match.end() :]}".split()
     return clock, " ".join(w for w in rest if w.casefold() not in _AROUND_CLOCK)
+
+
+_DAY = re.compile(
+    r"\b(?P<day>today|tonight|tomorrow|yesterday|monday|tuesday|wednesday|thursday|friday"
+    r"|saturday|sunday|mon|tues|weds|thurs|fri)(?:'s)?\b",
+    re.I,
+)
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_AROUND_DAY = frozenset({"the", "one", "on", "for", "from", "task", "todo", "item", "s"})
+
+
+def day_in(reference: str, today: date) -> tuple[date, str] | None:
+    """ "friday's meeting", "today's gym", "the tomorrow one": the day a reference says its
+    task is on (the next such weekday, today included) and the other words."""
+    match = _DAY.search(reference)
+    if match is None:
+        return None
+    word = match["day"].casefold()
+    if word in ("today", "tonight"):
+        day = today
+    elif word in ("tomorrow", "yesterday"):
+        day = today + timedelta(days=1 if word == "tomorrow" else -1)
+    else:
+        day = today + timedelta(days=(_WEEKDAYS.index(word[:3]) - today.weekday()) % 7)
+    rest = f"{reference[: match.start()]} {reference[match.end() :]}".split()
+    return day, " ".join(w for w in rest if w.casefold() not in _AROUND_DAY)
+
+
+def before_delete_it(reference: str) -> str:
+    """ "skipped today's gym" in "skipped today's gym, just delete it" (the NLU may keep the
+    whole message as the reference); the reference itself otherwise."""
+    match = _REMOVE_IT.match(reference.strip())
+    return match["ref"] if match else reference
 
 
 # The NLU's words for a position in what the conversation showed ("second one", "number 2",
@@ -541,6 +617,10 @@ _REPORT_LEAD = frozenset(
     {"i", "we", "i've", "ive", "we've", "just", "finally", "already", "ok",
      "okay", "so", "yeah", "yes", "well", "also", "and", "oh", "hey", "update:", "fyi", "actually"}
 )  # fmt: skip
+_REPORT_TAIL = frozenset(
+    {"lol", "haha", "yay", "woohoo", "phew", "finally", "already", "now", "thanks", "thx", "ty",
+     "pls", "please", "today", "btw"}
+)  # fmt: skip
 _STATE = re.compile(
     r"^(?:(?:ok(?:ay)?|so|yeah|well|fyi|update:?|actually|oh)[\s,]+)*(?P<what>.+?)(?:\s+"
     r"(?:is|are|was|were|has\s+been|have\s+been|got|'s|s)|'s)\s+(?:now\s+|finally\s+|all\s+)?"
@@ -607,11 +687,13 @@ def report_in(message: str) -> Report | None:
     text = message.casefold().strip().rstrip(".!")
     if _NOT_A_REPORT.search(text):
         return None
-    words = re.findall(r"[\w':]+", text)
+    words = re.findall(r"[\w':]+|(?<=\s)[+&](?=\s)", text)  # "paid rent + water bill"
     if len(words) > 1 and words[0] in _ASKING and words[1] in _PERSONS:
         return None  # "have i called the bank yet", "did you ..."
     while words and words[0] in _REPORT_LEAD:
         words = words[1:]
+    while words and words[-1] in _REPORT_TAIL:  # "cleaned it lol"
+        words = words[:-1]
     if len(words) < 2 or words[1] in _PERSONS:
         return None  # "did i call mum", "done?"
     first = words[0]

@@ -12,13 +12,14 @@ import asyncio
 import re
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import structlog
 from pydantic import ValidationError
 
 from todo_backend.chat import replies
+from todo_backend.chat.compound import Compound, split_compound
 from todo_backend.chat.context import (
     Change,
     ContextStore,
@@ -30,14 +31,19 @@ from todo_backend.chat.references import (
     PLURAL,
     PlaceStatement,
     Report,
+    Resolution,
     again_for,
+    before_delete_it,
     clock_in,
+    content_words,
+    day_in,
     done_object,
     each_named,
     each_reported,
     is_done_verb,
     made_over,
     made_over_name,
+    named_with_more,
     pick_candidate,
     place_reference,
     place_statement,
@@ -136,17 +142,7 @@ class ChatService:
             turn = await self._safely(user_id, understood, context, now, tz, request.message)
             if turn.intent is not None:  # "called mum today": a report that completed a task
                 understood = replace(understood, intent=turn.intent)
-        context.pending = turn.pending
-        if turn.tasks:
-            context.last_task_ids = [task.id for task in turn.tasks]
-            if turn.shown:
-                context.shown_task_ids = context.last_task_ids
-            elif turn.change is not None and turn.change.kind == "created":
-                context.shown_task_ids = []  # "delete the last one" now means the new task
-        if turn.change is not None or turn.undone:
-            context.last_change = turn.change
-            repeatable = turn.change is not None and understood.intent.value in _REPEATABLE
-            context.last_action = understood.intent.value if repeatable else None
+        _remember(context, turn, understood.intent)
         await self._contexts.save(user_id, conversation_id, context)
         response = ChatResponse(
             conversation_id=conversation_id,
@@ -176,6 +172,11 @@ class ChatService:
             statement = place_statement(text)
             if statement is not None and (context.shown_task_ids or context.last_task_ids):
                 return await self._place(user_id, statement, context, now, tz, message)
+            compound = split_compound(text)
+            if compound is not None:
+                both = await self._compound(user_id, compound, context, now, tz)
+                if both is not None:
+                    return both
             if understood.intent in (Intent.OUT_OF_SCOPE, Intent.ADD_TASK):
                 for report in reports_in(message):
                     done = await self._report(user_id, report, context)
@@ -221,6 +222,9 @@ class ChatService:
         if understood.intent in _ANSWERS_ARE_NEW_REQUESTS and not is_number:
             return None
         chosen = pick_candidate(request.message, candidates)
+        day = day_in(request.message, now.astimezone(tz).date()) if chosen is None else None
+        if day is not None:  # "the friday one"
+            chosen = _on_day(Resolution(None, []), day, candidates, tz, possessed=False).task
         if chosen is None:
             return None
         intent = Intent(pending.intent)
@@ -285,6 +289,36 @@ class ChatService:
         turn = await self._dispatch(user_id, then, context, now, tz, rest)
         intent = turn.intent or then.intent
         return replace(turn, reply=f"{undone.reply} {turn.reply}", undone=True, intent=intent)
+
+    async def _compound(
+        self, user_id: str, compound: Compound, context: ConversationContext, now: datetime,
+        tz: ZoneInfo,
+    ) -> Turn | None:  # fmt: skip
+        """ "mark X done and add Y": each part understood and done on its own, in order, so
+        that one undo puts back both. None when the first part changes nothing (the message is
+        then taken whole) or the second is no request."""
+        first = await asyncio.to_thread(self._nlu.parse, compound.first, now=now, timezone=tz)
+        then = await asyncio.to_thread(self._nlu.parse, compound.second, now=now, timezone=tz)
+        if then.intent not in ACTION_INTENTS or then.intent is Intent.UNDO:
+            return None
+        done = await self._safely(user_id, first, context, now, tz, compound.first)
+        if done.change is None and not done.undone:
+            return None
+        intent = done.intent or first.intent
+        _remember(context, done, intent)
+        after = await self._safely(user_id, then, context, now, tz, compound.second)
+        change = done.change or after.change
+        if done.change is not None and after.change is not None:
+            change = done.change.model_copy(update={"then": [*done.change.then, after.change]})
+        tasks = [*done.tasks, *(t for t in after.tasks if t.id not in {d.id for d in done.tasks})]
+        return Turn(
+            f"{done.reply} {after.reply}",
+            after.tasks if after.pending else tasks,
+            pending=after.pending,
+            change=change,
+            shown=after.shown,
+            intent=intent,
+        )
 
     async def _place(
         self, user_id: str, statement: PlaceStatement, context: ConversationContext,
@@ -422,6 +456,10 @@ class ChatService:
         named = (None if place is not None or plural else entities.reference) or (
             entities.reference_hint
         )
+        if named and not content_words(named) and position(named) is None:
+            named = None  # "eh move that to friday", "done w/ it": "it"
+        if named and intent is Intent.DELETE_TASK:
+            named = before_delete_it(named)
         if named:
             tasks = await self._candidates(user_id, named, status, entities.list_tag)
             clock = clock_in(named) if entities.reference else None
@@ -431,7 +469,11 @@ class ChatService:
                     return at_clock[0]
                 tasks, named = at_clock, clock[1] or named
             owned = possessed(named, message)
-            several = each_named(named, tasks, possessed=owned) if entities.reference else []
+            listed = named_with_more(entities.reference, message) or named
+            several = each_named(listed, tasks, possessed=owned) if entities.reference else []
+            report = report_in(message) if intent is Intent.COMPLETE_TASK else None
+            if not several and report is not None and entities.reference:
+                several = each_reported(report, tasks)  # "finished the slides and the report"
             if several:  # "done with laundry and dishes"
                 return several
             resolution = resolve_reference(named, tasks, possessed=owned)
@@ -442,6 +484,9 @@ class ChatService:
                     resolution = stripped
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
+            day = day_in(named, datetime.now(tz).date()) if resolution.task is None else None
+            if day is not None:  # "cancel friday's meeting": the meeting on friday
+                resolution = _on_day(resolution, day, tasks, tz, possessed=owned)
             if resolution.task:
                 return resolution.task
             if entities.refers_to_context:  # "I've booked the flights, mark it done"
@@ -625,10 +670,20 @@ class ChatService:
         return Turn(replies.listing(tasks, total, tz, now), tasks, shown=True)
 
     async def _undo(self, user_id: str, context: ConversationContext) -> Turn:
-        """Reverts this conversation's last change through the task service (events follow)."""
+        """Reverts this conversation's last change through the task service (events follow);
+        a compound message's changes last first."""
         change = context.last_change
         if change is None:
             return Turn(replies.NOTHING_TO_UNDO)
+        replies_said, restored = [], []
+        for part in [*reversed(change.then), change.model_copy(update={"then": []})]:
+            tasks, said = await self._revert(user_id, part)
+            restored.extend(tasks)
+            replies_said.append(said)
+        return Turn("Undone. " + " ".join(replies_said), restored, undone=True)
+
+    async def _revert(self, user_id: str, change: Change) -> tuple[list[TaskPublic], str]:
+        """One change put back: the tasks as they are again, and what was done, in words."""
         restored: list[TaskPublic] = []
         for task in change.tasks:
             if change.kind == "created":
@@ -651,8 +706,7 @@ class ChatService:
                     continue
         titles = ", ".join(f'"{task.title}"' for task in change.tasks)
         verb = {"created": "Removed", "deleted": "Restored", "updated": "Put back"}[change.kind]
-        tasks = [] if change.kind == "created" else restored
-        return Turn(f"Undone. {verb} {titles}.", tasks, undone=True)
+        return ([] if change.kind == "created" else restored), f"{verb} {titles}."
 
     async def _recreate(self, user_id: str, task: TaskPublic) -> TaskPublic:
         data = TaskCreate.model_validate(
@@ -663,6 +717,22 @@ class ChatService:
         if task.completed:
             created = await self._tasks.complete(user_id=user_id, task_id=created.id)
         return created
+
+
+def _remember(context: ConversationContext, turn: Turn, intent: Intent) -> None:
+    """What the next message may refer to: the tasks this turn touched or showed, its question
+    and its change (for "undo")."""
+    context.pending = turn.pending
+    if turn.tasks:
+        context.last_task_ids = [task.id for task in turn.tasks]
+        if turn.shown:
+            context.shown_task_ids = context.last_task_ids
+        elif turn.change is not None and turn.change.kind == "created":
+            context.shown_task_ids = []  # "delete the last one" now means the new task
+    if turn.change is not None or turn.undone:
+        context.last_change = turn.change
+        repeatable = turn.change is not None and intent.value in _REPEATABLE
+        context.last_action = intent.value if repeatable else None
 
 
 def _ask(candidates: list[TaskPublic], intent: Intent, action: str) -> Turn:
@@ -714,6 +784,27 @@ def _at_clock(task: TaskPublic, clock: time, tz: ZoneInfo) -> bool:
     return any(
         m is not None and m.astimezone(tz).time().replace(second=0) == clock for m in moments
     )
+
+
+def _on_day(
+    resolution: Resolution, day: tuple[date, str], tasks: list[TaskPublic], tz: ZoneInfo,
+    *, possessed: bool,
+) -> Resolution:  # fmt: skip
+    """Among the tasks the other words name (all, for "the friday one"), those due or reminding
+    on the day said: one acts, several ask; none leaves the resolution as it was."""
+    on, rest = day
+    pool = tasks
+    if rest:
+        named = resolve_reference(rest, tasks, possessed=possessed)
+        pool = [named.task] if named.task else named.candidates
+    same_day = [
+        task
+        for task in pool
+        if any(m and m.astimezone(tz).date() == on for m in (task.due_at, task.remind_at))
+    ]
+    if len(same_day) == 1:
+        return Resolution(same_day[0], [])
+    return Resolution(None, same_day) if same_day else resolution
 
 
 def _at_time(moment: datetime, clock: time, tz: ZoneInfo) -> datetime:
