@@ -67,14 +67,15 @@ _NEEDS_ADDING = re.compile(
     _I,
 )
 _LIST_VERB = re.compile(
-    r"^(?:put|stick|include|pop|throw|place|get|write|jot|needs?|should\s+have|update\s+with)"
+    r"^(?:put|stick|include|pop|throw|chuck|bung|toss|slap|place|get|write|jot|needs?|should\s+have"
+    r"|update\s+with)"
     r"\s+(?:down\s+)?",
     _I,
 )
 _ADDED_TAIL = re.compile(
     r"\s+(?:added|put\s+(?:on|in)|included|listed|(?:needs?|has|have)\s+to\s+(?:go|be\s+(?:added|put))"
     r"|should\s+(?:go|be\s+added)|goes|should\s+be|(?:needs?|has|have)\s+to\s+be"
-    r"|(?:gotta|got\s+to|must|can|will)\s+go)\s*$",
+    r"|(?:gotta|got\s+to|must|can|will)\s+go|on\s+it|on\s+there|in\s+there)\s*$",
     _I,
 )
 _LIST_SUFFIX = re.compile(

@@ -17,7 +17,7 @@ _STATUS_PATTERNS: list[tuple[StatusFilter, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:all\s+(?:of\s+)?(?:my\s+|the\s+)?(?:tasks|todos|to-dos|items|things|stuff|of\s+them"
             r"|reminders)"
-            r"|everything|every\s+(?:single\s+)?task|including\s+(?:completed|done|finished)(?:\s+ones)?"
+            r"|everything|every\s+(?:single\s+)?task|(?<=\blist\s)all(?=\s*[.!?]*$)|including\s+(?:completed|done|finished)(?:\s+ones)?"
             r"|both\s+(?:done|completed)\s+and\s+(?:pending|open))\b",
             _I,
         ),
@@ -86,6 +86,10 @@ _LIST_WORDS = re.compile(
 _NAMED_GROUP = re.compile(
     r"\b(?:my|the|all|any)\s+(?P<tag>[a-z][\w-]*)\s+(?:tasks|todos|to-dos|items|stuff|things)\b", _I
 )
+# "the tasks with the work tag", "ones with a home label"
+_WITH_TAG = re.compile(
+    r"\b(?:with|having|under)\s+(?:the|a|my)\s+#?(?P<tag>[a-z][\w-]*)\s+(?:tag|label)\b", _I
+)
 _NOT_GROUPS = frozenset(
     {"all", "open", "new", "old", "current", "upcoming", "recent", "other", "remaining", "daily",
      "weekly", "monthly", "important", "urgent", "overdue", "pending", "completed", "done",
@@ -108,10 +112,15 @@ def _search_text(utterance: Utterance) -> str | None:
 
 # "everything I haven't done yet" is pending, however "everything" reads alone.
 _NOT_DONE = re.compile(
-    r"\b(?:(?:have\s+not|haven't|havent|did\s+not|didn't|not)\s+(?:i\s+|we\s+)?(?:yet\s+)?"
-    r"(?:done|finished|completed|checked\s+off|gotten\s+to|got\s+(?:round|around)\s+to)"
-    r"|still\s+(?:open|pending|to\s+do|undone))(?:\s+yet)?\b",
+    r"\b(?:(?:have\s+not|haven'?t|havent|did\s+not|didn'?t|didnt|not)\s+(?:i\s+|we\s+)?(?:yet\s+)?"
+    r"(?:done|finished|completed|(?:checked|ticked|crossed|marked)\s+off|gotten\s+to"
+    r"|got\s+(?:round|around)\s+to)"
+    r"|still\s+(?:open|pending|to\s+do|undone|(?:have|need|got)\s+to\s+do))(?:\s+yet)?\b",
     _I,
+)
+# "things i already did", "what i did so far": done, though "did" alone is no status word
+_DID = re.compile(
+    r"\b(?:already\s+(?:did|done)|did\s+already|i(?:'ve|\s+have)\s+already\s+done)\b", _I
 )
 
 
@@ -121,6 +130,10 @@ def _status_filter(utterance: Utterance) -> StatusFilter | None:
     if not_done is not None:
         utterance.consume(not_done.start(), not_done.end())
         return "pending"
+    did = _DID.search(masked)
+    if did is not None:
+        utterance.consume(did.start(), did.end())
+        return "completed"
     for status, pattern in _STATUS_PATTERNS:
         match = pattern.search(masked)
         if match is not None:
@@ -149,7 +162,7 @@ def list_filters(utterance: Utterance, *, now: datetime) -> Entities:
     elif overdue is not None:
         due_before = now
     if not tags:
-        named = _NAMED_GROUP.search(utterance.masked)
+        named = _NAMED_GROUP.search(utterance.masked) or _WITH_TAG.search(utterance.masked)
         if named is not None and named["tag"].lower() not in _NOT_GROUPS:
             tags = (named["tag"].lower(),)
             utterance.consume(named.start("tag"), named.end("tag"))

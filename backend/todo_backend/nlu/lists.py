@@ -27,7 +27,11 @@ _NOT_A_NAME = (
 )
 # "my wedding to-do list" is the wedding list
 _TODO = r"(?:to[\s-]?do|todo|task)\s+"
-_NAME = rf"(?P<name>{_TODO}|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?(?:{_TODO})?)"
+# "the back to school list": a name with "to" in it
+_NAME = (
+    rf"(?P<name>{_TODO}|back\s+to\s+school\s+"
+    rf"|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?(?:{_TODO})?)"
+)
 _OWNER = r"(?P<owner>(?:my|the|our|your|this|that)\s+)"
 # "my wishlist", "the packing checklist", "the shoppinglist"
 _JOINED = ("wish", "check", "shopping", "grocery", "packing", "todo", "to-do")
@@ -58,10 +62,13 @@ _BARE_KNOWN = re.compile(
 )
 # "put a charger on my packing list for the trip": what the list is for, at the end
 _LIST_FOR = re.compile(
-    r"\s*(?:for|4)\s+(?:the|my|our|this|a)\s+(?:[\w'-]+\s+){0,2}?[\w'-]+\s*[.!]*\s*$"
-    r"|\s*(?:for|4)\s+(?:the\s+)?(?:kids|party|trip|house|office|baby|wedding)\s*[.!]*\s*$",
+    r"\s*(?:for|4)\s+(?:(?P<det>the|my|our|this|a)\s+)?(?P<what>(?:[\w'-]+\s+){0,2}?[\w'-]+)"
+    r"(?:\s*,?\s*(?:please|pls|plz|thanks|thx|ty))?\s*[.!?]*\s*$",
     _I,
 )
+# ... said without "the": "for the kids" and "for kids" alike; others only after a plain list
+_FOR_SOMEONE = re.compile(r"(?:me|us|you|u|him|her|them|myself|ourselves|now|later|ya)$", _I)
+_FOR_WITHOUT_THE = re.compile(r"(?:kids|party|trip|house|office|baby|wedding)$", _I)
 _WHEN = re.compile(
     r"\b(?:today|tonight|tomorrow|tmrw|weekend|week|month|year|morning|afternoon|evening|night"
     r"|noon|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday"
@@ -73,7 +80,9 @@ _WHEN = re.compile(
 _THERE = re.compile(r"\s+(?:on|in|onto)\s+there(?:\s+(?:too|as\s+well))?\s*[.!]*\s*$", _I)
 # "shopping: eggs"
 _KNOWN_LEAD = re.compile(
-    r"^(?P<name>shopping|groceries|grocery|packing|errands|chores|costco)\s*:\s*", _I
+    r"^(?:add\s+(?=to\b))?(?P<phrase>(?:to\s+(?:(?:my|the|our)\s+)?)?"
+    r"(?P<name>shopping|groceries|grocery|packing|errands|chores|costco)\s*:\s*)",
+    _I,
 )
 # "make a packing list", "write the christmas list": the list is what the task is about.
 _ABOUT_A_LIST = re.compile(
@@ -120,6 +129,16 @@ def _is_list_phrase(masked: str, match: re.Match[str]) -> bool:
     return _ABOUT_A_LIST.search(masked[: match.start("name")]) is None
 
 
+def _list_for(after: re.Match[str], *, plain: bool) -> bool:
+    """What a list is for, after it: "for the trip", "for costco" after a plain "list"; never
+    a day ("for tomorrow") or a time."""
+    if _WHEN.search(after.group(0)) or re.search(r"\d", after["what"]):
+        return False
+    if _FOR_SOMEONE.match(after["what"]):  # "read out my list for me" asks a favour
+        return False
+    return bool(after["det"]) or plain or _FOR_WITHOUT_THE.match(after["what"]) is not None
+
+
 def take_list(utterance: Utterance) -> tuple[bool, str | None]:
     """(a list phrase was found, the list's tag) — the phrase is consumed."""
     masked = utterance.masked
@@ -130,11 +149,19 @@ def take_list(utterance: Utterance) -> tuple[bool, str | None]:
         if placeholder is not None and masked[match.end() :].strip():
             utterance.consume(placeholder.start(), placeholder.end())
         utterance.consume(match.start(), match.end())
+        name = list_name(match["name"] or _joined_name(match["joined"]))
+        plain = not (match["name"] or match["joined"])  # "the list", not "the to-do list"
         after = _LIST_FOR.match(masked, match.end())
-        if after is not None and not _WHEN.search(after.group(0)):
+        if after is not None and _list_for(after, plain=plain):
             utterance.consume(after.start(), after.end())
-        return True, list_name(match["name"] or _joined_name(match["joined"]))
-    known = _KNOWN_LEAD.match(masked) or _BARE_KNOWN.search(masked)
+            if plain:  # "add balloons to the list for the party" is the party list
+                return True, list_name(after["what"])
+        return True, name
+    lead = _KNOWN_LEAD.match(masked)
+    if lead is not None:  # "shopping: eggs", "add to grocery: chicken"
+        utterance.consume(lead.start("phrase"), lead.end("phrase"))
+        return True, list_name(lead["name"])
+    known = _BARE_KNOWN.search(masked)
     if known is None:
         there = _THERE.search(masked)
         if there is not None:

@@ -54,6 +54,33 @@ _NOT_A_LIST_REQUEST = re.compile(
     r"(?!(?:week|weekend|day|month|year|morning|afternoon|evening|rest\s+of)\b)\w",
     _I,
 )
+# What others did, the world's business, the list as a thing the user has
+_NOT_MY_LIST = re.compile(
+    # "what have the kids finished eating", "what has john done": someone else's doing
+    r"^what\s+(?:have|has|did)\s+(?!(?:i|we|been|u|you)\b)(?:(?:the|my|our|your)\s+)?[a-z]+\s+"
+    r"(?:already\s+|just\s+)?(?:finished|done|completed|ticked\s+off)\b"
+    # "what is urgent about climate change", "what's pending in congress", "the priority for
+    # the government": a status of the world's affairs
+    r"|\b(?:urgent|important|pending|priority|priorities|due|overdue)\s+(?:about|regarding)\s+"
+    r"(?!(?:my|the|this|that|it|them)\b)"
+    r"|\b(?:urgent|important|pending|priority|priorities|due|overdue|left)\s+(?:in|for|at|with|on)\s+"
+    r"(?:the\s+)?(?:congress|parliament|senate|government|world|country|economy|markets?|courts?"
+    r"|politics|news|industry|un|eu|nhs|white\s+house|election|league|elections|city\s+council"
+    r"|library|libraries)\b"
+    # "what's left in the fridge", "what's left of the cake": not what is left to do
+    r"|^what(?:'s|s|\s+is)\s+left\s+(?:in|of|at|inside)\s+(?:the|my|our|this|that)\s+"
+    r"(?!(?:[\w'-]+\s+){0,2}?(?:list|tasks?|to-?dos?|agenda|plate|week|day|month)\b)"
+    # "which team is top priority for the coach": a kind of thing that is no task
+    r"|^(?:which|what)\s+(?!(?:tasks?|todos?|to-dos?|items?|ones?|things?|stuff|reminders?|jobs?"
+    r"|chores?|errands?|of)\b)[a-z]+\s+(?:is|are)\s+(?:the\s+|a\s+)?(?:top|high|highest|most|urgent"
+    r"|important|priority|overdue|due|done|finished)\b"
+    r"|^what(?:'s|s|\s+is)\s+done\s+is\s+done\b"
+    # "i lost my shopping list", "we left the list at home": the paper list, no request
+    r"|^(?:i|we)\s+(?:just\s+|already\s+|totally\s+)?(?:lost|left|forgot|dropped|misplaced|found"
+    r"|wrote|threw\s+away|printed|ripped|spilled\s+\w+\s+on)\s+(?:my|the|our)\s+"
+    r"(?:[\w'-]+\s+){0,2}list\b(?!.*(?:\?|\b(?:what|show|tell|read|remind)\b))",
+    _I,
+)
 # The world's news, money, media and things, without a word for tasks
 _THE_WORLD = re.compile(
     r"\b(?:top\s+stories|headlines|budget|savings|balance|horoscope|series|episodes?|seasons?"
@@ -69,6 +96,8 @@ def asks_about_the_world(message: Message) -> bool:
     text = message.text
     if _NOT_A_LIST_REQUEST.search(text):
         return not re.search(r"\b(?:on|in|from)\s+(?:my|the)\s+to-?do\s+list\b", text, _I)
+    if _NOT_MY_LIST.search(text):
+        return True
     return bool(_THE_WORLD.search(text)) and _MINE.search(text) is None
 
 

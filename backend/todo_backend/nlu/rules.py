@@ -209,7 +209,10 @@ class Rule:
         )
 
 
-_A_LIST = r"(?:(?:my|the|our)\s+)?(?:[\w'-]+\s+){0,2}list\b"
+_A_LIST = r"(?:(?:my|the|our)\s+)?(?:back\s+to\s+school\s+|(?:[\w'-]+\s+){0,2})list\b"
+# "… the list for the party", "… my list for costco": the list named by what it is for
+_FOR_WHAT = r"(?:\s+(?:for|4)\s+(?:(?:the|my|our)\s+)?[\w'-]+(?:\s+[\w'-]+)?)?"
+_THANKS = r"(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?"
 # A request about the to-do list itself: "remind", "add", "task" make a remark a command again
 _TODO_WORDS = re.compile(
     r"\b(?:remind\w*|reminders?|tasks?|to-?dos?|add|put\s+\w+\s+on|note|don'?t\s+forget|remember)\b",
@@ -287,6 +290,30 @@ _ERRAND_SCHEDULE = (
     r"daily|weekly|monthly|yearly|annually|fortnightly|every\s+(?:day|week|month|year|morning"
     r"|evening|night|weekday|other\s+\w+|\d+\s+\w+|(?:mon|tues|wednes|thurs|fri|satur|sun)day)"
 )
+# A list request made of list words and a filter only (rule `filter_question`); "is" after the
+# lead would make "what's done is done" one.
+_Q_LEAD = (
+    r"(?:what(?:'s|s|\s+is|\s+are)?|wats?|which(?:\s+ones?|\s+tasks?)?(?:\s+(?:is|are))?"
+    r"|anything|any|is\s+(?:there\s+)?anything|are\s+there\s+any|(?:do|have)\s+i\s+(?:have|got)"
+    r"\s+any(?:thing)?|show(?:\s+me)?|list|give\s+me|(?:my\s+)?(?:tasks|todos|to-dos|items)"
+    r"|everything(?=\s+(?:i|i've|ive|tagged|that'?s?|still|not|with|without|due|high|low|urgent"
+    r"|important)\b))"
+)
+_Q_WORD = (
+    r"(?:still|else|that|that's|thats|i|i've|ive|have|has|got|been|me|my|the|all|of|so|far|yet"
+    r"|already|now|currently|right|really|very|super|most|more|quite|there|for|on|list|to\s+do"
+    r"|do|need|tasks?|items?|things?|stuff|ones?|please|pls|plz|due|today|tonight|tomorrow|tmrw"
+    r"|(?:this|next)\s+(?:week|weekend|month)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|by"
+    r"|before|haven'?t|havent|didn'?t|not|off|yet)"
+)
+_Q_FILTER = (
+    r"(?:urgent|important|(?:high|low|top)[\s-]+prio(?:rity)?|priority|pending|outstanding"
+    r"|overdue|late|left|remaining|unfinished|incomplete|finished|completed|done"
+    r"|(?:ticked|crossed|checked)\s+off|still\s+open|tagged\s+#?[\w-]+"
+    r"|with(?:out|\s+no)?\s+(?:a\s+|any\s+)?reminders?|reminders?)"
+)
+# The end of a help request: "how do you work out 15% of 80" asks for arithmetic.
+_HELP_END = r"\s*[\s!.?]*$"
 _RULES: list[Rule] = [
     Rule(
         Intent.UPDATE_TASK,
@@ -342,14 +369,18 @@ _RULES: list[Rule] = [
             r"|what\s+(?:else\s+)?can\s+(?:you|i)\s+(?:do|say|ask)(?:\s+(?:here|exactly|then|now"
             r"|again|(?:to|for|with)\s+(?:you|u|me|this|it|my\s+(?:tasks|list|reminders))"
             r"|in\s+(?:this|the|here)\s*(?:app|chat|bot)?))*[\s!.?]*$"
-            r"|what\s+(?:do|can)\s+you\s+(?:do|help)"
+            r"|what\s+(?:do|can)\s+you\s+(?:do|help)(?:\s+(?:me|us|with|exactly|here|then|again|anyway"
+            r"|actually|really|for\s+(?:me|us)|with\s+(?:my\s+)?(?:tasks|lists?|reminders|that|this)"
+            rf"|in\s+(?:this|the|here)\s*(?:app|chat|bot)?))*{_HELP_END}"
             # "how does the engine work", "instructions for the desk": not about this chat
             r"|how\s+(?:does|do)\s+(?:this|it|you|the\s+(?:app|bot|chat|assistant|list|reminders?|tags?"
             r"|priority|undo)|tagging|reminding|prioriti[sz]ing|reminders|tags|recurring\s+tasks)"
-            r"\s+work|what\s+(?:are\s+)?(?:your|the)"
+            rf"\s+work(?:\s+(?:here|exactly|then|again|now|in\s+(?:this|the)\s+(?:app|chat)))*{_HELP_END}"
+            r"|what\s+(?:are\s+)?(?:your|the)"
             r"\s+(?:commands|features|options)\b(?!\s+(?:for|of|in|on)\b)"
             r"|(?:list\s+of\s+)?commands[\s!.?]*$|menu$|instructions[\s!.?]*$|usage$"
-            r"|what\s+are\s+you\s+(?:able|capable)"
+            r"|what\s+are\s+you\s+(?:able|capable)(?:\s+(?:to\s+do|to\s+help(?:\s+(?:me|us|with))?|of"
+            rf"|of\s+doing|doing|here|exactly|for\s+(?:me|us)))*{_HELP_END}"
             r"|(?:i(?:'m|\s+am)\s+new(?:\s+here)?\b[\s,.!-]*)?(?:so\s+)?what\s+(?:are|r)\s+(?:you|u)"
             r"\s+(?:for|good\s+for|meant\s+for|here\s+for)[\s!.?]*$"
             r"|i(?:'m|\s+am)\s+new\s+(?:here|to\s+(?:this|the\s+app))[\s!.?]*$"
@@ -601,6 +632,23 @@ _RULES: list[Rule] = [
     Rule(
         Intent.OUT_OF_SCOPE,
         strong=True,
+        name="list_as_subject",
+        # "the shopping list is on the fridge", "my to do list is getting long": the list itself
+        # is the news; "the grocery list needs eggs" asks for them
+        applies=lambda text: _TODO_WORDS.search(text) is None,
+        pattern=re.compile(
+            r"^(?:the|my|our)\s+(?:[\w'-]+\s+){0,2}list\s+(?:is|was|'s|are|were|has\s+been|looks"
+            r"|seems|got|gets|keeps|went|fell|blew)\b(?!\s+(?:missing|short\s+of|out\s+of)\b)"
+            # "we forgot the packing list", "i left my grocery list at home": the paper list
+            r"|^(?:i|we)\s+(?:just\s+|already\s+|totally\s+)?(?:lost|left|forgot|dropped|misplaced"
+            r"|found|threw\s+away|ripped|printed)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){0,2}list\b"
+            r"(?!.*(?:\?|\b(?:what|show|tell|read|remind|add|put)\b))",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.OUT_OF_SCOPE,
+        strong=True,
         name="advice_request",
         # "can you recommend things to put on a christmas list", "give me ideas for a packing list"
         pattern=re.compile(
@@ -630,13 +678,25 @@ _RULES: list[Rule] = [
     Rule(
         Intent.LIST_TASKS,
         strong=True,
+        name="filter_question",
+        # "what's urgent", "anything important?", "whats still open", "what have i ticked off":
+        # nothing but list words and a filter, however short
+        pattern=re.compile(
+            rf"^{_Q_LEAD}(?:\s+(?:{_Q_WORD}|{_Q_FILTER}))*?\s+{_Q_FILTER}"
+            rf"(?:\s+(?:{_Q_WORD}|{_Q_FILTER}))*\s*[?!.]*$",
+            _I,
+        ),
+    ),
+    Rule(
+        Intent.LIST_TASKS,
+        strong=True,
         name="list_question",
         # "what did i put on the costco list", "open my wedding list"
         pattern=re.compile(
-            rf"^(?:what|what's|whats|which)\b.*\b(?:on|in|from)\s+{_A_LIST}\s*[?.!]*$"
+            rf"^(?:what|what's|whats|wats?|which)\b.*\b(?:on|in|from)\s+{_A_LIST}{_FOR_WHAT}{_THANKS}\s*[?.!]*$"
             rf"|^(?:(?:can|could|may)\s+i\s+(?:see|view|look\s+at|check|have\s+a\s+look\s+at)"
             rf"|open|pull\s+up|bring\s+up|read(?:\s+out)?|check)\s+(?:me\s+)?(?:(?:my|the|our)\s+)?"
-            rf"(?:[\w'-]+\s+){{0,2}}(?:wish|check)?list\s*[?.!]*$",
+            rf"(?:back\s+to\s+school\s+|(?:[\w'-]+\s+){{0,2}})(?:wish|check)?list{_FOR_WHAT}{_THANKS}\s*[?.!]*$",
             _I,
         ),
     ),
@@ -892,7 +952,8 @@ _RULES: list[Rule] = [
             r"|^(?:super\s+|very\s+|really\s+)?(?:urgent|asap|important|critical)\b[\s!.,]+(?!.*\?\s*$)"
             r"(?=(?:call|ring|phone|e-?mail|text|pay|buy|book|fix|send|finish|submit|renew|pick\s+up"
             r"|clean|reply|sign|file|return|print|contact|prepare|review|update|cancel|get)\s+\w)"
-            rf"|^(?:put|stick|include|pop|throw|place|get|write|jot\s+down)\b.+\b(?:on|in|onto|to)\s+{_A_LIST}"
+            rf"|^(?:put|stick|include|pop|throw|chuck|bung|toss|slap|place|get|write|jot\s+down)\b.+\b"
+            rf"(?:on|in|onto|to)\s+{_A_LIST}"
             # "I need X put on the list"; "things to put on a christmas list" is no command
             rf"|(?<!\bto\s)\b(?:added|put)\s+(?:to|on|onto|in)\s+(?:my|the|our)\s+(?:[\w'-]+\s+){{0,2}}list\b"
             rf"|^(?:i|we)\s+(?:need|want)\s+.+\s+(?:on|in)\s+{_A_LIST}"
@@ -936,7 +997,10 @@ _RULES: list[Rule] = [
             r"|todos?|to-dos?|due|overdue|pending|on\s+my\s+(?:plate|agenda)|left\s+to\s+do"
             r"|reminders?\s+(?:do|did|have)\s+(?:i|we)|(?:my|the)\s+reminders(?!\s+(?:work|feature))"
             rf"|(?:on|in)\s+{_A_LIST}"
-            r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b",
+            r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b"
+            # "what is there for tomorrow", "what's on for friday"
+            rf"|^(?:what(?:'s|s|\s+is)\s+(?:there\s+(?:for|on)|on\s+for)|is\s+there\s+anything\s+(?:for"
+            rf"|on))\s+(?:this\s+|next\s+)?{_DAY}\s*[?.!]*$",
             _I,
         ),
     ),
