@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from dateutil.rrule import rrulestr
 
 from todo_backend.nlu.dates import END_OF_DAY, find_temporal
-from todo_backend.nlu.text import MONTH, NUMBER, Utterance, to_number
+from todo_backend.nlu.text import MONTH, NUMBER, ORDINAL_WORDS, Utterance, to_number
 
 _BYDAY = {
     "monday": "MO",
@@ -43,6 +43,7 @@ _WD = (
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
 )
 _WD_LIST = rf"{_WD}s?(?:(?:\s*(?:,\s*and|,|and|&|\+|/)\s*|\s+n\s+|\s+){_WD}s?\b)*"
+_TO = r"(?:to|through|thru|till|until|-|\u2013)"
 _PLURAL_WD = r"(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
 _MONTHS = {
     "jan": 1,
@@ -59,7 +60,11 @@ _MONTHS = {
     "dec": 12,
 }
 _MONTH = MONTH
-_EVERY = r"(?:every|each(?:\s+and\s+every)?|once\s+a|once\s+every)(?:\s+single)?"
+# "once per fortnight", "one time in the week": once a period is every period
+_ONCE_PER = r"(?:once|one\s+time|1\s*x)\s+(?:a|per|every|each|in\s+(?:a|the))"
+_EVERY = rf"(?:every|each(?:\s+and\s+every)?|{_ONCE_PER})(?:\s+single)?"
+# "every two weeks on a monday", "fortnightly on the thursday": the days of a week's series
+_ON_DAYS = rf"\s+on\s+(?:an?\s+|the\s+)?(?P<days>{_WD_LIST})"
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 _PERIOD = rf"(?:spring|summer|autumn|fall|winter|{_MONTH})"
 _PERIOD_LIST = (
@@ -67,12 +72,8 @@ _PERIOD_LIST = (
 )
 
 
-_WORD_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "tenth": 10,
-                  "fifteenth": 15, "twentieth": 20}  # fmt: skip
-
-
 def _ordinal(group: str) -> str:
-    words = "|".join(_WORD_ORDINALS)
+    words = "|".join(ORDINAL_WORDS)
     return rf"(?P<{group}>\d{{1,2}}|last|{words})(?:st|nd|rd|th)?(?:\s+day)?"
 
 
@@ -94,7 +95,6 @@ _ADVERBS = {
     "semiannually": ("MONTHLY", 6),
     "semi-annually": ("MONTHLY", 6),
     "biannually": ("MONTHLY", 6),
-    "twice a year": ("MONTHLY", 6),
     # sms and typos
     "everyday": ("DAILY", 1),
     "wkly": ("WEEKLY", 1),
@@ -109,7 +109,26 @@ _ADVERBS = {
     "fortnighly": ("WEEKLY", 2),
     "fortnitely": ("WEEKLY", 2),
     "fortnightley": ("WEEKLY", 2),
+    "fortnitly": ("WEEKLY", 2),
+    "wekly": ("WEEKLY", 1),
+    "weeky": ("WEEKLY", 1),
+    "weekyl": ("WEEKLY", 1),
+    "dayly": ("DAILY", 1),
+    "dailly": ("DAILY", 1),
+    "dailey": ("DAILY", 1),
+    "mothly": ("MONTHLY", 1),
+    "monthley": ("MONTHLY", 1),
+    "yearley": ("YEARLY", 1),
+    "anualy": ("YEARLY", 1),
+    "annualy": ("YEARLY", 1),
 }
+# "twice a year", "two times in the year", "2x a year": every six months
+_TWICE_A_YEAR = (
+    r"(?:twice|two\s+times|2\s*(?:x|times))\s+(?:a|per|every|each|in\s+(?:a|the))\s+(?:year|yr)"
+)
+_ADVERB_WORDS = "|".join(
+    sorted((re.escape(word).replace(r"\-", "-?") for word in _ADVERBS), key=len, reverse=True)
+)
 _PART_OF_DAY_TIMES = {
     "morning": time(9, 0),
     "afternoon": time(15, 0),
@@ -167,7 +186,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md0')}"
             rf"(?:\s*(?:,\s*and|,|and|&)\s*(?:the\s+)?(?P<more>\d{{1,2}}(?:st|nd|rd|th)?|last(?:\s+day)?))+"
             rf"\s+(?:of\s+)?(?:every|each|the|a)\s+month\b"
-            rf"|\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md1')}\s+(?:of\s+)?(?:every|each|the)\s+month\b"
+            # "each 15 of month": the article left out
+            rf"|\b(?:on\s+)?(?:(?:every|each)\s+)?(?:the\s+)?{_ordinal('md1')}"
+            rf"\s+(?:(?:of\s+)?(?:every|each|the)\s+|of\s+)month\b"
             rf"(?:,?\s+(?:every|each)\s+month\b|\s+monthly\b)?"
             rf"|\b(?:{_EVERY}\s+month|monthly)\s+on\s+(?:the\s+)?{_ordinal('md2')}\b(?!\s+{_WD}\b)"
             rf"|\b(?:on\s+)?the\s+{_ordinal('md3')}\s+(?:monthly|(?:every|each)\s+month)\b"
@@ -213,10 +234,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     (
-        # "every monday through thursday", "each tue-sat": the days in between too
+        # "every monday through thursday", "each tue-sat", "tuesdays to thursdays", "tuesday
+        # through thursday every week": the days in between too
         "day_range",
         re.compile(
-            rf"\b(?:every|each)\s+(?P<first>{_WD})\s*(?:to|through|thru|till|until|-)\s*(?P<last>{_WD})\b",
+            rf"\b(?:every|each)\s+(?P<first>{_WD})s?\s*{_TO}\s*(?P<last>{_WD})s?\b"
+            rf"|\b(?:on\s+)?(?P<first2>{_WD})(?P<plural>s)?\s*{_TO}\s*(?P<last2>{_WD})s?\b"
+            r"(?(plural)|(?=\s*,?\s*(?:(?:every|each)\s+(?:single\s+)?week|weekly)\b))",
             re.I,
         ),
     ),
@@ -247,6 +271,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    ("twice_a_year", re.compile(rf"\b{_TWICE_A_YEAR}\b", re.I)),
     (
         "half_hour",
         re.compile(rf"\b{_EVERY}\s+half(?:\s+an|-an)?[\s-]+hour\b", re.I),
@@ -258,7 +283,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # "every 2-3 days", "every two or three weeks": a range counts from its lower bound
             rf"|few)(?:\s*(?:-|\u2013|to|or)\s*{NUMBER})?"
             rf"\s+(?P<unit>minute|min|hour|hr|day|week|wk|month|mnth|mth|year|yr)s?\b"
-            rf"(?:\s+on\s+(?P<days>{_WD_LIST})"
+            rf"(?:{_ON_DAYS}"
             # "every 3 months on the 1st"
             rf"|\s+on\s+the\s+(?P<mday>\d{{1,2}}(?:st|nd|rd|th)|last\s+day)(?!\s+of\b))?",
             re.I,
@@ -303,24 +328,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "unit",
         re.compile(
-            rf"\b{_EVERY}\s+(?:(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight"
+            rf"\b{_EVERY}\s+(?:(?P<unit>hour|hr|day|week|wk|month|mnth|mth|quarter|year|yr|fortnight|fortnite"
             r"|morning|afternoon|evening|night)s?\b"
             # "every morning and evening": two times of day
             r"(?:\s+(?:and|&|n)\s+(?:(?:every|each)\s+)?(?P<unit3>morning|afternoon|evening|night)s?\b)?"
             # "every other morning": every second day at that time
             r"|(?:other|second|alternate)\s+(?P<unit2>morning|afternoon|evening|night)\b)"
-            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?",
+            rf"(?:{_ON_DAYS})?",
             re.I,
         ),
     ),
     (
         "adverb",
         re.compile(
-            r"\b(?P<adv>hourly|daily|nightly|weekly|monthly|yearly|annually|fortnightly|bi-?weekly"
-            r"|everyday|wkly|weekley|mthly|montly|monthy|yrly|anually|dialy|daliy|fortnighly"
-            r"|fortnitely|fortnightley"
-            r"|quarterly|bi-?monthly|semi-?annually|biannually|twice\s+a\s+year)\b"
-            rf"(?:\s+on\s+(?P<days>{_WD_LIST}))?"
+            rf"\b(?P<adv>{_ADVERB_WORDS}|bi-weekly|bi-monthly)\b"
+            rf"(?:{_ON_DAYS})?"
             # "weekly review", "daily standup": followed by a noun, the word names the task.
             # "a daily reminder", "remind me nightly to floss": the adverb is the schedule.
             r"(?=\s*(?:$|[,.;:!?#)]|-\s|(?:at|on|in|from|starting|and|until|for|by|with|please|basis"
@@ -336,6 +358,21 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _FOR_COUNT = re.compile(
     rf"\s*,?\s*(?:for\s+(?:the\s+next\s+)?(?P<n>{NUMBER})\s+(?P<unit>times|days?|weeks?|months?|years?)"
     rf"|(?P<times>{NUMBER})\s+times)\b",
+    re.I,
+)
+# "every saturday at 9am for 8 weeks": the length said after the time
+_FOR_COUNT_LATER = re.compile(
+    rf"(?<=\s)for\s+(?:the\s+next\s+)?(?P<n>{NUMBER})\s+(?P<unit>times|days?|weeks?|months?|years?)\b",
+    re.I,
+)
+# "every month i must pay the rent", "each week on friday i do the shopping": the person and
+# the duty after a schedule that opens the message. A duty ("must", "have to") is a to-do; a
+# bare "i do" only once the message is one (see `find_recurrence`).
+_DUTY_AFTER = re.compile(
+    r"\s*,?\s*(?:i|we)\s+(?:must|should|gotta|(?:have|need|got)\s+to)\s+(?:to\s+)?(?=[a-z])", re.I
+)
+_SUBJECT_AFTER = re.compile(
+    r"\s*,?\s*(?:i|we)\s+(?:(?:always|usually|normally)\s+)?(?=[a-z])(?!(?:am|was|have|had|hate|love|feel)\b)",
     re.I,
 )
 _DAYS_PER = {"day": 1, "week": 7}
@@ -390,7 +427,7 @@ def _without(rule: str, match: re.Match[str]) -> str | None:
 
 def _with_count(rule: str, match: re.Match[str]) -> str | None:
     """`rule` with the COUNT the phrase after it implies, or None when it cannot say one."""
-    if match["times"]:
+    if match.groupdict().get("times"):
         return f"{rule};COUNT={to_number(match['times'])}"
     amount, unit = to_number(match["n"]), match["unit"].lower().rstrip("s")
     if unit == "time":
@@ -533,7 +570,7 @@ def _day_of_month(raw: str) -> int:
     lowered = re.sub(r"\s+day$", "", raw.lower())
     if lowered == "last":
         return -1
-    return _WORD_ORDINALS.get(lowered) or int(re.sub(r"(?:st|nd|rd|th)$", "", lowered))
+    return int(re.sub(r"(?:st|nd|rd|th)$", "", ORDINAL_WORDS.get(lowered, lowered)))
 
 
 def _monthday(match: re.Match[str]) -> str:
@@ -586,6 +623,8 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
         return Recurrence(_yearly_in(groups["periods"] or groups["periods2"]))
     if kind == "times_a_day":
         return Recurrence(_rule("DAILY"))
+    if kind == "twice_a_year":
+        return Recurrence(_rule("MONTHLY", interval=6))
     if kind == "half_hour":
         return Recurrence(_rule("MINUTELY", interval=30))
     if kind == "weekdays":
@@ -603,8 +642,10 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
             _rule(freq, interval=_interval(groups["n"]), byday=_days(groups["days"]), extra=extra)
         )
     if kind == "day_range":
-        first = _WEEKDAY_ORDER.index(_BYDAY[groups["first"].lower()])
-        last = _WEEKDAY_ORDER.index(_BYDAY[groups["last"].lower()])
+        first = _WEEKDAY_ORDER.index(_BYDAY[(groups["first"] or groups["first2"]).lower()])
+        last = _WEEKDAY_ORDER.index(_BYDAY[(groups["last"] or groups["last2"]).lower()])
+        if first == 6 and last < first:  # "sun-thu": a week that starts on Sunday
+            return Recurrence(_rule("WEEKLY", byday=[*_WEEKDAY_ORDER[: last + 1], "SU"]))
         if last <= first:
             return None  # "every friday to monday" wraps the week: no one reading is safe
         return Recurrence(_rule("WEEKLY", byday=_WEEKDAY_ORDER[first : last + 1]))
@@ -623,10 +664,10 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
             return Recurrence(_rule("DAILY"), implied_time=_PART_OF_DAY_TIMES[unit])
         if unit == "quarter":
             return Recurrence(_rule("MONTHLY", interval=3))
-        if unit == "fortnight":
+        if unit in ("fortnight", "fortnite"):
             return Recurrence(_rule("WEEKLY", interval=2, byday=_days(groups["days"])))
         return Recurrence(_rule(_FREQ[unit], byday=_days(groups["days"])))
-    adverb = re.sub(r"\s+", " ", groups["adv"].lower())
+    adverb = groups["adv"].lower()
     adverb = {"bi-weekly": "biweekly", "bi-monthly": "bimonthly"}.get(adverb, adverb)
     freq, interval = _ADVERBS[adverb]
     return Recurrence(
@@ -644,8 +685,9 @@ def is_valid_rule(rule: str) -> bool:
 
 
 def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurrence | None:
-    """The first recurrence phrase in the message (consumed), or None; with `now`, also the
-    day it runs until ("every friday until christmas")."""
+    """The first recurrence phrase in the message (consumed), or None; with `now` (a task's
+    fields being read), also the day it runs until ("every friday until christmas") and the
+    person after a schedule that opens the message ("each week on friday i do the shopping")."""
     masked = utterance.masked
     best: tuple[int, int, str, re.Match[str]] | None = None
     for kind, pattern in _PATTERNS:
@@ -710,6 +752,19 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
     elif now is not None and (until := _until(masked, end, now)) is not None:
         recurrence = replace(recurrence, until=until[0])
         end = until[1]
+    elif (later_count := _FOR_COUNT_LATER.search(masked, end)) is not None and (
+        rule := _with_count(recurrence.rule, later_count)
+    ) is not None:
+        recurrence = replace(recurrence, rule=rule)
+        utterance.consume(later_count.start(), later_count.end())
+    if not masked[:start].strip():
+        # without `now` (a rule testing the message) "every day i wake up tired" keeps its "i":
+        # the subject that makes it a statement, not a task
+        subject = _DUTY_AFTER.match(masked, end) or (
+            _SUBJECT_AFTER.match(masked, end) if now is not None else None
+        )
+        if subject is not None:
+            end = subject.end()
     if kept is None:
         utterance.consume(start, end)
     else:

@@ -423,14 +423,14 @@ def polite_to_imperative(text: str) -> str:
     return _JOINED.sub(lambda m: f"{m['verb']} {m['me']}", text)
 
 
-_ORDINAL_WORDS = {
+ORDINAL_WORDS = {
     "first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
     "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th",
     "eleventh": "11th", "twelfth": "12th", "thirteenth": "13th", "fourteenth": "14th",
     "fifteenth": "15th", "sixteenth": "16th", "seventeenth": "17th", "eighteenth": "18th",
     "nineteenth": "19th", "twentieth": "20th", "thirtieth": "30th",
 }  # fmt: skip
-_ORDINAL = r"(?:(?:twenty|thirty)[\s-]?)?(?:" + "|".join(_ORDINAL_WORDS) + r")"
+_ORDINAL = r"(?:(?:twenty|thirty)[\s-]?)?(?:" + "|".join(ORDINAL_WORDS) + r")"
 # A month's name, whole or short: the one pattern the date and recurrence finders share
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -457,9 +457,9 @@ _TIMES_WEEKLY_ON = re.compile(
 def _day_number(words: str) -> str:
     parts = re.split(r"[\s-]+", words.lower())
     if len(parts) == 1:
-        return _ORDINAL_WORDS[parts[0]]
+        return ORDINAL_WORDS[parts[0]]
     tens = {"twenty": 20, "thirty": 30}[parts[0]]
-    day = tens + int(_ORDINAL_WORDS[parts[1]][:-2])
+    day = tens + int(ORDINAL_WORDS[parts[1]][:-2])
     return f"{day}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(day % 10, 'th') }"  # 21st, 22nd, 31st
 
 
@@ -475,12 +475,72 @@ def plain_calendar_words(text: str) -> str:
     return re.sub(r"(?<!every\s)\bnightly\b", "every night", text, flags=re.I)
 
 
+# Learners' word orders, read as the imperative they mean: "i must to take" -> "i must take";
+# "the car i must wash it every two weeks" -> "wash the car every two weeks" (an object put
+# first and taken up again by "it"/"them"; only beside a schedule word, so a story such as
+# "the car i sold it" stays as written).
+_MODAL_TO = re.compile(r"\b(must|should|can)\s+to\s+(?=[a-z])", re.I)
+_FRONTED_OBJECT = re.compile(
+    r"(?:^|(?<=\s))(?P<obj>(?:the|my|our)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:i|we)\s+"
+    r"(?:(?:must|should|have\s+to|need\s+to|gotta|always|usually)\s+)?(?P<verb>[a-z]+)\s+(?:it|them)\b"
+    r"(?P<part>\s+(?:out|up|off|away|down|over))?",
+    re.I,
+)
+_SCHEDULE_CUE = re.compile(r"\b(?:every|each|daily|weekly|monthly|yearly|once|twice|times)\b", re.I)
+
+
+# Ends of a schedule, in the words the update grammar reads: "remove the recurrence from X",
+# "stop the weekly repeat on X", "make X a one-off", "X shouldn't repeat anymore" -> "stop
+# repeating X"; "no longer recurring" -> "not recurring anymore"; "one time only" -> "just once"
+_REPEAT_NOUN = r"(?:recurrence|repeats?|repetition|recurring(?:\s+bit)?|repeating)"
+_STOP_REPEAT = re.compile(
+    r"\b(?:remove|delete|drop|clear|cancel|scrap|get\s+rid\s+of|stop)\s+(?:the\s+|its\s+|any\s+|that\s+)?"
+    rf"(?:(?:daily|weekly|monthly|yearly)\s+)?{_REPEAT_NOUN}\b(?:\s+(?:from|on|of|for|in)\b)?",
+    re.I,
+)
+_MADE_ONE_OFF = re.compile(
+    r"^(?P<lead>.*?)\bmake\s+(?P<x>.+?)\s+(?:a\s+)?(?:one[-\s]off|one[-\s]time\s+(?:thing|task|only)"
+    r"|non[-\s]?(?:recurring|repeating)|not\s+(?:recurring|repeating)|just\s+once|only\s+once)"
+    r"(?P<tail>(?:\s+(?:please|pls|plz|thanks|instead|now))*[\s.!]*)$",
+    re.I,
+)
+_SHOULD_NOT_REPEAT = re.compile(
+    r"^(?P<x>(?!(?:it|this|that)\b)\w.*?)\s+(?:should\s*n'?t|should\s+not|must\s*n'?t|must\s+not"
+    r"|won'?t|will\s+not)\s+(?:repeat|recur)\b(?:\s+(?:anymore|any\s+more|again))?",
+    re.I,
+)
+_NO_LONGER = re.compile(
+    r"\bno\s+longer\s+(?P<w>recurring|repeating)\b(?!\s+(?:anymore|any\s+more))", re.I
+)
+_ONE_TIME_ONLY = re.compile(
+    r"\b(?:one[-\s]time\s+only|only\s+one\s+time|just\s+one\s+time|a\s+single\s+time)\b", re.I
+)
+
+
+def plain_schedule_end(text: str) -> str:
+    """ "remove the recurrence from pay the bills" -> "stop repeating pay the bills"."""
+    text = _ONE_TIME_ONLY.sub("just once", text)
+    text = _MADE_ONE_OFF.sub(lambda m: f"{m['lead']}stop repeating {m['x']}{m['tail']}", text)
+    text = _SHOULD_NOT_REPEAT.sub(lambda m: f"stop repeating {m['x']}", text)
+    text = _STOP_REPEAT.sub("stop repeating", text)
+    return _NO_LONGER.sub(lambda m: f"not {m['w']} anymore", text)
+
+
+def plain_word_order(text: str) -> str:
+    """ "the plants i water them each 3 days" -> "water the plants each 3 days"."""
+    text = _MODAL_TO.sub(r"\1 ", text)
+    if not _SCHEDULE_CUE.search(text):
+        return text
+    return _FRONTED_OBJECT.sub(lambda m: f"{m['verb']}{m['part'] or ''} {m['obj']}", text)
+
+
 class Message:
     """One chat message, normalised once: what the rules, the model and the extractors read."""
 
     def __init__(self, raw: str) -> None:
         self.raw = raw
-        self.text = plain_calendar_words(correct_typos(polite_to_imperative(normalize(raw))))
+        plain = plain_calendar_words(correct_typos(polite_to_imperative(normalize(raw))))
+        self.text = plain_schedule_end(plain_word_order(plain))
         self.lowered = self.text.lower()
 
     def __repr__(self) -> str:
