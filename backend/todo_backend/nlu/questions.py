@@ -227,6 +227,17 @@ _TELLS = re.compile(
     r"|^(?:the|our|my)\s+(?:[\w'-]+\s+){0,2}?(?:gets?|got)\s+\w+(?:ed|en)\b",
     _I,
 )
+# When something happens, told as a fact: "garbage collection is every monday", "my piano
+# lessons are on fridays", "book club meets the first monday of every month". Asking for it
+# ("add …", "remind me …") is caught by _NOTED or the command verbs before this applies.
+_SCHEDULE_TOLD = re.compile(
+    rf"^(?!(?:{COMMAND_VERBS}|i|we|you|u|can|could|would|will|please|pls)\b)"
+    r"(?:[\w'-]+\s+){1,4}?(?:is|are|'s|'re|happens?|meets?|takes\s+place|runs?|comes?|falls?)\s+"
+    r"(?:on\s+|every\b|each\b|(?:the\s+)?(?:first|second|third|fourth|last|\d+(?:st|nd|rd|th))\s+"
+    r"(?:\w+\s+)?(?:of|in)\s+(?:every|each|the)\b|(?:mon|tues|wednes|thurs|fri|satur|sun)days\b"
+    r"|(?:daily|weekly|monthly|yearly|fortnightly)\b)",
+    _I,
+)
 # "change of plans, we're eating out tonight", "fyi: my flight lands at 6": news told as such
 _NEWS_LEAD = re.compile(
     r"^(?:change\s+of\s+plans?|btw|by\s+the\s+way|fyi|just\s+so\s+(?:you|u)\s+know|guess\s+what"
@@ -299,6 +310,7 @@ def is_told_not_asked(text: str) -> bool:
     return bool(
         _OPINION.search(text)
         or _TELLS.match(_NEWS_LEAD.sub("", text, count=1))
+        or _SCHEDULE_TOLD.match(_NEWS_LEAD.sub("", text, count=1))
         or tells_about_life(text)
         or DAY_AS_SUBJECT.match(text)
         or (FEELINGS.search(text) and not _IMPERATIVE.match(text))
