@@ -27,8 +27,8 @@ _POLITE = (
 )
 # what joins the two: ", and", ", also", ". ", " and ", " then ", " + "
 _JOIN = re.compile(
-    r"(?P<strong>\s*[,;.!]\s*(?:(?:and|then|also|plus|&|n)\s+)*|\s+(?:then|also|plus)\s+"
-    r"|\s+(?:and|&|\+|n)\s+(?:(?:also|then)\s+)?(?=also\b|then\b))"
+    r"(?P<strong>\s*[,;.!]\s*(?:(?:and|then|also|plus|now|&|n)\s+)*|\s+(?:then|also|plus)\s+"
+    r"|\s+(?:and|&|\+|n)\s+(?:also|then)\s+)"
     r"|(?P<weak>\s+(?:and|&|\+|n)\s+)",
     re.I,
 )
@@ -39,6 +39,9 @@ _ONLY_IT = re.compile(
 )
 _FIRST_IS_COMMAND = re.compile(r"^" + _POLITE + r"(?:" + _COMMAND + r"|remind\b)", re.I)
 _ADDS = re.compile(r"^" + _POLITE + r"(?:add|put|create|make|remind|set)\b", re.I)
+_MARKED_DONE = re.compile(
+    r"^(?:mark|tick|cross)\b.*\b(?:done|complete|completed|finished|off)[\s.!?]*$", re.I
+)
 _POLITE_ASKED = re.compile(r"\b(?:can|could|would)\s+(?:you|u)\b", re.I)
 _TOO = re.compile(r"\s+(?:too|as\s+well)(?=[\s.!?]*$)", re.I)
 _ENDING = re.compile(r"[\s,;.!?]+$")
@@ -60,11 +63,16 @@ def split_compound(message: str) -> Compound | None:
             continue
         if _ONLY_IT.match(command["object"]) and not _FIRST_IS_COMMAND.match(first):
             continue  # "I've booked the flights, mark it done": one request
-        if join["weak"] and _ADDS.match(first) and _DESTRUCTIVE.match(_strip_polite(second)):
+        if join["weak"] and _ADDS.match(first) and _a_title_goes_on(_strip_polite(second)):
             continue  # "remind me to scrub and remove the mould": a title
         second = _TOO.sub("", second)  # "got the milk. add cereal too": the compound's "too"
         return Compound(_as_request(first, message), _as_request(second, message))
     return None
+
+
+def _a_title_goes_on(second: str) -> bool:
+    """ "remove the mould" may be the rest of a new task's title; "mark Y done" is not."""
+    return bool(_DESTRUCTIVE.match(second)) and not _MARKED_DONE.match(second)
 
 
 def _strip_polite(text: str) -> str:

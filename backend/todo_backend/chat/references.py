@@ -42,7 +42,8 @@ _STOP_WORDS = frozenset(
      # chat around the words: "cleaned it lol", "renewed the insurance yay", "eh move that",
      # "done w/ it"
      "lol", "haha", "yay", "woohoo", "phew", "eh", "um", "uh", "hmm", "oh", "ok", "okay", "pls",
-     "plz", "thanks", "thx", "ty", "w"}
+     "plz", "thanks", "thx", "ty", "w", "actually", "anyway", "wait", "oops", "sorry", "argh",
+     "ugh", "hey", "forget"}
 )  # fmt: skip
 # "renewal", "payment" name what "renew", "pay" do
 _SUFFIXES = ("ing", "ied", "ies", "ment", "ity", "ed", "es", "al", "s")
@@ -182,7 +183,7 @@ def resolve_reference(
     return Resolution(None, [task for _, task in plausible[:MAX_CANDIDATES]])
 
 
-_CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s(?:and|&|\+|plus|as\s+well\s+as)\s)\s*", re.I)
+_CONJUNCTION = re.compile(r"\s*(?:,\s*(?:and\s+)?|\s(?:and|n|&|\+|plus|as\s+well\s+as)\s)\s*", re.I)
 
 
 def each_named(
@@ -732,7 +733,7 @@ def reports_in(message: str) -> list[Report]:
 def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
     """The pending task a report names: its title starts with the report's verb and the
     report's words name it; "i bought it" gives the tasks starting with "buy" to choose from."""
-    same_verb = [t for t in tasks if _first_stem(t.title) == report.verb]
+    same_verb = [t for t in tasks if _same_verb(_first_stem(t.title), report.verb)]
     if report.reference == "it":
         return Resolution(None, same_verb[:MAX_CANDIDATES])
     words = content_words(report.reference)
@@ -744,6 +745,11 @@ def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
         exact = [t for t in named if _object_words(t.title) == wanted]
         named = exact if len(exact) == 1 else named
     return Resolution(named[0], []) if len(named) == 1 else Resolution(None, named)
+
+
+def _same_verb(own: str | None, said: str) -> bool:
+    """ "reveiwed" reports "review ..." too."""
+    return own is not None and (own == said or _misspelt(own, said))
 
 
 def is_done_verb(verb: str) -> bool:

@@ -89,7 +89,8 @@ _YES = re.compile(
 # tasks found by the words of the reference, this many per word.
 _RECENT = 200
 _SEARCHED = 50
-_REPEATABLE = frozenset({Intent.COMPLETE_TASK.value, Intent.DELETE_TASK.value})
+_REPEATABLE_INTENTS = frozenset({Intent.COMPLETE_TASK, Intent.DELETE_TASK})
+_REPEATABLE = frozenset(intent.value for intent in _REPEATABLE_INTENTS)
 _RESTORED_FIELDS = ("title", "priority", "tags", "due_at", "remind_at", "recurrence", "completed")
 # "both of them", "all three of those": the user counted the tasks meant
 _COUNTED = re.compile(r"\b(?:both|two|three|four|five|2|3|4|5)\b", re.I)
@@ -484,7 +485,11 @@ class ChatService:
                     resolution = stripped
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
-            day = day_in(named, datetime.now(tz).date()) if resolution.task is None else None
+            today = datetime.now(tz).date()
+            day = day_in(named, today) if resolution.task is None else None
+            if day is None and resolution.task is None and entities.reference_hint:
+                # "picked up the kids today, mark it done": the NLU read the day as a date
+                day = day_in(message, today) if intent in _REPEATABLE_INTENTS else None
             if day is not None:  # "cancel friday's meeting": the meeting on friday
                 resolution = _on_day(resolution, day, tasks, tz, possessed=owned)
             if resolution.task:

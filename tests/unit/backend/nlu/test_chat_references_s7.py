@@ -196,3 +196,37 @@ async def test_undo_of_a_delete_brings_the_task_back_with_its_fields(chat: Chat)
     back = (await chat.all())["pay rent"]
     assert (back.due_at, back.remind_at) == (due, due - timedelta(hours=1))
     assert (back.priority, back.tags, back.recurrence) == ("high", ["home"], "FREQ=MONTHLY")
+
+
+def test_and_then_now_and_mark_done_after_an_add_join_two_requests() -> None:
+    then = split_compound("could you mark the slides as sent and then add prepare the demo?")
+    assert then is not None and then.second == "add prepare the demo"
+    now = split_compound("called grandma! now remind me to call the dentist at 9")
+    assert now is not None and now.first == "called grandma"
+    marked = split_compound("add call plumber & mark call grandma done")
+    assert marked is not None and marked.second == "mark call grandma done"
+
+
+async def test_a_misspelt_verb_still_reports_its_task(chat: Chat) -> None:
+    await _create(chat, ["review marco's draft", "send the slides to marco"])
+    await chat.say("reveiwed marco's draft")
+    tasks = await chat.all()
+    assert tasks["review marco's draft"].completed
+    assert not tasks["send the slides to marco"].completed
+
+
+async def test_a_clause_of_chat_words_before_mark_it_done_is_it(chat: Chat) -> None:
+    await _create(chat, ["buy eggs", "buy butter"])
+    await chat.say("add renew the car tax")
+    await chat.say("done it already actually, mark it done")
+    tasks = await chat.all()
+    assert tasks["renew the car tax"].completed and not tasks["buy eggs"].completed
+
+
+async def test_the_day_in_a_report_clause_picks_that_days_task(chat: Chat) -> None:
+    today = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+    await chat.create("pick up kids", due_at=today)
+    await chat.create("pick up kids", due_at=today + timedelta(days=1))
+    await chat.say("picked up the kids today, mark it done")
+    done = {t.due_at: t.completed for t in await _all(chat)}
+    assert done == {today: True, today + timedelta(days=1): False}
