@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+from dateutil.relativedelta import relativedelta
 from dateutil.rrule import rrulestr
 
 from todo_backend.nlu.dates import END_OF_DAY, find_temporal
@@ -43,6 +44,7 @@ _WD = (
     r"|mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
 )
 _WD_LIST = rf"{_WD}s?(?:(?:\s*(?:,\s*and|,|and|&|\+|/)\s*|\s+n\s+|\s+){_WD}s?\b)*"
+_SHORT_WD = r"(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)"
 _TO = r"(?:to|through|thru|till|until|-|\u2013)"
 _PLURAL_WD = r"(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays)"
 _MONTHS = {
@@ -240,7 +242,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             rf"\b(?:every|each)\s+(?P<first>{_WD})s?\s*{_TO}\s*(?P<last>{_WD})s?\b"
             rf"|\b(?:on\s+)?(?P<first2>{_WD})(?P<plural>s)?\s*{_TO}\s*(?P<last2>{_WD})s?\b"
-            r"(?(plural)|(?=\s*,?\s*(?:(?:every|each)\s+(?:single\s+)?week|weekly)\b))",
+            r"(?(plural)|(?=\s*,?\s*(?:(?:every|each)\s+(?:single\s+)?week|weekly)\b))"
+            # "standup mon-thu": short names joined by a dash are a week's days
+            rf"|\b(?:on\s+)?(?P<first3>{_SHORT_WD})-(?P<last3>{_SHORT_WD})\b",
             re.I,
         ),
     ),
@@ -445,6 +449,22 @@ def _with_count(rule: str, match: re.Match[str]) -> str | None:
     return f"{rule};COUNT={count}" if count >= 1 else None
 
 
+def _last_day(match: re.Match[str], now: datetime) -> date | None:
+    """The last day of a length said in weeks, months or years ("for 3 months": the day before
+    the same date three months on)."""
+    if match.groupdict().get("times") or not match["unit"]:
+        return None
+    amount, unit = to_number(match["n"]), match["unit"].lower().rstrip("s")
+    lengths = {
+        "week": relativedelta(weeks=amount),
+        "month": relativedelta(months=amount),
+        "year": relativedelta(years=amount),
+    }
+    if unit not in lengths:
+        return None
+    return now.date() + lengths[unit] - timedelta(days=1)
+
+
 @dataclass(frozen=True)
 class Recurrence:
     rule: str
@@ -642,8 +662,10 @@ def _from_match(kind: str, match: re.Match[str]) -> Recurrence | None:
             _rule(freq, interval=_interval(groups["n"]), byday=_days(groups["days"]), extra=extra)
         )
     if kind == "day_range":
-        first = _WEEKDAY_ORDER.index(_BYDAY[(groups["first"] or groups["first2"]).lower()])
-        last = _WEEKDAY_ORDER.index(_BYDAY[(groups["last"] or groups["last2"]).lower()])
+        first_said = groups["first"] or groups["first2"] or groups["first3"]
+        last_said = groups["last"] or groups["last2"] or groups["last3"]
+        first = _WEEKDAY_ORDER.index(_BYDAY[first_said.lower()])
+        last = _WEEKDAY_ORDER.index(_BYDAY[last_said.lower()])
         if first == 6 and last < first:  # "sun-thu": a week that starts on Sunday
             return Recurrence(_rule("WEEKLY", byday=[*_WEEKDAY_ORDER[: last + 1], "SU"]))
         if last <= first:
@@ -748,6 +770,10 @@ def find_recurrence(utterance: Utterance, now: datetime | None = None) -> Recurr
     counted = _FOR_COUNT.match(masked, end)
     if counted is not None and (rule := _with_count(recurrence.rule, counted)) is not None:
         recurrence = replace(recurrence, rule=rule)
+        end = counted.end()
+    elif now is not None and counted is not None and (last_day := _last_day(counted, now)):
+        # "daily for 3 months": no whole COUNT per month, so the series runs through that day
+        recurrence = replace(recurrence, until=last_day)
         end = counted.end()
     elif now is not None and (until := _until(masked, end, now)) is not None:
         recurrence = replace(recurrence, until=until[0])

@@ -482,7 +482,7 @@ def plain_calendar_words(text: str) -> str:
 _MODAL_TO = re.compile(r"\b(must|should|can)\s+to\s+(?=[a-z])", re.I)
 _FRONTED_OBJECT = re.compile(
     r"(?:^|(?<=\s))(?P<obj>(?:the|my|our)\s+[a-z]+(?:\s+[a-z]+)?)\s+(?:i|we)\s+"
-    r"(?:(?:must|should|have\s+to|need\s+to|gotta|always|usually)\s+)?(?P<verb>[a-z]+)\s+(?:it|them)\b"
+    r"(?:(?:must|should|have\s+to|need\s+to|gotta|always|usually)\s+)?(?P<verb>[a-z]+)\s+(?:it|them|him|her)\b"
     r"(?P<part>\s+(?:out|up|off|away|down|over))?",
     re.I,
 )

@@ -37,8 +37,18 @@ def _local(moment: datetime | None) -> str | None:
         ("add backup laptop wekly", "backup laptop", "FREQ=WEEKLY", None),
         ("add journaling dayly", "journaling", "FREQ=DAILY", None),
         ("add mop the floor evry fortnite", "mop the floor", "FREQ=WEEKLY;INTERVAL=2", None),
-        ("add clean the fridge once per fortnight", "clean the fridge", "FREQ=WEEKLY;INTERVAL=2", None),
-        ("add task clean the windows one time per month", "clean the windows", "FREQ=MONTHLY", None),
+        (
+            "add clean the fridge once per fortnight",
+            "clean the fridge",
+            "FREQ=WEEKLY;INTERVAL=2",
+            None,
+        ),
+        (
+            "add task clean the windows one time per month",
+            "clean the windows",
+            "FREQ=MONTHLY",
+            None,
+        ),
         (
             "two times in the year i must clean the gutters",
             "clean the gutters",
@@ -87,6 +97,21 @@ def _local(moment: datetime | None) -> str | None:
         ),
         ("the car i must wash it every two weeks", "wash the car", "FREQ=WEEKLY;INTERVAL=2", None),
         ("the plants i water them each 3 days", "water the plants", "FREQ=DAILY;INTERVAL=3", None),
+        ("the dog i must walk him every day", "walk the dog", "FREQ=DAILY", None),
+        # short names joined by a dash; a length in months on a daily series (through the day
+        # before 23 February: 92 days from today)
+        (
+            "add team standup mon-thu at 9:30",
+            "team standup",
+            "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH",
+            "2026-11-24T09:30",
+        ),
+        (
+            "add take iron tablets daily for 3 months",
+            "take iron tablets",
+            "FREQ=DAILY;COUNT=92",
+            None,
+        ),
     ],
 )
 def test_recurrence_phrasing(
