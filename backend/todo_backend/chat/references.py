@@ -737,7 +737,12 @@ def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
     if report.reference == "it":
         return Resolution(None, same_verb[:MAX_CANDIDATES])
     words = content_words(report.reference)
-    named = [t for t in same_verb if _names(words, content_words(t.title), typos=True)]
+    named = [
+        t
+        for t in same_verb
+        if _names(words, content_words(t.title), typos=True)
+        or _names(words - {report.verb}, _object_words(t.title), typos=True)  # "spoke to mum"
+    ]
     what = done_object(report.reference)
     if not named and what is not None:  # "i got the coffee": "buy coffee"
         wanted = content_words(what)
@@ -747,9 +752,15 @@ def reported_task(report: Report, tasks: list[TaskPublic]) -> Resolution:
     return Resolution(named[0], []) if len(named) == 1 else Resolution(None, named)
 
 
+# "spoke to grandma", "talked to the bank": a call was made
+_CALLED = frozenset({"speak", "talk", "chat", "cal", "phone", "ring"})  # stems
+
+
 def _same_verb(own: str | None, said: str) -> bool:
-    """ "reveiwed" reports "review ..." too."""
-    return own is not None and (own == said or _misspelt(own, said))
+    """ "reveiwed" reports "review ..." too, "spoke to" a call."""
+    if own is None:
+        return False
+    return own == said or _misspelt(own, said) or {own, said} <= _CALLED
 
 
 def is_done_verb(verb: str) -> bool:

@@ -483,6 +483,11 @@ class ChatService:
                 stripped = resolve_reference(done, tasks, possessed=owned)
                 if stripped.task is not None or not resolution.candidates:
                     resolution = stripped
+            hinted = report_in(named) if entities.reference_hint and not resolution.task else None
+            if hinted is not None and intent is Intent.COMPLETE_TASK:
+                # "spoke to grandma earlier, tick that one off": the clause reports the call
+                said = reported_task(hinted, tasks)
+                resolution = said if said.task is not None else resolution
             if at_clock and not resolution.task and not resolution.candidates:
                 resolution = replace(resolution, candidates=at_clock)
             today = datetime.now(tz).date()

@@ -230,3 +230,10 @@ async def test_the_day_in_a_report_clause_picks_that_days_task(chat: Chat) -> No
     await chat.say("picked up the kids today, mark it done")
     done = {t.due_at: t.completed for t in await _all(chat)}
     assert done == {today: True, today + timedelta(days=1): False}
+
+
+async def test_spoke_to_someone_reports_the_call_to_them(chat: Chat) -> None:
+    await _create(chat, ["call grandma", "call the dentist", "buy eggs"])
+    await chat.say("spoke to grandma earlier, tick that one off")
+    tasks = await chat.all()
+    assert tasks["call grandma"].completed and not tasks["call the dentist"].completed
