@@ -495,7 +495,9 @@ _SCHEDULE_CUE = re.compile(r"\b(?:every|each|daily|weekly|monthly|yearly|once|tw
 _REPEAT_NOUN = r"(?:recurrence|repeats?|repetition|recurring(?:\s+bit)?|repeating)"
 _STOP_REPEAT = re.compile(
     r"\b(?:remove|delete|drop|clear|cancel|scrap|get\s+rid\s+of|stop)\s+(?:the\s+|its\s+|any\s+|that\s+)?"
-    rf"(?:(?:daily|weekly|monthly|yearly)\s+)?{_REPEAT_NOUN}\b(?:\s+(?:from|on|of|for|in)\b)?",
+    rf"(?:(?:daily|weekly|monthly|yearly)\s+)?{_REPEAT_NOUN}\b"
+    # then the task, or nothing: not a thing named so ("cancel the repeat prescription")
+    r"(?:\s+(?:from|on|of|for|in)\b|(?=\s*(?:$|[,.!?;]|(?:please|pls|plz|thanks|now)\b)))",
     re.I,
 )
 _MADE_ONE_OFF = re.compile(

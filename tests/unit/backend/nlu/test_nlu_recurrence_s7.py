@@ -169,6 +169,7 @@ def test_a_fronted_object_is_read_only_beside_a_schedule() -> None:
         ("the bins task should not repeat anymore", "stop repeating the bins task"),
         ("no longer recurring please", "not recurring anymore please"),
         ("make a one-off donation", "make a one-off donation"),
+        ("cancel the repeat prescription for mum", "cancel the repeat prescription for mum"),
     ],
 )
 def test_ends_of_a_schedule_in_plain_words(message: str, plain: str) -> None:
