@@ -63,7 +63,8 @@ _ADD_LEAD = re.compile(
 _NEEDS_ADDING = re.compile(
     r"^(?:(?:i|we)\s+(?:really\s+)?(?:need|want|would\s+like|'d\s+like)|please\s+get"
     r"|make\s+sure|check|ensure)\s+(?P<x>.+?)"
-    r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there|on\s+it|(?:is|are)\s+on(?:\s+it)?))?\s*$",
+    r"(?:\s+(?:added|put|included|listed|on\s+there|in\s+there|on\s+it|(?:is|are)\s+on(?:\s+it)?))?"
+    r"(?:\s*,?\s+(?:please|pls|plz|thanks|thx|ty))*\s*$",
     _I,
 )
 _LIST_VERB = re.compile(

@@ -27,9 +27,9 @@ _NOT_A_NAME = (
 )
 # "my wedding to-do list" is the wedding list
 _TODO = r"(?:to[\s-]?do|todo|task)\s+"
-# "the back to school list": a name with "to" in it
+# "the back to school list", "the fruit and veg list": a name with "to" or "and" in it
 _NAME = (
-    rf"(?P<name>{_TODO}|back\s+to\s+school\s+"
+    rf"(?P<name>{_TODO}|back\s+to\s+school\s+|[a-z]+\s+(?:and|&|n)\s+[a-z]+\s+"
     rf"|(?:(?!{_NOT_A_NAME}\b)[a-z][\w'&-]*\s+){{0,2}}?(?:{_TODO})?)"
 )
 _OWNER = r"(?P<owner>(?:my|the|our|your|this|that)\s+)"
@@ -59,6 +59,10 @@ _BARE_KNOWN = re.compile(
     r"|(?:off|off\s+of|out\s+of)\s+(?:my|our)\s+)"
     r"(?:list\s+of\s+(?P<of>[a-z]+)|(?P<name>groceries|grocery|shopping|packing|chores|errands))\s*[.!]*\s*$",
     _I,
+)
+_BARE_NAMES = ("groceries", "grocery", "shopping", "packing", "chores", "errands")
+_BARE_WORD = re.compile(
+    r"\s+(?P<prep>to|on|onto)\s+(?P<owner>(?:my|the|our)\s+)?(?P<name>[a-z]{6,})\s*[.!]*\s*$", _I
 )
 # "put a charger on my packing list for the trip": what the list is for, at the end
 _LIST_FOR = re.compile(
@@ -129,6 +133,15 @@ def _is_list_phrase(masked: str, match: re.Match[str]) -> bool:
     return _ABOUT_A_LIST.search(masked[: match.start("name")]) is None
 
 
+def _misspelt_bare(masked: str) -> re.Match[str] | None:
+    """ "add rice to grocerys": a misspelt well-known list at the end, named without "list"."""
+    match = _BARE_WORD.search(masked)
+    if match is None:
+        return None
+    word = match["name"].lower()
+    return match if word not in _BARE_NAMES and _known(word) in _BARE_NAMES else None
+
+
 def _list_for(after: re.Match[str], *, plain: bool) -> bool:
     """What a list is for, after it: "for the trip", "for costco" after a plain "list"; never
     a day ("for tomorrow") or a time."""
@@ -161,7 +174,7 @@ def take_list(utterance: Utterance) -> tuple[bool, str | None]:
     if lead is not None:  # "shopping: eggs", "add to grocery: chicken"
         utterance.consume(lead.start("phrase"), lead.end("phrase"))
         return True, list_name(lead["name"])
-    known = _BARE_KNOWN.search(masked)
+    known = _BARE_KNOWN.search(masked) or _misspelt_bare(masked)
     if known is None:
         there = _THERE.search(masked)
         if there is not None:

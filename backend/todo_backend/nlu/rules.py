@@ -209,7 +209,10 @@ class Rule:
         )
 
 
-_A_LIST = r"(?:(?:my|the|our)\s+)?(?:back\s+to\s+school\s+|(?:[\w'-]+\s+){0,2})list\b"
+_A_LIST = (
+    r"(?:(?:my|the|our)\s+)?(?:back\s+to\s+school\s+|[\w'-]+\s+(?:and|&|n)\s+[\w'-]+\s+"
+    r"|(?:[\w'-]+\s+){0,2})list\b"
+)
 # "… the list for the party", "… my list for costco": the list named by what it is for
 _FOR_WHAT = r"(?:\s+(?:for|4)\s+(?:(?:the|my|our)\s+)?[\w'-]+(?:\s+[\w'-]+)?)?"
 _THANKS = r"(?:\s*,?\s*(?:please|pls|plz|thanks|thank\s+you|thx|ty))?"
@@ -304,7 +307,7 @@ _Q_WORD = (
     r"|already|now|currently|right|really|very|super|most|more|quite|there|for|on|list|to\s+do"
     r"|do|need|tasks?|items?|things?|stuff|ones?|please|pls|plz|due|today|tonight|tomorrow|tmrw"
     r"|(?:this|next)\s+(?:week|weekend|month)|(?:mon|tues|wednes|thurs|fri|satur|sun)day|by"
-    r"|before|haven'?t|havent|didn'?t|not|off|yet)"
+    r"|before|haven'?t|havent|didn'?t|not|off|yet|a|an|any)"
 )
 _Q_FILTER = (
     r"(?:urgent|important|(?:high|low|top)[\s-]+prio(?:rity)?|priority|pending|outstanding"
@@ -683,7 +686,10 @@ _RULES: list[Rule] = [
         # nothing but list words and a filter, however short
         pattern=re.compile(
             rf"^{_Q_LEAD}(?:\s+(?:{_Q_WORD}|{_Q_FILTER}))*?\s+{_Q_FILTER}"
-            rf"(?:\s+(?:{_Q_WORD}|{_Q_FILTER}))*\s*[?!.]*$",
+            rf"(?:\s+(?:{_Q_WORD}|{_Q_FILTER}))*\s*[?!.]*$"
+            # "completed ones", "done stuff", "the overdue items pls"
+            rf"|^(?:(?:my|the|all|all\s+my|all\s+the)\s+)?{_Q_FILTER}\s+(?:tasks|todos|to-dos|items|ones"
+            r"|stuff|things)(?:\s*,?\s*(?:please|pls|plz))?\s*[?!.]*$",
             _I,
         ),
     ),
@@ -880,7 +886,7 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             r"^(?:delete|remove|erase|trash|scrap|discard|get\s+rid\s+of|nuke|ditch|purge|wipe|drop"
             r"|cancel|clear)\b|^(?:forget|never\s*mind)\s+(?:about\s+)?(?:the|my|(?!(?:some|any|every|no)thing)\w+ing)\b"
-            rf"|^(?:take|cross\s+out)\b.+\b(?:off|from|out\s+of)\s+{_A_LIST}"
+            rf"|^(?:take|cross\s+out)\b.+\b(?:off(?:\s+of)?|from|out\s+of)\s+{_A_LIST}"
             r"|^(?:i|we)\s+(?:don'?t|do\s+not|no\s+longer)\s+need\s+.+\s+(?:on|in)\s+"
             rf"{_A_LIST}(?:\s+(?:anymore|any\s+more))?[\s!.]*$"
             r"|^\w.*\b(?:can|could|should|needs?\s+to|has\s+to)\s+(?:come|go|be\s+(?:taken|removed"
@@ -991,6 +997,9 @@ _RULES: list[Rule] = [
         pattern=re.compile(
             # "is buy milk on my list?", "did i finish everything for today"
             rf"^(?:is|are)\s+\S.*\s(?:still\s+|already\s+)?(?:on|in)\s+{_A_LIST}\s*[?.!]*$"
+            # "have i got anything on the costco list", "do i have much on my packing list"
+            r"|^(?:have\s+i\s+got|do\s+i\s+have|(?:i\s+)?got)\s+(?:anything|any\s+\w+|much|stuff|things"
+            rf"|a\s+lot)\b.*\s(?:on|in)\s+{_A_LIST}{_FOR_WHAT}\s*[?.!]*$"
             r"|^(?:did|have)\s+i\s+(?:finish|complete|do|get\s+through|tick\s+off)\w*\s+(?:everything|all"
             r"|it\s+all|my\s+(?:tasks|list|to-?dos?))\b"
             r"|^(?:what(?:'s|\s+is|\s+are|\s+do|\s+else|\s+must|\s+should)?|which|whats)\b.*\b(?:tasks?"
@@ -1000,7 +1009,8 @@ _RULES: list[Rule] = [
             r"|(?:need|have)\s+to\s+(?:do|get\s+done))\b"
             # "what is there for tomorrow", "what's on for friday"
             rf"|^(?:what(?:'s|s|\s+is)\s+(?:there\s+(?:for|on)|on\s+for)|is\s+there\s+anything\s+(?:for"
-            rf"|on))\s+(?:this\s+|next\s+)?{_DAY}\s*[?.!]*$",
+            rf"|on)|anything\s+(?:on\s+)?(?:for|on))\s+(?:this\s+|next\s+|the\s+)?(?:{_DAY}|weekend\b"
+            r"|week\b)\s*[?.!]*$",
             _I,
         ),
     ),

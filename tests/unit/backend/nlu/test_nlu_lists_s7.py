@@ -29,6 +29,11 @@ def _parse(pipeline: NluPipeline, message: str) -> tuple[str, dict[str, object]]
         ("chuck crisps on the shopping list", "crisps", ["shopping"]),
         ("bung eggs on the grocery list", "eggs", ["grocery"]),
         ("the grocery list needs peanut butter on it", "peanut butter", ["grocery"]),
+        ("i need foil added to the shopping list pls", "foil", ["shopping"]),
+        ("put pears on the fruit and veg list", "pears", ["fruit-and-veg"]),
+        ("add rice to grocerys", "rice", ["grocery"]),
+        # "for me" is a favour, not a list's name
+        ("add milk to the list for me please", "milk", []),
         # a day after the list is its due date, and the to-do list itself names no tag
         ("add call the vet to my to-do list for friday", "call the vet", []),
     ],
@@ -41,9 +46,29 @@ def test_items_go_on_the_list_the_message_names(
     assert entities["title"] == title and entities["tags"] == tags
 
 
-def test_an_item_comes_off_a_list_whose_name_has_to_in_it(pipeline: NluPipeline) -> None:
-    intent, entities = _parse(pipeline, "take pens off the back to school list")
-    assert intent == "delete_task" and entities["reference"] == "pens"
+@pytest.mark.parametrize(
+    ("message", "item"),
+    [("take pens off the back to school list", "pens"),
+     ("pls take milk off of my shopping list", "milk")],
+)  # fmt: skip
+def test_an_item_comes_off_the_list_it_is_on(
+    pipeline: NluPipeline, message: str, item: str
+) -> None:
+    intent, entities = _parse(pipeline, message)
+    assert intent == "delete_task" and entities["reference"] == item
+
+
+@pytest.mark.parametrize(
+    ("message", "tags"),
+    [("have i got anything on the costco list", ["costco"]),
+     ("can i see the shopping list pls", ["shopping"]),
+     ("Would you kindly read out my list for me", [])],
+)  # fmt: skip
+def test_a_question_about_a_list_lists_it(
+    pipeline: NluPipeline, message: str, tags: list[str]
+) -> None:
+    intent, entities = _parse(pipeline, message)
+    assert intent == "list_tasks" and entities["tags"] == tags
 
 
 @pytest.mark.parametrize(
@@ -63,6 +88,9 @@ def test_an_item_comes_off_a_list_whose_name_has_to_in_it(pipeline: NluPipeline)
         ("tasks with no reminder", "with_reminder", False),
         ("show me the tasks with the work tag", "tags", ["work"]),
         ("what is there for tomorrow", "due_after", "2026-11-24T00:00:00+01:00"),
+        ("anything on for the weekend?", "due_after", "2026-11-28T00:00:00+01:00"),
+        ("which ones have a reminder", "with_reminder", True),
+        ("done stuff", "status_filter", "completed"),
     ],
 )
 def test_a_filter_said_alone_is_a_list_query(
@@ -83,6 +111,7 @@ def test_a_filter_said_alone_is_a_list_query(
         "what's left in the fridge",
         "which team is top priority for the coach",
         "what's done is done",
+        "what's a priority",
         # the paper list, or the list as news
         "i lost my shopping list",
         "we forgot the packing list",
