@@ -26,6 +26,7 @@ from todo_backend.nlu.questions import (
     help_is_about_the_chat,
     list_is_about_my_tasks,
     not_a_command_gate,
+    title_tells_what_one_does,
 )
 from todo_backend.nlu.rules import Rule, match_rules
 from todo_backend.nlu.text import Message
@@ -311,6 +312,16 @@ class NluPipeline:
             return IntentDecision(Intent.OUT_OF_SCOPE, nearest, False, "model")
         return decision
 
+    @staticmethod
+    def _tells_what_one_does(
+        message: Message, decision: IntentDecision, rule: Rule | None, entities: Entities
+    ) -> bool:
+        if decision.intent not in (Intent.ADD_TASK, Intent.SET_REMINDER):
+            return False
+        if rule is not None and rule.name in _EXPLICIT_TO_DO:
+            return False
+        return title_tells_what_one_does(entities.title, message.text)
+
     def _fall_back(
         self,
         message: Message,
@@ -352,6 +363,8 @@ class NluPipeline:
             if decision.intent in _NOT_COMMANDS
             else extract_entities(parsed, decision.intent, now=local_now)
         )
+        if self._tells_what_one_does(parsed, decision, rule, entities):
+            decision, entities = replace(decision, intent=Intent.OUT_OF_SCOPE), Entities()
         return NluResult(
             intent=decision.intent,
             confidence=round(decision.confidence, 4),

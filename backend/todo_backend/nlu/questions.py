@@ -317,6 +317,30 @@ def is_told_not_asked(text: str) -> bool:
     )
 
 
+# A title the parse left starting with its own subject ("i have the german course", "we have
+# choir", "i walk the dog"): the message said what somebody does, not what to do. "I need
+# to …", "I must …" are stripped before the title is read, so they never reach this.
+_SUBJECT_FIRST = re.compile(
+    r"^(?:i|we|they|he|she)(?:'m|'ve|'re|\s+am|\s+are)?\s+(?!(?:need|must|gotta|should|ought"
+    r"|want|wanna|have\s+to|has\s+to|got\s+to)\b)[a-z]",
+    _I,
+)
+_ASKED_TO_NOTE = re.compile(
+    r"\b(?:add|put|stick|jot|save|schedule|log|write\s+(?:it\s+)?down)\b", _I
+)
+
+
+def title_tells_what_one_does(title: str | None, text: str) -> bool:
+    """The would-be task is somebody's doing, told ("every monday I have the german course",
+    "ugh i have zero motivation to clean today"), and nothing asks for it to be noted."""
+    return (
+        title is not None
+        and _SUBJECT_FIRST.match(title) is not None
+        and _NOTED.search(text) is None
+        and _ASKED_TO_NOTE.search(text) is None
+    )
+
+
 def is_a_sum(text: str) -> bool:
     """ "add 5 and 7", "add up 12 34 and 56", "remove 3 from 10": numbers and nothing else."""
     match = _SUM_VERB.match(text.strip().rstrip("?!."))

@@ -1,5 +1,6 @@
 """Session 7: when something happens, told as a fact ("garbage collection is every monday"),
-is a statement, not a new recurring task; asked for, the same schedule still adds one."""
+or what somebody does ("every monday I have the german course"), is a statement, not a new
+task; asked for, the same schedule or doing still adds one."""
 
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -51,3 +52,36 @@ def test_the_same_schedule_asked_for_still_adds_a_task(
     result = pipeline.parse(text, now=NOW, timezone=BERLIN)
     assert result.intent is Intent.ADD_TASK
     assert (result.entities.title, result.entities.recurrence) == (title, recurrence)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "every monday and wednesday I have the german course",
+        "i have the german course every monday and wednesday",
+        "on tuesdays we have choir",
+        "ugh i have zero motivation to clean today",
+        "i can't be bothered to clean today",
+    ],
+)
+def test_what_somebody_does_told_adds_nothing(pipeline: NluPipeline, text: str) -> None:
+    assert pipeline.parse(text, now=NOW, timezone=BERLIN).intent is Intent.OUT_OF_SCOPE
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("i need to call mum tomorrow", "call mum"),
+        ("we must fix the fence on saturday", "fix the fence"),
+    ],
+)
+def test_a_doing_asked_for_still_adds(pipeline: NluPipeline, text: str, title: str) -> None:
+    result = pipeline.parse(text, now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.ADD_TASK
+    assert result.entities.title is not None
+    assert result.entities.title.casefold() == title
+
+
+def test_a_reminder_of_what_one_does_is_still_set(pipeline: NluPipeline) -> None:
+    result = pipeline.parse("remind me i have a meeting at 3", now=NOW, timezone=BERLIN)
+    assert result.intent is Intent.SET_REMINDER
