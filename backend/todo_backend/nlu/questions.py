@@ -490,6 +490,14 @@ _ASKS_TO_SEE = re.compile(
 )
 # The world's lists and plans rather than the user's: "things to do in paris", "the agenda for
 # the un summit", "what do i need for a passport", "what's due on a library book".
+_TAGGED = frozenset({"tagged", "labelled", "labeled"})
+# "what is on the list for costco", "show the list for the party": one of the user's lists by
+# name (the tag "costco"), where "the agenda for the board meeting" is somebody else's
+_A_NAMED_LIST = re.compile(
+    r"\b(?:on|show|read|see|view|check)\s+(?:me\s+)?(?:what'?s\s+on\s+)?the\s+list\s+for\s+"
+    r"(?:the\s+)?[\w'-]+\s*\??$",
+    _I,
+)
 _NOT_MY_TASKS = re.compile(
     r"\bto\s+do\s+(?:\w+\s+){0,3}?(?:in|at|near|around)\s+(?!(?:the\s+)?(?:morning|afternoon|evening"
     r"|\d|an?\s+(?:hour|week|day|minute)|(?:my|the)\s+(?:list|garden|house|kitchen)))\w"
@@ -562,10 +570,11 @@ def list_is_about_my_tasks(message: Message) -> bool:
         and not _ASKS_TO_SEE.search(text)
         # "my tasks tagged work" names tasks by a participle; "my boss scheduled a meeting" tells
         and not (statement["verb"].endswith("ed") and _MY_TASK_THINGS.search(statement[0]))
+        and statement["verb"].casefold() not in _TAGGED  # "everything tagged home"
     ):
         return False
-    if _ON_MY_LIST.search(text):  # "what do i need to get from the pharmacy list"
-        return True
+    if _ON_MY_LIST.search(text) or _A_NAMED_LIST.search(text):
+        return True  # "what do i need to get from the pharmacy list", "… the list for costco"
     if _NOT_MY_TASKS.search(text) or (
         _IN_ANOTHER_PRODUCT.search(text) and not _HERE.search(text)
     ):  # "list my spotify playlists", "what does high priority mean in jira"
